@@ -1,0 +1,375 @@
+//! Decoding: one captured frame → a layered, zero-copy [`Packet`] view.
+//!
+//! Contract (as smoltcp's `wire`): decoding never fails and never panics. A frame that stops
+//! making sense part-way keeps every layer decoded before the damage and records why it stopped
+//! in [`Packet::problem`]. Lengths used by the analyzers (TCP `seglen`, UDP payload length) come
+//! from the headers, as Wireshark's "reported length", not from the captured bytes, so a
+//! snaplen-cut packet is still analysed correctly; the captured payload slice may be shorter.
+//!
+//! Link layers are read here; IP and transport headers through etherparse's lax slicer.
+
+pub mod link;
+pub mod tcp;
+
+use std::net::IpAddr;
+
+use etherparse::{LaxNetSlice, LaxSlicedPacket, TransportSlice};
+
+use crate::capture::{Frame, LinkType, Timestamp};
+
+/// The frame facts every analyzer needs, copied out of [`Frame`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameMeta {
+    /// 1-based frame number, as Wireshark shows it.
+    pub number: u64,
+    pub ts: Timestamp,
+    pub interface: u32,
+    pub link_type: LinkType,
+    /// Bytes present in the file.
+    pub cap_len: u32,
+    /// Bytes on the wire.
+    pub orig_len: u32,
+}
+
+/// A decoded frame. Borrowed slices point into the frame's bytes.
+#[derive(Debug, Clone)]
+pub struct Packet<'a> {
+    pub meta: FrameMeta,
+    pub link: link::Link,
+    pub ip: Option<Ip<'a>>,
+    pub transport: Transport<'a>,
+    /// Why decoding stopped early, if it did (snaplen cut, malformed header, unknown link type).
+    pub problem: Option<Problem>,
+}
+
+/// Where and why decoding stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// The link type is not one we decode; the frame still counts in capinfos and flows.
+    UnknownLinkType(u32),
+    /// The link-layer header itself is cut short.
+    LinkTruncated,
+    /// An IP header is cut short or invalid.
+    BadIp,
+    /// The transport header is cut short or invalid.
+    BadTransport,
+}
+
+/// IPv4 or IPv6 network layer.
+#[derive(Debug, Clone)]
+pub struct Ip<'a> {
+    pub version: u8,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    /// The upper-layer protocol number (after IPv6 extension headers).
+    pub protocol: u8,
+    /// TTL / hop limit.
+    pub ttl: u8,
+    /// IPv4 identification, or the IPv6 fragment header's identification (0 when absent).
+    pub ident: u32,
+    /// Set when this packet is a fragment (offset > 0 or more-fragments set).
+    pub fragment: Option<Fragment>,
+    /// Length of the upper-layer payload according to the headers.
+    pub payload_len: u32,
+    /// The captured part of the upper-layer payload (may be shorter than `payload_len`).
+    pub payload: &'a [u8],
+}
+
+/// IP fragmentation facts, for reassembly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fragment {
+    /// Offset of this fragment's payload in bytes.
+    pub offset: u32,
+    pub more_fragments: bool,
+}
+
+/// The transport layer, when it could be decoded.
+#[derive(Debug, Clone)]
+pub enum Transport<'a> {
+    None,
+    Tcp(tcp::Segment<'a>),
+    Udp(Udp<'a>),
+    Icmpv4(Icmp<'a>),
+    Icmpv6(Icmp<'a>),
+    /// Another IP protocol, or a non-first fragment.
+    Other(u8),
+}
+
+/// A UDP datagram.
+#[derive(Debug, Clone)]
+pub struct Udp<'a> {
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// Payload length per the UDP length field (or the IP length when that is absurd).
+    pub payload_len: u32,
+    /// The captured payload (may be shorter than `payload_len`).
+    pub payload: &'a [u8],
+}
+
+/// An ICMP or ICMPv6 message.
+#[derive(Debug, Clone)]
+pub struct Icmp<'a> {
+    pub icmp_type: u8,
+    pub code: u8,
+    /// Bytes 4..8 of the header (identifier and sequence for echo, unused/MTU for errors).
+    pub rest_of_header: [u8; 4],
+    /// Everything after the 8-byte header (for errors: the quoted original packet).
+    pub body: &'a [u8],
+}
+
+impl Icmp<'_> {
+    /// Echo identifier (big-endian, as Wireshark shows `icmp.ident`).
+    pub fn ident(&self) -> u16 {
+        u16::from_be_bytes([self.rest_of_header[0], self.rest_of_header[1]])
+    }
+    /// Echo sequence number (big-endian).
+    pub fn seq(&self) -> u16 {
+        u16::from_be_bytes([self.rest_of_header[2], self.rest_of_header[3]])
+    }
+}
+
+impl<'a> Packet<'a> {
+    /// The TCP segment, if this packet carries one.
+    pub fn tcp(&self) -> Option<&tcp::Segment<'a>> {
+        match &self.transport {
+            Transport::Tcp(t) => Some(t),
+            _ => None,
+        }
+    }
+    /// The UDP datagram, if this packet carries one.
+    pub fn udp(&self) -> Option<&Udp<'a>> {
+        match &self.transport {
+            Transport::Udp(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes one frame. Never fails: see the module doc.
+pub fn decode_frame<'a>(frame: &Frame<'a>) -> Packet<'a> {
+    let meta = FrameMeta {
+        number: frame.number,
+        ts: frame.ts,
+        interface: frame.interface,
+        link_type: frame.link_type,
+        cap_len: frame.data.len() as u32,
+        orig_len: frame.orig_len,
+    };
+    let mut packet = Packet {
+        meta,
+        link: link::Link::default(),
+        ip: None,
+        transport: Transport::None,
+        problem: None,
+    };
+    let sliced = match link::decode_link(frame.link_type, frame.data, &mut packet.link) {
+        link::LinkPayload::Ethernet(bytes) => match LaxSlicedPacket::from_ethernet(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                packet.problem = Some(Problem::LinkTruncated);
+                return packet;
+            }
+        },
+        link::LinkPayload::EtherType(ether_type, bytes) => {
+            LaxSlicedPacket::from_ether_type(etherparse::EtherType(ether_type), bytes)
+        }
+        link::LinkPayload::Ip(bytes) => match LaxSlicedPacket::from_ip(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                packet.problem = Some(Problem::BadIp);
+                return packet;
+            }
+        },
+        link::LinkPayload::None(problem) => {
+            packet.problem = problem;
+            return packet;
+        }
+    };
+    fill_from_sliced(&mut packet, &sliced);
+    packet
+}
+
+/// Decodes a bare IP packet (e.g. the original datagram quoted inside an ICMP error).
+pub fn decode_ip(bytes: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
+    let sliced = LaxSlicedPacket::from_ip(bytes).ok()?;
+    let mut packet = Packet {
+        meta: FrameMeta {
+            number: 0,
+            ts: Timestamp::default(),
+            interface: 0,
+            link_type: LinkType::RAW,
+            cap_len: bytes.len() as u32,
+            orig_len: bytes.len() as u32,
+        },
+        link: link::Link::default(),
+        ip: None,
+        transport: Transport::None,
+        problem: None,
+    };
+    fill_from_sliced(&mut packet, &sliced);
+    packet.ip.map(|ip| (ip, packet.transport))
+}
+
+fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
+    for ext in &sliced.link_exts {
+        if let etherparse::LaxLinkExtSlice::Vlan(v) = ext {
+            packet.link.push_vlan(v.vlan_identifier().value());
+        }
+    }
+    if packet.link.ether_type.is_none() {
+        if let Some(etherparse::LinkSlice::Ethernet2(eth)) = &sliced.link {
+            packet.link.src_mac = Some(eth.source());
+            packet.link.dst_mac = Some(eth.destination());
+        }
+    }
+    let net = match &sliced.net {
+        Some(net) => net,
+        None => {
+            if sliced.stop_err.is_some() {
+                packet.problem = Some(Problem::BadIp);
+            }
+            return;
+        }
+    };
+    let (ip, payload) = match net {
+        LaxNetSlice::Ipv4(v4) => {
+            let h = v4.header();
+            let payload = v4.payload();
+            let frag_offset = u32::from(h.fragments_offset().value()) * 8;
+            let more = h.more_fragments();
+            let ip = Ip {
+                version: 4,
+                src: IpAddr::V4(h.source_addr()),
+                dst: IpAddr::V4(h.destination_addr()),
+                protocol: h.protocol().0,
+                ttl: h.ttl(),
+                ident: u32::from(h.identification()),
+                fragment: (frag_offset > 0 || more).then_some(Fragment {
+                    offset: frag_offset,
+                    more_fragments: more,
+                }),
+                payload_len: u32::from(h.total_len()).saturating_sub(u32::from(h.ihl()) * 4),
+                payload: payload.payload,
+            };
+            (ip, payload)
+        }
+        LaxNetSlice::Ipv6(v6) => {
+            let h = v6.header();
+            let payload = v6.payload();
+            let mut fragment = None;
+            let mut ident = 0;
+            let mut ext_len = 0u32;
+            for ext in v6.extensions().clone().into_iter() {
+                if let etherparse::Ipv6ExtensionSlice::Fragment(f) = &ext {
+                    ident = f.identification();
+                    let offset = u32::from(f.fragment_offset().value()) * 8;
+                    if offset > 0 || f.more_fragments() {
+                        fragment = Some(Fragment {
+                            offset,
+                            more_fragments: f.more_fragments(),
+                        });
+                    }
+                }
+                ext_len += ext_slice_len(&ext);
+            }
+            let ip = Ip {
+                version: 6,
+                src: IpAddr::V6(h.source_addr()),
+                dst: IpAddr::V6(h.destination_addr()),
+                protocol: payload.ip_number.0,
+                ttl: h.hop_limit(),
+                ident,
+                fragment,
+                payload_len: if h.payload_length() == 0 {
+                    // Jumbogram or TSO capture: trust the captured bytes.
+                    payload.payload.len() as u32
+                } else {
+                    u32::from(h.payload_length()).saturating_sub(ext_len)
+                },
+                payload: payload.payload,
+            };
+            (ip, payload)
+        }
+        LaxNetSlice::Arp(_) => return,
+    };
+    // Offloaded (TSO) captures write total length 0: fall back to what was captured.
+    let ip_payload_len =
+        if payload.len_source == etherparse::LenSource::Slice && ip.payload_len == 0 {
+            payload.payload.len() as u32
+        } else {
+            ip.payload_len
+        };
+    let non_first_fragment = ip.fragment.is_some_and(|f| f.offset > 0);
+    let protocol = ip.protocol;
+    packet.ip = Some(Ip {
+        payload_len: ip_payload_len,
+        ..ip
+    });
+    if non_first_fragment {
+        packet.transport = Transport::Other(protocol);
+        return;
+    }
+    packet.transport = match &sliced.transport {
+        Some(TransportSlice::Tcp(t)) => {
+            let header_len = u32::from(t.data_offset()) * 4;
+            Transport::Tcp(tcp::Segment {
+                src_port: t.source_port(),
+                dst_port: t.destination_port(),
+                seq: t.sequence_number(),
+                ack: t.acknowledgment_number(),
+                flags: tcp::Flags::from_header(t.header_slice()),
+                window: t.window_size(),
+                header_len: header_len as u8,
+                options: t.header_slice().get(20..).unwrap_or(&[]),
+                seglen: ip_payload_len.saturating_sub(header_len),
+                payload: t.payload(),
+            })
+        }
+        Some(TransportSlice::Udp(u)) => {
+            let udp_len = u32::from(u.length());
+            // A UDP length beyond the IP payload is malformed: use the IP length, as Wireshark does.
+            let payload_len = if udp_len >= 8 && udp_len <= ip_payload_len.max(udp_len) {
+                udp_len - 8
+            } else {
+                ip_payload_len.saturating_sub(8)
+            };
+            Transport::Udp(Udp {
+                src_port: u.source_port(),
+                dst_port: u.destination_port(),
+                payload_len,
+                payload: u.payload(),
+            })
+        }
+        Some(TransportSlice::Icmpv4(i)) => Transport::Icmpv4(icmp_from(i.slice())),
+        Some(TransportSlice::Icmpv6(i)) => Transport::Icmpv6(icmp_from(i.slice())),
+        _ => {
+            if sliced.stop_err.is_some() {
+                packet.problem = Some(Problem::BadTransport);
+            }
+            // Includes a first fragment: etherparse does not slice its transport header.
+            Transport::Other(protocol)
+        }
+    };
+}
+
+fn icmp_from(bytes: &[u8]) -> Icmp<'_> {
+    let mut rest = [0u8; 4];
+    if let Some(r) = bytes.get(4..8) {
+        rest.copy_from_slice(r);
+    }
+    Icmp {
+        icmp_type: bytes.first().copied().unwrap_or(0),
+        code: bytes.get(1).copied().unwrap_or(0),
+        rest_of_header: rest,
+        body: bytes.get(8..).unwrap_or(&[]),
+    }
+}
+
+fn ext_slice_len(ext: &etherparse::Ipv6ExtensionSlice<'_>) -> u32 {
+    use etherparse::Ipv6ExtensionSlice as E;
+    match ext {
+        E::HopByHop(s) | E::Routing(s) | E::DestinationOptions(s) => s.slice().len() as u32,
+        E::Fragment(s) => s.slice().len() as u32,
+        E::Authentication(s) => s.slice().len() as u32,
+    }
+}

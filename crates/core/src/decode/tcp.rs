@@ -1,0 +1,161 @@
+//! TCP segment view and option parsing.
+
+mod field {
+    /// Byte 12 high nibble is the data offset, low bit is NS; byte 13 holds the classic flags.
+    pub const FLAGS_HI: usize = 12;
+    pub const FLAGS_LO: usize = 13;
+}
+
+/// TCP flags, as the 9 low bits of bytes 12..14.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags(pub u16);
+
+impl Flags {
+    pub const FIN: u16 = 0x001;
+    pub const SYN: u16 = 0x002;
+    pub const RST: u16 = 0x004;
+    pub const PSH: u16 = 0x008;
+    pub const ACK: u16 = 0x010;
+    pub const URG: u16 = 0x020;
+    pub const ECE: u16 = 0x040;
+    pub const CWR: u16 = 0x080;
+    pub const NS: u16 = 0x100;
+
+    pub(crate) fn from_header(header: &[u8]) -> Flags {
+        let hi = header.get(field::FLAGS_HI).copied().unwrap_or(0);
+        let lo = header.get(field::FLAGS_LO).copied().unwrap_or(0);
+        Flags((u16::from(hi & 1) << 8) | u16::from(lo))
+    }
+    pub fn fin(self) -> bool {
+        self.0 & Self::FIN != 0
+    }
+    pub fn syn(self) -> bool {
+        self.0 & Self::SYN != 0
+    }
+    pub fn rst(self) -> bool {
+        self.0 & Self::RST != 0
+    }
+    pub fn psh(self) -> bool {
+        self.0 & Self::PSH != 0
+    }
+    pub fn ack(self) -> bool {
+        self.0 & Self::ACK != 0
+    }
+}
+
+/// A decoded TCP segment.
+#[derive(Debug, Clone)]
+pub struct Segment<'a> {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: Flags,
+    /// The raw, unscaled window field.
+    pub window: u16,
+    pub header_len: u8,
+    /// Raw option bytes (between the fixed header and the payload).
+    pub options: &'a [u8],
+    /// Payload length from the IP length (Wireshark's `tcp.len`), even when the capture cut it.
+    pub seglen: u32,
+    /// The captured payload bytes (may be shorter than `seglen`).
+    pub payload: &'a [u8],
+}
+
+/// One TCP option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOption<'a> {
+    Mss(u16),
+    WindowScale(u8),
+    SackPermitted,
+    /// SACK blocks as raw bytes, 8 per block (left, right edge, big-endian).
+    Sack(&'a [u8]),
+    Timestamps {
+        value: u32,
+        echo: u32,
+    },
+    Other {
+        kind: u8,
+        data: &'a [u8],
+    },
+}
+
+/// Iterates TCP options; stops quietly at End-of-list or at a malformed option.
+pub struct Options<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Options<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Options { rest: bytes }
+    }
+}
+
+impl<'a> Iterator for Options<'a> {
+    type Item = TcpOption<'a>;
+    fn next(&mut self) -> Option<TcpOption<'a>> {
+        loop {
+            let kind = *self.rest.first()?;
+            match kind {
+                0 => {
+                    self.rest = &[];
+                    return None;
+                }
+                1 => {
+                    self.rest = &self.rest[1..];
+                    continue;
+                }
+                _ => {}
+            }
+            let len = usize::from(*self.rest.get(1)?);
+            if len < 2 || len > self.rest.len() {
+                self.rest = &[];
+                return None;
+            }
+            let data = &self.rest[2..len];
+            self.rest = &self.rest[len..];
+            return Some(match (kind, data.len()) {
+                (2, 2) => TcpOption::Mss(u16::from_be_bytes([data[0], data[1]])),
+                (3, 1) => TcpOption::WindowScale(data[0]),
+                (4, 0) => TcpOption::SackPermitted,
+                (5, n) if n % 8 == 0 => TcpOption::Sack(data),
+                (8, 8) => TcpOption::Timestamps {
+                    value: u32::from_be_bytes([data[0], data[1], data[2], data[3]]),
+                    echo: u32::from_be_bytes([data[4], data[5], data[6], data[7]]),
+                },
+                _ => TcpOption::Other { kind, data },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SYN_OPTIONS: [u8; 20] = [
+        2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 6,
+    ];
+
+    #[test]
+    fn test_options_deconstruct() {
+        let opts: Vec<_> = Options::new(&SYN_OPTIONS).collect();
+        assert_eq!(
+            opts,
+            vec![
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps { value: 1, echo: 0 },
+                TcpOption::WindowScale(6),
+            ]
+        );
+    }
+
+    #[test]
+    fn test_options_truncated() {
+        let opts: Vec<_> = Options::new(&SYN_OPTIONS[..3]).collect();
+        assert!(opts.is_empty());
+        let opts: Vec<_> = Options::new(&[2, 0, 5]).collect();
+        assert!(opts.is_empty());
+    }
+}

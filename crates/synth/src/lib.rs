@@ -1,0 +1,1 @@
+//! Capture synthesis for tests, the demo capture and benchmarks (not written yet).
