@@ -51,11 +51,23 @@ pub struct TcpContext {
     pub analysis: u32,
 }
 
+/// A complete UDP datagram: the packet's own, or one reassembled from IP fragments.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpDatagram<'p> {
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// The captured payload (may be shorter than the header says when the capture cut it).
+    pub payload: &'p [u8],
+}
+
 /// Per-packet input for every analyzer.
 pub struct PacketContext<'p, 'a> {
     pub packet: &'p Packet<'a>,
     /// Set for TCP packets.
     pub tcp: Option<TcpContext>,
+    /// Set for UDP packets, and for the last fragment of a reassembled UDP datagram. UDP-based
+    /// analyzers read this, never `packet.udp()`, so fragmented DNS/SIP/DHCP are seen whole.
+    pub udp: Option<UdpDatagram<'p>>,
 }
 
 /// A protocol analyzer: fed every packet once, in order; `finish` flushes pending state and
