@@ -109,9 +109,16 @@ impl Analyzers {
         self.capinfos.on_frame(frame);
         let packet = decode_frame(frame);
         let tcp = self.tcp.on_packet(&packet);
+        // IP fragment reassembly slots in here (the defrag stage fills `udp` for the last fragment).
+        let udp = packet.udp().map(|u| UdpDatagram {
+            src_port: u.src_port,
+            dst_port: u.dst_port,
+            payload: u.payload,
+        });
         let ctx = PacketContext {
             packet: &packet,
             tcp,
+            udp,
         };
         self.tls.on_packet(&ctx);
         self.dns.on_packet(&ctx);
