@@ -16,9 +16,12 @@
 
 pub mod checksum;
 pub mod conversation;
+pub mod dns;
 pub mod packet;
 pub mod pcap;
 pub mod pcapng;
+pub mod rng;
+pub mod tls;
 
 pub use conversation::{Segment, SegmentSpec, Side, TcpConversation};
 pub use packet::{Link, Network, Packet, Tcp, TcpFlags, TcpOption, Transport};
