@@ -107,10 +107,15 @@ impl SegmentSpec {
         self.payload = payload.to_vec();
         self
     }
-    /// Captured but not received by the peer.
+    /// Captured but never received by the peer.
     pub fn lost(mut self) -> Self {
         self.deliver = false;
         self
+    }
+    /// Captured now, received later by [`TcpConversation::deliver`] (so ACKs the peer sends
+    /// meanwhile do not cover it yet). The same as [`SegmentSpec::lost`] until delivered.
+    pub fn in_flight(self) -> Self {
+        self.lost()
     }
     /// Leaves the sender's `next_seq` unchanged.
     pub fn no_advance(mut self) -> Self {
@@ -409,6 +414,27 @@ impl TcpConversation {
     pub fn data_flags(&mut self, from: Side, flags: TcpFlags, payload: &[u8]) -> usize {
         self.send(from, SegmentSpec::new(flags).payload(payload))
     }
+    /// A data segment captured now and received by the peer only at
+    /// [`TcpConversation::deliver`] (for a capture point far from the receiver).
+    pub fn data_in_flight(&mut self, from: Side, payload: &[u8]) -> usize {
+        self.send(
+            from,
+            SegmentSpec::new(TcpFlags::PSH_ACK)
+                .payload(payload)
+                .in_flight(),
+        )
+    }
+    /// Lets the peer receive segment `index` now (after [`SegmentSpec::in_flight`]).
+    pub fn deliver(&mut self, index: usize) {
+        let seg = &self.segments[index];
+        let (from, seq, len, syn) = (
+            seg.from,
+            seg.seq,
+            seg.seq_len(),
+            seg.flags.contains(TcpFlags::SYN),
+        );
+        self.ep_mut(from.peer()).receive(seq, len, syn);
+    }
     /// A data segment that is captured but lost before reaching the peer.
     pub fn data_lost(&mut self, from: Side, payload: &[u8]) -> usize {
         self.send(
@@ -591,12 +617,16 @@ mod tests {
         assert_eq!(c.segments()[d1].ack, 5001);
         assert_eq!(c.segments()[d2].ack, 5001);
         assert_eq!(c.segments()[d1].options.len(), 3);
+        let late = c.data_in_flight(Side::Server, &[4; 10]); // 5301..5311, not yet received
+        assert_eq!(c.sack_blocks(Side::Client), vec![(5101, 5301)]);
+        c.deliver(late);
+        assert_eq!(c.sack_blocks(Side::Client), vec![(5101, 5311)]);
         let r = c.retransmit(lost);
         assert_eq!(c.segments()[r].seq, 5001);
         assert_eq!(c.segments()[r].payload, vec![1; 100]);
         c.ack(Side::Client);
-        assert_eq!(c.segments().last().unwrap().ack, 5301);
-        assert_eq!(c.next_seq(Side::Server), 5301);
+        assert_eq!(c.segments().last().unwrap().ack, 5311);
+        assert_eq!(c.next_seq(Side::Server), 5311);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 pub mod checksum;
 pub mod conversation;
+pub mod demo;
 pub mod dns;
 pub mod packet;
 pub mod pcap;
