@@ -14,6 +14,7 @@
 //! The library does no file I/O (it writes to `Vec<u8>` or any `std::io::Write`), so it also
 //! builds for wasm32.
 
+pub mod bench;
 pub mod checksum;
 pub mod conversation;
 pub mod demo;
