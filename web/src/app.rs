@@ -66,11 +66,7 @@ pub fn LoadedReport(loaded: Arc<Loaded>) -> impl IntoView {
     let state = expect_context::<AppState>();
     // A file that is not a capture at all has nothing to show beyond the error.
     let readable = loaded.report.error.is_none() || loaded.report.capinfos.packets > 0;
-    let heading = format!(
-        "{} · {}",
-        loaded.file_name,
-        format::bytes(loaded.file_size)
-    );
+    let heading = format!("{} · {}", loaded.file_name, format::bytes(loaded.file_size));
     let views = loaded.clone();
     view! {
         <section class="report" aria-labelledby="report-heading">

@@ -41,11 +41,11 @@ impl AnalysisWorker {
         let shared = Rc::new(RefCell::new(Shared::default()));
         let on_event = Rc::new(on_event);
 
-        let (msg_worker, msg_shared, msg_event) = (worker.clone(), shared.clone(), on_event.clone());
+        let (msg_worker, msg_shared, msg_event) =
+            (worker.clone(), shared.clone(), on_event.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let message = FromWorker::from_js(event.data()).unwrap_or_else(|message| {
-                FromWorker::Failed { message }
-            });
+            let message = FromWorker::from_js(event.data())
+                .unwrap_or_else(|message| FromWorker::Failed { message });
             if message == FromWorker::Ready {
                 let pending = {
                     let mut shared = msg_shared.borrow_mut();

@@ -7,7 +7,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(utc_time(0.0), "1970-01-01 00:00:00.000000 UTC");
         // 2000-02-29 is a leap day; 951782400 is its midnight.
         assert_eq!(utc_time(951_782_400.5), "2000-02-29 00:00:00.500000 UTC");
-        assert_eq!(utc_time(1_714_566_896.789012), "2024-05-01 12:34:56.789012 UTC");
+        assert_eq!(
+            utc_time(1_714_566_896.789012),
+            "2024-05-01 12:34:56.789012 UTC"
+        );
         assert_eq!(utc_time(-1.0), "1969-12-31 23:59:59.000000 UTC");
     }
 

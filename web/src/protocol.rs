@@ -84,7 +84,10 @@ mod tests {
             frames: 7,
         };
         let text = serde_json::to_string(&progress).unwrap();
-        assert_eq!(text, r#"{"type":"progress","bytes":1099511627776,"frames":7}"#);
+        assert_eq!(
+            text,
+            r#"{"type":"progress","bytes":1099511627776,"frames":7}"#
+        );
         assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), progress);
     }
 }

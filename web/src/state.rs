@@ -51,7 +51,12 @@ pub struct Loaded {
 
 impl Loaded {
     /// Builds a `Loaded` from the worker's JSON text.
-    pub fn from_json(json: String, file_name: String, file_size: u64, elapsed_ms: f64) -> Result<Self, String> {
+    pub fn from_json(
+        json: String,
+        file_name: String,
+        file_size: u64,
+        elapsed_ms: f64,
+    ) -> Result<Self, String> {
         let report: Report = serde_json::from_str(&json)
             .map_err(|e| format!("The analysis produced a report this page cannot read: {e}"))?;
         Ok(Loaded {

@@ -29,7 +29,9 @@ const SERVE_PORT: &str = "8080";
 /// `cargo xtask run`: install what is missing, then build and serve the app (rebuilds on change).
 pub fn run(args: &[String]) -> Result<(), String> {
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("usage: cargo xtask run   (serves the app on http://{SERVE_ADDRESS}:{SERVE_PORT})");
+        println!(
+            "usage: cargo xtask run   (serves the app on http://{SERVE_ADDRESS}:{SERVE_PORT})"
+        );
         return Ok(());
     }
     let env = Env::new()?;
@@ -44,11 +46,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// The steps of `cargo xtask test`, in the order they run.
 const STEPS: &[(&str, &str)] = &[
     ("fmt", "cargo fmt --check"),
-    ("clippy", "cargo clippy, native workspace and the web crate for wasm32, -D warnings"),
+    (
+        "clippy",
+        "cargo clippy, native workspace and the web crate for wasm32, -D warnings",
+    ),
     ("native", "cargo test --workspace (native)"),
-    ("wasm", "wasm-bindgen-test in headless Chromium (web crate, core on wasm32)"),
+    (
+        "wasm",
+        "wasm-bindgen-test in headless Chromium (web crate, core on wasm32)",
+    ),
     ("build", "trunk build --release into dist/"),
-    ("e2e", "playwright-core end-to-end tests against dist/ (needs build)"),
+    (
+        "e2e",
+        "playwright-core end-to-end tests against dist/ (needs build)",
+    ),
 ];
 
 /// `cargo xtask test [STEP...]`: install what is missing, then run the chosen steps (all by default).
@@ -62,7 +73,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
     }
     for a in args {
         if !STEPS.iter().any(|(name, _)| name == a) {
-            return Err(format!("unknown step `{a}` (see `cargo xtask test --help`)"));
+            return Err(format!(
+                "unknown step `{a}` (see `cargo xtask test --help`)"
+            ));
         }
     }
     let wanted = |step: &str| args.is_empty() || args.iter().any(|a| a == step);
@@ -74,19 +87,40 @@ pub fn test(args: &[String]) -> Result<(), String> {
     }
 
     if wanted("fmt") {
-        env.step("fmt", &mut env.command("cargo").args(["fmt", "--all", "--check"]))?;
+        env.step(
+            "fmt",
+            &mut env.command("cargo").args(["fmt", "--all", "--check"]),
+        )?;
     }
     if wanted("clippy") {
         let mut native = env.command("cargo");
-        native.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+        native.args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]);
         env.step("clippy (native)", &mut native)?;
         let mut wasm = env.command("cargo");
-        wasm.args(["clippy", "--target", WASM_TARGET, "-p", "pcaplens-web", "--all-targets"]);
+        wasm.args([
+            "clippy",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "pcaplens-web",
+            "--all-targets",
+            "--no-deps",
+        ]);
         wasm.args(["--", "-D", "warnings"]);
         env.step("clippy (wasm32, web crate)", &mut wasm)?;
     }
     if wanted("native") {
-        env.step("native tests", &mut env.command("cargo").args(["test", "--workspace"]))?;
+        env.step(
+            "native tests",
+            &mut env.command("cargo").args(["test", "--workspace"]),
+        )?;
     }
     if wanted("wasm") {
         // The runner (see .cargo/config.toml) drives headless Chromium through chromedriver.
@@ -106,7 +140,8 @@ pub fn test(args: &[String]) -> Result<(), String> {
         cli.args(["build", "-p", "pcaplens-cli"]);
         env.step("build the CLI for e2e", &mut cli)?;
         let mut cmd = env.command("npm");
-        cmd.args(["test", "--silent"]).current_dir(env.root.join("tests/e2e"));
+        cmd.args(["test", "--silent"])
+            .current_dir(env.root.join("tests/e2e"));
         cmd.env("PCAPLENS_DIST", env.root.join("dist"));
         cmd.env("PCAPLENS_CLI", env.root.join("target/debug/pcaplens"));
         cmd.env("PCAPLENS_CAPTURES", env.root.join("../shared/captures"));
@@ -139,7 +174,9 @@ impl Env {
             .ok_or("neither CARGO_HOME nor HOME is set")?;
         let cargo_bin = cargo_home.join("bin");
         let mut dirs = vec![root.join("tests/e2e/node_modules/.bin"), cargo_bin.clone()];
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let path = std::env::join_paths(dirs).map_err(|e| format!("bad PATH: {e}"))?;
         Ok(Env {
             root,
@@ -165,9 +202,12 @@ impl Env {
 
     /// Runs a command, failing with its name when it cannot start or exits non-zero.
     fn run(&self, what: &str, cmd: &mut Command) -> Result<(), String> {
-        let status = cmd
-            .status()
-            .map_err(|e| format!("{what}: cannot start `{}`: {e}", cmd.get_program().to_string_lossy()))?;
+        let status = cmd.status().map_err(|e| {
+            format!(
+                "{what}: cannot start `{}`: {e}",
+                cmd.get_program().to_string_lossy()
+            )
+        })?;
         if status.success() {
             Ok(())
         } else {
@@ -226,7 +266,14 @@ impl Env {
         }
         // A debug build installs in ~2 min instead of ~11 and is as fast in use.
         let mut cmd = self.command("cargo");
-        cmd.args(["install", "trunk", "--version", TRUNK_VERSION, "--locked", "--debug"]);
+        cmd.args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--debug",
+        ]);
         self.step(&format!("install {want}"), &mut cmd)?;
         self.expect_in_cargo_bin("trunk")
     }
@@ -236,7 +283,9 @@ impl Env {
         let bindgen = format!("wasm-bindgen {version}");
         let runner = format!("wasm-bindgen-test-runner {version}");
         if self.output("wasm-bindgen", &["--version"]).as_deref() == Some(bindgen.as_str())
-            && self.output("wasm-bindgen-test-runner", &["--version"]).as_deref()
+            && self
+                .output("wasm-bindgen-test-runner", &["--version"])
+                .as_deref()
                 == Some(runner.as_str())
         {
             return Ok(());
@@ -244,12 +293,25 @@ impl Env {
         let exact = format!("={version}");
         let what = format!("install wasm-bindgen-cli {version}");
         let mut locked = self.command("cargo");
-        locked.args(["install", "wasm-bindgen-cli", "--version", &exact, "--debug", "--locked"]);
+        locked.args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &exact,
+            "--debug",
+            "--locked",
+        ]);
         if self.step(&what, &mut locked).is_err() {
             // Its lock file can name a crate version the registry mirror lacks.
             println!("==> retrying without --locked");
             let mut unlocked = self.command("cargo");
-            unlocked.args(["install", "wasm-bindgen-cli", "--version", &exact, "--debug"]);
+            unlocked.args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &exact,
+                "--debug",
+            ]);
             self.step(&what, &mut unlocked)?;
         }
         self.expect_in_cargo_bin("wasm-bindgen")
@@ -275,7 +337,10 @@ impl Env {
         let mut lines = lock.lines();
         while let Some(line) = lines.next() {
             if line.trim() == name_line {
-                if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+                if let Some(v) = lines
+                    .next()
+                    .and_then(|l| l.trim().strip_prefix("version = "))
+                {
                     return Ok(v.trim_matches('"').to_string());
                 }
             }
@@ -313,14 +378,19 @@ impl Env {
             return Ok(());
         }
         if self.output("npm", &["--version"]).is_none() {
-            return Err("Node.js and npm are needed (tests/e2e packages, wasm-opt): install them".into());
+            return Err(
+                "Node.js and npm are needed (tests/e2e packages, wasm-opt): install them".into(),
+            );
         }
         let mut cmd = self.command("npm");
-        cmd.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+        cmd.args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir);
         self.step("npm ci (tests/e2e)", &mut cmd)?;
         let version = self.output("wasm-opt", &["--version"]).unwrap_or_default();
         if !version.contains(&format!("version {WASM_OPT_VERSION}")) {
-            return Err(format!("wasm-opt on PATH is `{version}`, expected version {WASM_OPT_VERSION}"));
+            return Err(format!(
+                "wasm-opt on PATH is `{version}`, expected version {WASM_OPT_VERSION}"
+            ));
         }
         std::fs::write(&stamp, &lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
     }

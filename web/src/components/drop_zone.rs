@@ -38,7 +38,11 @@ pub fn DropZone() -> impl IntoView {
             return;
         }
         e.prevent_default();
-        if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+        if let Some(file) = e
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0))
+        {
             state.open(file);
         }
     });

@@ -33,7 +33,8 @@ fn download(text: &str, name: &str) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("The download could not start: {e:?}");
     let options = BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&text.into()), &options).map_err(fail)?;
+    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&text.into()), &options)
+        .map_err(fail)?;
     let url = Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document = document();
     let anchor: HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();

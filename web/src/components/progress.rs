@@ -36,7 +36,11 @@ pub fn ReadingProgress() -> impl IntoView {
 fn progress_text(r: &Reading) -> String {
     let seconds = r.elapsed_ms / 1000.0;
     let mut parts = vec![
-        format!("{} of {}", format::bytes(r.bytes), format::bytes(r.file_size)),
+        format!(
+            "{} of {}",
+            format::bytes(r.bytes),
+            format::bytes(r.file_size)
+        ),
         format!("{} packets", format::count(r.frames)),
     ];
     if r.bytes > 0 && seconds > 0.0 {

@@ -18,7 +18,14 @@ pub fn Connections(loaded: Arc<Loaded>) -> impl IntoView {
     let show_all = RwSignal::new(total <= FIRST_ROWS);
     let rows = move || {
         let limit = if show_all.get() { total } else { FIRST_ROWS };
-        loaded.report.tcp.connections.iter().take(limit).map(row).collect_view()
+        loaded
+            .report
+            .tcp
+            .connections
+            .iter()
+            .take(limit)
+            .map(row)
+            .collect_view()
     };
     view! {
         <section class="view connections" aria-labelledby="connections-heading">

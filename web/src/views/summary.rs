@@ -23,17 +23,41 @@ pub fn Summary(loaded: Arc<Loaded>) -> impl IntoView {
         .iter()
         .map(|i| {
             let name = i.name.clone().unwrap_or_else(|| "(unnamed)".to_string());
-            format!("{name}: {}, snaplen {}, {}", i.link_type, i.snaplen, i.time_precision)
+            format!(
+                "{name}: {}, snaplen {}, {}",
+                i.link_type, i.snaplen, i.time_precision
+            )
         })
         .collect::<Vec<_>>();
     let rows = vec![
         ("Format", format_name),
-        ("Data size", format!("{} captured, {} on the wire", format::bytes(c.data_bytes), format::bytes(c.wire_bytes))),
+        (
+            "Data size",
+            format!(
+                "{} captured, {} on the wire",
+                format::bytes(c.data_bytes),
+                format::bytes(c.wire_bytes)
+            ),
+        ),
         ("First packet", opt_time(c.first_time)),
         ("Last packet", opt_time(c.last_time)),
-        ("Duration", c.duration_s.map_or_else(|| "–".to_string(), format::duration)),
-        ("Link types", if c.link_types.is_empty() { "–".to_string() } else { c.link_types.join(", ") }),
-        ("Time precision", c.time_precision.clone().unwrap_or_else(|| "–".to_string())),
+        (
+            "Duration",
+            c.duration_s
+                .map_or_else(|| "–".to_string(), format::duration),
+        ),
+        (
+            "Link types",
+            if c.link_types.is_empty() {
+                "–".to_string()
+            } else {
+                c.link_types.join(", ")
+            },
+        ),
+        (
+            "Time precision",
+            c.time_precision.clone().unwrap_or_else(|| "–".to_string()),
+        ),
     ];
     view! {
         <section class="view summary" aria-labelledby="summary-heading">
