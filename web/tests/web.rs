@@ -25,7 +25,9 @@ fn container() -> web_sys::HtmlElement {
 }
 
 fn text_of(root: &web_sys::HtmlElement, selector: &str) -> Option<String> {
-    root.query_selector(selector).unwrap().and_then(|e| e.text_content())
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
 }
 
 fn loaded_from(bytes: &[u8], name: &str) -> Arc<Loaded> {
@@ -50,7 +52,11 @@ async fn summary_shows_the_packet_count_of_the_report() {
     assert_eq!(packets, pcaplens_synth::demo::frames::TOTAL as u64);
     let root = container();
     let view_loaded = loaded.clone();
-    mount_to(root.clone(), move || view! { <Summary loaded=view_loaded /> }).forget();
+    mount_to(
+        root.clone(),
+        move || view! { <Summary loaded=view_loaded /> },
+    )
+    .forget();
     leptos::task::tick().await;
     assert_eq!(
         text_of(&root, "[data-testid=summary-packets]").as_deref(),
@@ -58,7 +64,11 @@ async fn summary_shows_the_packet_count_of_the_report() {
     );
     // Nothing to complain about in a good capture.
     let problems = container();
-    mount_to(problems.clone(), move || view! { <ReportProblems loaded /> }).forget();
+    mount_to(
+        problems.clone(),
+        move || view! { <ReportProblems loaded /> },
+    )
+    .forget();
     leptos::task::tick().await;
     assert_eq!(problems.child_element_count(), 0);
 }
@@ -67,22 +77,39 @@ async fn summary_shows_the_packet_count_of_the_report() {
 async fn problems_explain_a_foreign_and_a_truncated_file() {
     let foreign = loaded_from(b"<html>not a capture</html>", "page.html");
     let root = container();
-    mount_to(root.clone(), move || view! { <ReportProblems loaded=foreign /> }).forget();
+    mount_to(
+        root.clone(),
+        move || view! { <ReportProblems loaded=foreign /> },
+    )
+    .forget();
     leptos::task::tick().await;
     let text = text_of(&root, "[data-testid=error]").expect("an error panel");
     assert!(text.contains("could not be read as a capture"), "{text}");
-    assert!(text.contains("3c 68 74 6d"), "names the first bytes: {text}");
+    assert!(
+        text.contains("3c 68 74 6d"),
+        "names the first bytes: {text}"
+    );
 
     let demo = pcaplens_synth::demo::demo_capture();
     let cut = loaded_from(&demo[..demo.len() - 10], "cut.pcap");
     assert!(cut.report.capinfos.truncated);
     let root = container();
-    mount_to(root.clone(), move || view! { <ReportProblems loaded=cut /> }).forget();
+    mount_to(
+        root.clone(),
+        move || view! { <ReportProblems loaded=cut /> },
+    )
+    .forget();
     leptos::task::tick().await;
-    assert!(root.query_selector("[data-testid=error]").unwrap().is_none());
+    assert!(root
+        .query_selector("[data-testid=error]")
+        .unwrap()
+        .is_none());
     let text = text_of(&root, "[data-testid=warnings]").expect("a warnings panel");
     assert!(text.contains("cut short"), "{text}");
-    assert!(text.contains("the file ends in the middle of frame"), "{text}");
+    assert!(
+        text.contains("the file ends in the middle of frame"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -91,7 +118,10 @@ fn capture_strings_are_rendered_as_text() {
     let loaded = loaded_from(b"\x00\x01\x02\x03junk", name);
     let root = container();
     mount_to(root.clone(), move || view! { <ReportProblems loaded /> }).forget();
-    assert!(root.query_selector("img").unwrap().is_none(), "no element made from the name");
+    assert!(
+        root.query_selector("img").unwrap().is_none(),
+        "no element made from the name"
+    );
     assert!(root.text_content().unwrap_or_default().contains(name));
 }
 
@@ -129,7 +159,10 @@ fn analyze_request_carries_the_file_object_itself() {
     let file = file_from_bytes(&[1, 2, 3], "x.pcap").unwrap();
     let js = AnalyzeRequest { file: file.clone() }.to_js().unwrap();
     let carried = js_sys::Reflect::get(&js, &"file".into()).unwrap();
-    assert!(js_sys::Object::is(&carried, &file), "the same File, not a copy of its bytes");
+    assert!(
+        js_sys::Object::is(&carried, &file),
+        "the same File, not a copy of its bytes"
+    );
     let back = AnalyzeRequest::from_js(js).unwrap();
     assert_eq!(back.file.name(), "x.pcap");
     assert_eq!(back.file.size(), 3.0);

@@ -125,7 +125,14 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if wanted("wasm") {
         // The runner (see .cargo/config.toml) drives headless Chromium through chromedriver.
         let mut cmd = env.command("cargo");
-        cmd.args(["test", "--target", WASM_TARGET, "-p", "pcaplens-web"]);
+        cmd.args([
+            "test",
+            "--no-fail-fast",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "pcaplens-web",
+        ]);
         cmd.env("CHROMEDRIVER", CHROMEDRIVER);
         env.step("wasm tests (headless Chromium)", &mut cmd)?;
     }
@@ -139,9 +146,15 @@ pub fn test(args: &[String]) -> Result<(), String> {
         let mut cli = env.command("cargo");
         cli.args(["build", "-p", "pcaplens-cli"]);
         env.step("build the CLI for e2e", &mut cli)?;
+        // The sample button's capture, under the name the page gives it, for the CLI to compare.
+        let demo = env.root.join("target/e2e/pcaplens-demo.pcap");
+        std::fs::create_dir_all(env.root.join("target/e2e"))
+            .and_then(|()| std::fs::write(&demo, pcaplens_synth::demo::demo_capture()))
+            .map_err(|e| format!("cannot write {}: {e}", demo.display()))?;
         let mut cmd = env.command("npm");
         cmd.args(["test", "--silent"])
             .current_dir(env.root.join("tests/e2e"));
+        cmd.env("PCAPLENS_DEMO", &demo);
         cmd.env("PCAPLENS_DIST", env.root.join("dist"));
         cmd.env("PCAPLENS_CLI", env.root.join("target/debug/pcaplens"));
         cmd.env("PCAPLENS_CAPTURES", env.root.join("../shared/captures"));
