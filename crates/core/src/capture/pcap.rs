@@ -159,8 +159,16 @@ impl PcapParser {
                 aix = true;
             }
         }
-        // The upper bits carry FCS-length flags; the link type is the rest.
-        let link_type = LinkType(network & 0x03ff_ffff);
+        // The upper 16 bits hold FCS-length flags and reserved bits (libpcap's LT_LINKTYPE).
+        let link_type = LinkType(network & 0xffff);
+        let reserved = network & 0x03ff_0000;
+        if reserved != 0 {
+            st.warn(format!(
+                "the pcap header's link-type field has reserved bits set (0x{reserved:08x}); \
+                 Wireshark refuses such files, the link type is read as {}",
+                link_type.0
+            ));
+        }
         self.header = Some(FileHeader {
             snaplen,
             link_type,
@@ -263,7 +271,12 @@ impl PcapParser {
     }
 
     /// Picks the record layout, or says how many bytes of records it needs to.
-    fn choose_variant(&self, records: &[u8], h: &FileHeader, at_end: bool) -> Result<Variant, usize> {
+    fn choose_variant(
+        &self,
+        records: &[u8],
+        h: &FileHeader,
+        at_end: bool,
+    ) -> Result<Variant, usize> {
         let mut best: Option<(u32, Variant)> = None;
         for &v in self.candidates {
             let d = self.demerits(records, v, h, at_end)?;
@@ -438,6 +451,10 @@ impl PcapParser {
 fn timestamp(secs: u32, frac: u32, ticks: u32) -> Timestamp {
     let extra = frac / ticks;
     let rest = frac % ticks;
-    let nanos = if ticks == 1_000_000 { rest * 1000 } else { rest };
+    let nanos = if ticks == 1_000_000 {
+        rest * 1000
+    } else {
+        rest
+    };
     Timestamp::new(i64::from(secs) + i64::from(extra), nanos)
 }

@@ -109,7 +109,8 @@ fn for_each_option(
 ) -> Result<(), BlockError> {
     let mut p = 0usize;
     while p < opts.len() {
-        let (Some(code), Some(len)) = (u16_at(opts, p, big_endian), u16_at(opts, p + 2, big_endian))
+        let (Some(code), Some(len)) =
+            (u16_at(opts, p, big_endian), u16_at(opts, p + 2, big_endian))
         else {
             return Err(format!(
                 "not enough data for an option header ({} bytes left)",
@@ -131,6 +132,47 @@ fn for_each_option(
         p += pad4(len).min(left);
     }
     Ok(())
+}
+
+/// Checks a name resolution block's records and options (Wireshark rejects malformed ones).
+fn name_resolution(body: &[u8], be: bool) -> Result<(), BlockError> {
+    let mut p = 0usize;
+    loop {
+        let left = body.len().saturating_sub(p);
+        let (Some(kind), Some(len)) = (u16_at(body, p, be), u16_at(body, p + 2, be)) else {
+            return Err(format!(
+                "{left} bytes left in the block < NRB record header length 4"
+            ));
+        };
+        let len = usize::from(len);
+        let padded = pad4(len);
+        if padded > left - 4 {
+            return Err(format!(
+                "{} bytes left in the block < NRB record length + padding {padded}",
+                left - 4
+            ));
+        }
+        match kind {
+            0 => break,
+            1 if len < 4 => return Err(format!("NRB IPv4 record length {len} < 4")),
+            2 if len < 16 => return Err(format!("NRB IPv6 record length {len} < 16")),
+            _ => {}
+        }
+        p += 4 + padded;
+    }
+    for_each_option(body.get(p + 4..).unwrap_or(&[]), be, |_, _| Ok(()))
+}
+
+/// Checks a decryption secrets block: the secrets must fit, then the options.
+fn decryption_secrets(body: &[u8], be: bool) -> Result<(), BlockError> {
+    let len = u32_at(body, 4, be).unwrap_or(0) as usize;
+    let space = body.len().saturating_sub(8);
+    if pad4(len) > space {
+        return Err(format!(
+            "DSB secrets length {len} is bigger than the {space} bytes the block holds"
+        ));
+    }
+    for_each_option(body.get(8 + pad4(len)..).unwrap_or(&[]), be, |_, _| Ok(()))
 }
 
 /// An option string: UTF-8 (invalid sequences replaced), cut at the first NUL.
@@ -258,17 +300,17 @@ impl PcapngParser {
         }
         let trailer = u32_at(b, len - 4, big_endian).unwrap_or(0);
         if pad4_u32(trailer) as usize != len {
-            let reason =
-                format!("total block lengths (first {len} and second {}) don't match", pad4_u32(trailer));
+            let reason = format!(
+                "total block lengths (first {len} and second {}) don't match",
+                pad4_u32(trailer)
+            );
             return self.reject(st, offset, reason);
         }
         let body = &b[8..len - 4];
         let result = match block_type {
             block::SHB => self.section_header(body, big_endian, st),
             block::IDB => self.interface(body, big_endian, st),
-            block::EPB | block::PB => {
-                self.packet(block_type, body, big_endian, st, on_frame)
-            }
+            block::EPB | block::PB => self.packet(block_type, body, big_endian, st, on_frame),
             block::CB_COPY
             | block::CB_NO_COPY
             | block::SYSTEMD_JOURNAL
@@ -280,7 +322,10 @@ impl PcapngParser {
                 self.non_packet(block_type, offset, st);
                 Ok(())
             }
-            // NRB, ISB, DSB and unknown blocks carry nothing we report.
+            block::NRB => name_resolution(body, big_endian),
+            block::ISB => for_each_option(body.get(12..).unwrap_or(&[]), big_endian, |_, _| Ok(())),
+            block::DSB => decryption_secrets(body, big_endian),
+            // Unknown blocks are skipped unread.
             _ => Ok(()),
         };
         match result {
@@ -434,7 +479,10 @@ impl PcapngParser {
             ));
         }
         if cap_len > iface.max_caplen {
-            return Err(format!("cap_len {cap_len} is larger than {}", iface.max_caplen));
+            return Err(format!(
+                "cap_len {cap_len} is larger than {}",
+                iface.max_caplen
+            ));
         }
         let data_end = 20 + cap_len as usize;
         let data = body.get(20..data_end).unwrap_or(&[]);
@@ -492,7 +540,11 @@ impl PcapngParser {
         let iface = match self.lookup(0) {
             Ok(i) => i,
             Err(_) => {
-                return self.reject(st, offset, "simple packet block before any interface".into())
+                return self.reject(
+                    st,
+                    offset,
+                    "simple packet block before any interface".into(),
+                )
             }
         };
         let cap_len = if iface.snaplen != 0 {

@@ -182,9 +182,15 @@ fn describe_magic(b: &[u8]) -> Option<&'static str> {
         (b"\x04\x22\x4d\x18", "lz4-compressed data"),
         (b"7z\xbc\xaf", "a 7-Zip archive"),
         (b"snoop\0", "a Solaris snoop capture (not supported)"),
-        (b"GMBU", "a Microsoft Network Monitor capture (not supported)"),
+        (
+            b"GMBU",
+            "a Microsoft Network Monitor capture (not supported)",
+        ),
         (b"XCP\0", "a NetXray/Sniffer capture (not supported)"),
-        (b"\x34\xcd\xb2\xa1", "a modified pcap with unusual byte order"),
+        (
+            b"\x34\xcd\xb2\xa1",
+            "a modified pcap with unusual byte order",
+        ),
     ];
     for (magic, what) in KNOWN {
         if b.starts_with(magic) {
@@ -338,6 +344,13 @@ impl Container {
             } else if let Some(p) = pcap::PcapParser::from_magic(magic) {
                 *self = Container::Pcap(p);
             } else {
+                // Show up to eight bytes, the same whatever the chunking.
+                if buf.len() < 8 {
+                    return Progress {
+                        consumed: 0,
+                        need: 8,
+                    };
+                }
                 let compressed = st.info.compressed;
                 st.fail(CaptureError::NotACapture {
                     first_bytes: buf.iter().take(8).copied().collect(),
@@ -485,7 +498,10 @@ impl Plain {
 #[derive(Debug)]
 enum Stage {
     /// Fewer than two bytes seen.
-    Sniff { head: [u8; 2], len: usize },
+    Sniff {
+        head: [u8; 2],
+        len: usize,
+    },
     Plain,
     Gzip(Box<Inflater>),
     Finished,
@@ -539,6 +555,11 @@ impl Reader {
     /// Bytes fed so far (compressed bytes for a gzip file).
     pub fn bytes_fed(&self) -> u64 {
         self.fed
+    }
+
+    /// Bytes held back because the record they belong to is incomplete.
+    pub fn pending_len(&self) -> usize {
+        self.plain.pending.len()
     }
 
     /// Feeds the next chunk of the file; calls `on_frame` for every complete frame.
