@@ -50,7 +50,10 @@ fn time<F: FnMut() -> u64>(label: &str, packets: usize, bytes: usize, mut f: F) 
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let pool = frames(n);
     let mut pcap = PcapWriter::new(Vec::new(), PcapHeader::new(1)).unwrap();
     let mut ng = PcapngWriter::with_defaults(Vec::new()).unwrap();
