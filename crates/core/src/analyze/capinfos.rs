@@ -277,18 +277,13 @@ mod tests {
         }
     }
 
-    fn feed(
-        a: &mut CapinfosAnalyzer,
-        number: u64,
-        ts: (i64, u32),
-        interface: u32,
-        link: u32,
-        data: &[u8],
-        orig: u32,
-        has_ts: bool,
-    ) {
+    /// A test frame: number, time, interface, link type, captured bytes, wire length.
+    struct F<'a>(u64, (i64, u32), u32, u32, &'a [u8], u32);
+
+    fn feed(a: &mut CapinfosAnalyzer, f: F<'_>, has_ts: bool) {
+        let F(number, ts, interface, link, data, orig) = f;
         let comments = [format!("c{number}")];
-        let f = Frame {
+        let frame = Frame {
             number,
             ts: Timestamp::new(ts.0, ts.1),
             has_ts,
@@ -296,19 +291,23 @@ mod tests {
             link_type: LinkType(link),
             orig_len: orig,
             data,
-            comments: if number % 2 == 0 { &comments } else { &[] },
+            comments: if number.is_multiple_of(2) {
+                &comments
+            } else {
+                &[]
+            },
         };
-        a.on_frame(&f);
-        a.on_packet(&decode_frame(&f));
+        a.on_frame(&frame);
+        a.on_packet(&decode_frame(&frame));
     }
 
     #[test]
     fn times_order_and_precision_follow_capinfos() {
         let mut a = CapinfosAnalyzer::default();
         let data = [0u8; 20];
-        feed(&mut a, 1, (100, 500_000_000), 0, 1, &data, 20, true);
-        feed(&mut a, 2, (99, 123_456_789), 1, 1, &data, 60, true); // earlier: not ordered
-        feed(&mut a, 3, (101, 1_000), 0, 1, &data[..10], 60, true);
+        feed(&mut a, F(1, (100, 500_000_000), 0, 1, &data, 20), true);
+        feed(&mut a, F(2, (99, 123_456_789), 1, 1, &data, 60), true); // earlier: not ordered
+        feed(&mut a, F(3, (101, 1_000), 0, 1, &data[..10], 60), true);
         let c = a.finish(&info(vec![iface(1, 1_000_000), iface(1, 1_000_000_000)]), 3);
         assert_eq!(c.packets, 3);
         assert_eq!(c.time_ordered, Some(false));
@@ -331,16 +330,16 @@ mod tests {
     #[test]
     fn a_packet_without_timestamp_drops_the_times() {
         let mut a = CapinfosAnalyzer::default();
-        feed(&mut a, 1, (100, 0), 0, 1, &[0; 20], 20, true);
-        feed(&mut a, 2, (0, 0), 0, 1, &[0; 20], 20, false);
+        feed(&mut a, F(1, (100, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(2, (0, 0), 0, 1, &[0; 20], 20), false);
         let c = a.finish(&info(vec![iface(1, 1_000_000)]), 2);
         assert_eq!(c.time_ordered, None);
         assert_eq!((c.first_time, c.first_time_exact), (None, None));
         // Disorder seen before wins over "unknown".
         let mut a = CapinfosAnalyzer::default();
-        feed(&mut a, 1, (100, 0), 0, 1, &[0; 20], 20, true);
-        feed(&mut a, 2, (50, 0), 0, 1, &[0; 20], 20, true);
-        feed(&mut a, 3, (0, 0), 0, 1, &[0; 20], 20, false);
+        feed(&mut a, F(1, (100, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(2, (50, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(3, (0, 0), 0, 1, &[0; 20], 20), false);
         assert_eq!(
             a.finish(&info(vec![iface(1, 1_000_000)]), 3).time_ordered,
             Some(false)
@@ -350,9 +349,9 @@ mod tests {
     #[test]
     fn link_types_and_decode_problems() {
         let mut a = CapinfosAnalyzer::default();
-        feed(&mut a, 1, (1, 0), 0, 1, &[0; 5], 5, true); // Ethernet cut short
-        feed(&mut a, 2, (1, 0), 1, 999, &[0; 30], 30, true);
-        feed(&mut a, 3, (1, 0), 1, 999, &[0; 30], 30, true);
+        feed(&mut a, F(1, (1, 0), 0, 1, &[0; 5], 5), true); // Ethernet cut short
+        feed(&mut a, F(2, (1, 0), 1, 999, &[0; 30], 30), true);
+        feed(&mut a, F(3, (1, 0), 1, 999, &[0; 30], 30), true);
         let c = a.finish(&info(vec![iface(1, 1_000_000), iface(999, 1_000_000)]), 3);
         assert_eq!(c.link_types, ["ETHERNET", "LINKTYPE_999"]);
         assert_eq!(c.encapsulation.as_deref(), Some("PER_PACKET"));
@@ -376,7 +375,7 @@ mod tests {
     fn packet_comments_are_capped() {
         let mut a = CapinfosAnalyzer::default();
         for n in 1..=(2 * MAX_PACKET_COMMENTS as u64 + 10) {
-            feed(&mut a, n, (1, 0), 0, 1, &[0; 20], 20, true);
+            feed(&mut a, F(n, (1, 0), 0, 1, &[0; 20], 20), true);
         }
         let c = a.finish(&info(vec![iface(1, 1_000_000)]), 0);
         assert_eq!(c.packet_comments.len(), MAX_PACKET_COMMENTS);
