@@ -20,7 +20,7 @@ mod table;
 use std::net::IpAddr;
 
 use super::{Config, TcpContext};
-use crate::decode::tcp::{Flags, TcpOption};
+use crate::decode::tcp::{Flags, Segment, TcpOption};
 use crate::decode::{decode_ip, Packet, Transport};
 use crate::report::tcp::TcpSection;
 
@@ -161,8 +161,21 @@ impl TcpAnalyzer {
 
     /// Analyses one packet; returns the TCP facts for the other analyzers when it is TCP.
     pub fn on_packet(&mut self, packet: &Packet<'_>) -> Option<TcpContext> {
-        match &packet.transport {
-            Transport::Tcp(seg) => {
+        let lax;
+        let seg = match &packet.transport {
+            Transport::Tcp(seg) => Some(seg),
+            // A header the slicer refused (bogus data offset, options cut by the snaplen).
+            Transport::Other(6) => match &packet.ip {
+                Some(ip) if ip.fragment.is_none() => {
+                    lax = Segment::parse_lax(ip.payload, ip.payload_len);
+                    lax.as_ref()
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match (&packet.transport, seg) {
+            (_, Some(seg)) => {
                 let ip = packet.ip.as_ref()?;
                 let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
                 // A header longer than the IP payload: Wireshark's "short segment", not analysed.
@@ -183,11 +196,11 @@ impl TcpAnalyzer {
                 };
                 Some(self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts))
             }
-            Transport::Icmpv4(icmp) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
+            (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
                 self.on_quoted(packet, icmp.body);
                 None
             }
-            Transport::Icmpv6(icmp) if matches!(icmp.icmp_type, 1..=4) => {
+            (Transport::Icmpv6(icmp), _) if matches!(icmp.icmp_type, 1..=4) => {
                 self.on_quoted(packet, icmp.body);
                 None
             }
