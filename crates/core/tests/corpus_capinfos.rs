@@ -82,7 +82,11 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
         }
     };
     let tshark_frames = oracle["tshark"]["frames_read"].as_u64().unwrap_or(0);
-    check("frames read", c.frames.to_string(), tshark_frames.to_string());
+    check(
+        "frames read",
+        c.frames.to_string(),
+        tshark_frames.to_string(),
+    );
     if o["ok"].as_bool() != Some(true) {
         // capinfos gave up: the damage must be visible.
         let damaged = report.error.is_some() || c.truncated;
@@ -91,13 +95,21 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
     }
     check("packets", c.packets.to_string(), o["packets"].to_string());
     // capinfos' "Data size" sums the lengths on the wire (our `data_bytes` sums captured bytes).
-    check("data size", c.wire_bytes.to_string(), o["data_size"].to_string());
+    check(
+        "data size",
+        c.wire_bytes.to_string(),
+        o["data_size"].to_string(),
+    );
     let file_type = match (&c.file_type, c.compressed) {
         (Some(t), true) => format!("{t} (gzip compressed)"),
         (Some(t), false) => t.clone(),
         (None, _) => "none".into(),
     };
-    check("file type", file_type, str_of(&o["file_type"]).unwrap_or_default());
+    check(
+        "file type",
+        file_type,
+        str_of(&o["file_type"]).unwrap_or_default(),
+    );
     check(
         "file encapsulation",
         c.encapsulation.clone().unwrap_or_else(|| "unknown".into()),
@@ -154,7 +166,11 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
             format!("inferred: {lo}-{hi} bytes (range)")
         });
     }
-    check("packet size limit", ours_limits.join(" | "), limits.join(" | "));
+    check(
+        "packet size limit",
+        ours_limits.join(" | "),
+        limits.join(" | "),
+    );
     check(
         "capture hardware",
         format!("{:?}", trimmed(&c.capture_hardware)),
@@ -175,7 +191,11 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
         .as_array()
         .map(|a| a.iter().filter_map(str_of).collect())
         .unwrap_or_default();
-    check("capture comments", format!("{comments:?}"), format!("{theirs:?}"));
+    check(
+        "capture comments",
+        format!("{comments:?}"),
+        format!("{theirs:?}"),
+    );
     let ifaces = o["interfaces"].as_array().cloned().unwrap_or_default();
     check(
         "interfaces",
@@ -192,13 +212,21 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
             .unwrap_or("")
             .trim_end_matches(')')
             .to_string();
-        check(&format!("interface {i} name"), format!("{:?}", ours.name), format!("{:?}", field("Name")));
+        check(
+            &format!("interface {i} name"),
+            format!("{:?}", ours.name),
+            format!("{:?}", field("Name")),
+        );
         check(
             &format!("interface {i} description"),
             format!("{:?}", ours.description),
             format!("{:?}", field("Description")),
         );
-        check(&format!("interface {i} link type"), ours.link_type.clone(), linktype_from_wireshark(&short));
+        check(
+            &format!("interface {i} link type"),
+            ours.link_type.clone(),
+            linktype_from_wireshark(&short),
+        );
         check(
             &format!("interface {i} snaplen"),
             ours.snaplen.to_string(),
@@ -219,7 +247,11 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
             format!("{:?}", ours.tsresol.map(|r| format!("0x{r:02x}"))),
             format!("{:?}", field("Time resolution")),
         );
-        check(&format!("interface {i} os"), format!("{:?}", ours.os), format!("{:?}", field("Operating system")));
+        check(
+            &format!("interface {i} os"),
+            format!("{:?}", ours.os),
+            format!("{:?}", field("Operating system")),
+        );
         check(
             &format!("interface {i} filter"),
             format!("{:?}", ours.filter),
@@ -235,7 +267,12 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|p| (p["frame"].as_u64().unwrap_or(0), str_of(&p["comment"]).unwrap_or_default()))
+                .map(|p| {
+                    (
+                        p["frame"].as_u64().unwrap_or(0),
+                        str_of(&p["comment"]).unwrap_or_default(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -244,7 +281,11 @@ fn compare(oracle: &Value, report: &pcaplens_core::Report) -> Vec<String> {
         .iter()
         .map(|p| (p.frame, p.comment.replace('\n', "\\n")))
         .collect();
-    check("packet comments", format!("{ours:?}"), format!("{theirs:?}"));
+    check(
+        "packet comments",
+        format!("{ours:?}"),
+        format!("{theirs:?}"),
+    );
     diffs
 }
 
@@ -259,15 +300,25 @@ fn capinfos_equals_the_oracle_for_every_capture() {
     for (path, oracle) in &corpus {
         let report = common::analyze_file(path);
         let diffs = compare(oracle, &report);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if diffs.is_empty() {
             equal += 1;
         } else {
             failures.push(format!("{name}:\n    {}", diffs.join("\n    ")));
         }
     }
-    eprintln!("capinfos: {equal} of {} captures equal to the oracle", corpus.len());
-    assert!(failures.is_empty(), "capinfos differs:\n{}", failures.join("\n"));
+    eprintln!(
+        "capinfos: {equal} of {} captures equal to the oracle",
+        corpus.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "capinfos differs:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -281,7 +332,12 @@ fn corpus_reads_identically_in_any_chunk_size() {
         let whole = common::analyze_chunked(&bytes, usize::MAX);
         for chunk in [1, 3, 4096] {
             let r = common::analyze_chunked(&bytes, chunk);
-            assert_eq!(r.capinfos, whole.capinfos, "{} in {chunk}-byte chunks", path.display());
+            assert_eq!(
+                r.capinfos,
+                whole.capinfos,
+                "{} in {chunk}-byte chunks",
+                path.display()
+            );
             assert_eq!(r.error, whole.error);
         }
     }

@@ -159,7 +159,8 @@ impl CapinfosAnalyzer {
             Some(true)
         };
         let first_precision = info.interfaces.first().map(|i| i.precision);
-        let all_same = |f: &dyn Fn(&crate::capture::InterfaceInfo) -> bool| info.interfaces.iter().all(f);
+        let all_same =
+            |f: &dyn Fn(&crate::capture::InterfaceInfo) -> bool| info.interfaces.iter().all(f);
         let file_time_precision = first_precision.map(|p| {
             if all_same(&|i| i.precision == p) {
                 p.short_name().to_string()

@@ -27,9 +27,15 @@ const FRESERVED: u8 = 0xe0;
 pub(super) enum GzStatus {
     Ok,
     /// Non-gzip bytes follow a complete member; they are ignored (as zlib does).
-    TrailingData { offset: u64, len: usize },
+    TrailingData {
+        offset: u64,
+        len: usize,
+    },
     /// The compressed data is broken; nothing more will be produced.
-    Corrupt { offset: u64, reason: String },
+    Corrupt {
+        offset: u64,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +148,11 @@ impl Inflater {
     }
 
     /// Decompresses `input`, handing output to `sink` in blocks; `sink` returns false to stop.
-    pub(super) fn feed(&mut self, mut input: &[u8], sink: &mut dyn FnMut(&[u8]) -> bool) -> GzStatus {
+    pub(super) fn feed(
+        &mut self,
+        mut input: &[u8],
+        sink: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> GzStatus {
         while !input.is_empty() {
             match self.phase {
                 Phase::Done => return GzStatus::Ok,
@@ -249,10 +259,14 @@ impl Inflater {
         if self.phase == Phase::Body {
             loop {
                 let before_out = self.inflate.total_out();
-                let status = match self.inflate.decompress(&[], &mut self.out, FlushDecompress::None) {
-                    Ok(s) => s,
-                    Err(_) => return GzStatus::Ok,
-                };
+                let status =
+                    match self
+                        .inflate
+                        .decompress(&[], &mut self.out, FlushDecompress::None)
+                    {
+                        Ok(s) => s,
+                        Err(_) => return GzStatus::Ok,
+                    };
                 let produced = (self.inflate.total_out() - before_out) as usize;
                 if produced == 0 {
                     break;

@@ -263,7 +263,12 @@ impl PcapParser {
     }
 
     /// Picks the record layout, or says how many bytes of records it needs to.
-    fn choose_variant(&self, records: &[u8], h: &FileHeader, at_end: bool) -> Result<Variant, usize> {
+    fn choose_variant(
+        &self,
+        records: &[u8],
+        h: &FileHeader,
+        at_end: bool,
+    ) -> Result<Variant, usize> {
         let mut best: Option<(u32, Variant)> = None;
         for &v in self.candidates {
             let d = self.demerits(records, v, h, at_end)?;
@@ -438,6 +443,10 @@ impl PcapParser {
 fn timestamp(secs: u32, frac: u32, ticks: u32) -> Timestamp {
     let extra = frac / ticks;
     let rest = frac % ticks;
-    let nanos = if ticks == 1_000_000 { rest * 1000 } else { rest };
+    let nanos = if ticks == 1_000_000 {
+        rest * 1000
+    } else {
+        rest
+    };
     Timestamp::new(i64::from(secs) + i64::from(extra), nanos)
 }

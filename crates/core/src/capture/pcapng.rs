@@ -109,7 +109,8 @@ fn for_each_option(
 ) -> Result<(), BlockError> {
     let mut p = 0usize;
     while p < opts.len() {
-        let (Some(code), Some(len)) = (u16_at(opts, p, big_endian), u16_at(opts, p + 2, big_endian))
+        let (Some(code), Some(len)) =
+            (u16_at(opts, p, big_endian), u16_at(opts, p + 2, big_endian))
         else {
             return Err(format!(
                 "not enough data for an option header ({} bytes left)",
@@ -258,17 +259,17 @@ impl PcapngParser {
         }
         let trailer = u32_at(b, len - 4, big_endian).unwrap_or(0);
         if pad4_u32(trailer) as usize != len {
-            let reason =
-                format!("total block lengths (first {len} and second {}) don't match", pad4_u32(trailer));
+            let reason = format!(
+                "total block lengths (first {len} and second {}) don't match",
+                pad4_u32(trailer)
+            );
             return self.reject(st, offset, reason);
         }
         let body = &b[8..len - 4];
         let result = match block_type {
             block::SHB => self.section_header(body, big_endian, st),
             block::IDB => self.interface(body, big_endian, st),
-            block::EPB | block::PB => {
-                self.packet(block_type, body, big_endian, st, on_frame)
-            }
+            block::EPB | block::PB => self.packet(block_type, body, big_endian, st, on_frame),
             block::CB_COPY
             | block::CB_NO_COPY
             | block::SYSTEMD_JOURNAL
@@ -434,7 +435,10 @@ impl PcapngParser {
             ));
         }
         if cap_len > iface.max_caplen {
-            return Err(format!("cap_len {cap_len} is larger than {}", iface.max_caplen));
+            return Err(format!(
+                "cap_len {cap_len} is larger than {}",
+                iface.max_caplen
+            ));
         }
         let data_end = 20 + cap_len as usize;
         let data = body.get(20..data_end).unwrap_or(&[]);
@@ -492,7 +496,11 @@ impl PcapngParser {
         let iface = match self.lookup(0) {
             Ok(i) => i,
             Err(_) => {
-                return self.reject(st, offset, "simple packet block before any interface".into())
+                return self.reject(
+                    st,
+                    offset,
+                    "simple packet block before any interface".into(),
+                )
             }
         };
         let cap_len = if iface.snaplen != 0 {

@@ -182,9 +182,15 @@ fn describe_magic(b: &[u8]) -> Option<&'static str> {
         (b"\x04\x22\x4d\x18", "lz4-compressed data"),
         (b"7z\xbc\xaf", "a 7-Zip archive"),
         (b"snoop\0", "a Solaris snoop capture (not supported)"),
-        (b"GMBU", "a Microsoft Network Monitor capture (not supported)"),
+        (
+            b"GMBU",
+            "a Microsoft Network Monitor capture (not supported)",
+        ),
         (b"XCP\0", "a NetXray/Sniffer capture (not supported)"),
-        (b"\x34\xcd\xb2\xa1", "a modified pcap with unusual byte order"),
+        (
+            b"\x34\xcd\xb2\xa1",
+            "a modified pcap with unusual byte order",
+        ),
     ];
     for (magic, what) in KNOWN {
         if b.starts_with(magic) {
@@ -485,7 +491,10 @@ impl Plain {
 #[derive(Debug)]
 enum Stage {
     /// Fewer than two bytes seen.
-    Sniff { head: [u8; 2], len: usize },
+    Sniff {
+        head: [u8; 2],
+        len: usize,
+    },
     Plain,
     Gzip(Box<Inflater>),
     Finished,

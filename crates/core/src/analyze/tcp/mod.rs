@@ -115,11 +115,53 @@ pub(crate) struct IssueRecord {
     pub rto_ns: i64,
 }
 
+/// Connections per storage chunk.
+const CONN_CHUNK: usize = 4096;
+
+/// Connections by stream number, in fixed-size chunks: growing never copies what is stored
+/// (no doubling peak), and the report is built chunk by chunk, freeing as it goes.
+#[derive(Debug, Default)]
+pub(crate) struct ConnStore {
+    chunks: Vec<Vec<Conn>>,
+    len: usize,
+}
+
+impl ConnStore {
+    fn push(&mut self, c: Conn) -> usize {
+        if self.chunks.last().is_none_or(|ch| ch.len() == CONN_CHUNK) {
+            self.chunks.push(Vec::with_capacity(CONN_CHUNK));
+        }
+        if let Some(ch) = self.chunks.last_mut() {
+            ch.push(c);
+        }
+        self.len += 1;
+        self.len - 1
+    }
+    /// `idx` comes from the stream table, so it is always in range.
+    #[inline]
+    fn get(&self, idx: usize) -> &Conn {
+        &self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+    }
+    #[inline]
+    fn get_mut(&mut self, idx: usize) -> &mut Conn {
+        &mut self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Conn> {
+        self.chunks.iter().flatten()
+    }
+    pub fn into_chunks(self) -> Vec<Vec<Conn>> {
+        self.chunks
+    }
+}
+
 /// The TCP engine. Feed every packet with [`on_packet`](TcpAnalyzer::on_packet), in order.
 #[derive(Debug)]
 pub struct TcpAnalyzer {
     table: StreamTable,
-    conns: Vec<Conn>,
+    conns: ConnStore,
     issues: Vec<IssueRecord>,
     issues_dropped: u64,
     config: Config,
@@ -142,7 +184,7 @@ impl TcpAnalyzer {
     pub fn new(config: &Config) -> Self {
         TcpAnalyzer {
             table: StreamTable::default(),
-            conns: Vec::new(),
+            conns: ConnStore::default(),
             issues: Vec::new(),
             issues_dropped: 0,
             config: config.clone(),
@@ -217,8 +259,8 @@ impl TcpAnalyzer {
     }
 
     fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> usize {
-        let idx = self.conns.len();
-        self.conns
+        let idx = self
+            .conns
             .push(Conn::new(key.endpoints(), frame, ts, key.sender_flow()));
         self.table.insert(key, idx);
         idx
@@ -241,7 +283,7 @@ impl TcpAnalyzer {
         // flagged. tshark 4.0 does not look at FIN/RST here: the same ISN stays in the stream.
         let syn_ack_bits = p.flags & (Flags::SYN | Flags::ACK);
         if syn_ack_bits == Flags::SYN || syn_ack_bits == Flags::SYN | Flags::ACK {
-            let flow = &self.conns[idx].flows[usize::from(fwd)];
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && p.seq != flow.base_seq {
                 if syn_ack_bits == Flags::SYN {
                     idx = self.new_stream(key, p.frame, p.ts);
@@ -252,7 +294,7 @@ impl TcpAnalyzer {
         }
 
         let stream = idx;
-        let conn = &mut self.conns[idx];
+        let conn = self.conns.get_mut(idx);
         conn.count_frame(usize::from(fwd), p.frame, p.ts, frame_len);
         conn.note_roles(fwd, p.flags);
 
@@ -341,18 +383,20 @@ impl TcpAnalyzer {
         let fwd = key.sender_flow();
         let (mut idx, _) = self.stream_for(&key, frame, ts);
         if fl & (Flags::SYN | Flags::ACK) == Flags::SYN {
-            let flow = &self.conns[idx].flows[usize::from(fwd)];
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && seq != flow.base_seq {
                 idx = self.new_stream(&key, frame, ts);
             }
         }
-        self.conns[idx].count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
+        self.conns
+            .get_mut(idx)
+            .count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
     }
 
     /// Builds the report section (applying the server filter).
     pub fn finish(self) -> TcpSection {
         let filter = summary::Filter::from_config(&self.config);
-        summary::build(&self.conns, &self.issues, self.issues_dropped, &filter)
+        summary::build(self.conns, &self.issues, self.issues_dropped, &filter)
     }
 }
 
