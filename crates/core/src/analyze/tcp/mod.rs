@@ -30,6 +30,11 @@ pub use segments::MAX_UNACKED_SEGMENTS;
 use seq::{SegmentFacts, Verdict};
 use table::{FlowKey, StreamTable};
 
+/// The most connections tracked. A SYN flood or scan can open millions; beyond this, packets of
+/// new connections are only counted (`untracked_packets`) so memory stays bounded (about
+/// 460 bytes per connection: docs/benchmarks.md).
+pub const MAX_CONNECTIONS: usize = 1_000_000;
+
 /// The most flagged frames listed in `issues` (the per-connection counts stay exact beyond it).
 pub const MAX_ISSUES: usize = 100_000;
 
@@ -164,6 +169,8 @@ pub struct TcpAnalyzer {
     conns: ConnStore,
     issues: Vec<IssueRecord>,
     issues_dropped: u64,
+    /// Packets of connections beyond `MAX_CONNECTIONS`.
+    untracked_packets: u64,
     config: Config,
 }
 
@@ -187,6 +194,7 @@ impl TcpAnalyzer {
             conns: ConnStore::default(),
             issues: Vec::new(),
             issues_dropped: 0,
+            untracked_packets: 0,
             config: config.clone(),
         }
     }
@@ -236,7 +244,7 @@ impl TcpAnalyzer {
                 } else {
                     None
                 };
-                Some(self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts))
+                self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
                 self.on_quoted(packet, icmp.body);
@@ -250,20 +258,25 @@ impl TcpAnalyzer {
         }
     }
 
-    /// The stream of `key`, creating it when new; returns (index, created).
-    fn stream_for(&mut self, key: &FlowKey, frame: u32, ts: i64) -> (usize, bool) {
+    /// The stream of `key`, creating it when new; returns (index, created). `None` when a new
+    /// connection would exceed `MAX_CONNECTIONS`.
+    fn stream_for(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<(usize, bool)> {
         if let Some(idx) = self.table.get(key) {
-            return (idx, false);
+            return Some((idx, false));
         }
-        (self.new_stream(key, frame, ts), true)
+        Some((self.new_stream(key, frame, ts)?, true))
     }
 
-    fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> usize {
+    fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<usize> {
+        if self.conns.len() >= MAX_CONNECTIONS {
+            self.untracked_packets += 1;
+            return None;
+        }
         let idx = self
             .conns
             .push(Conn::new(key.endpoints(), frame, ts, key.sender_flow()));
         self.table.insert(key, idx);
-        idx
+        Some(idx)
     }
 
     fn on_segment(
@@ -273,9 +286,9 @@ impl TcpAnalyzer {
         frame_len: u32,
         analysable: bool,
         syn_opts: Option<SynOpts>,
-    ) -> TcpContext {
+    ) -> Option<TcpContext> {
         let fwd = key.sender_flow();
-        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts);
+        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts)?;
         let mut verdict = Verdict::default();
 
         // Port reuse (dissect_tcp, before the analysis): a SYN whose ISN differs from the
@@ -286,7 +299,7 @@ impl TcpAnalyzer {
             let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && p.seq != flow.base_seq {
                 if syn_ack_bits == Flags::SYN {
-                    idx = self.new_stream(key, p.frame, p.ts);
+                    idx = self.new_stream(key, p.frame, p.ts)?;
                     is_new = true;
                 }
                 verdict.flags |= flags::REUSED_PORTS;
@@ -325,11 +338,11 @@ impl TcpAnalyzer {
         if verdict.flags != 0 {
             self.record_issues(stream, p.frame, &verdict);
         }
-        TcpContext {
+        Some(TcpContext {
             stream: stream as u64,
             from_client,
             analysis: u32::from(verdict.flags),
-        }
+        })
     }
 
     fn record_issues(&mut self, stream: usize, frame: u32, v: &Verdict) {
@@ -381,11 +394,16 @@ impl TcpAnalyzer {
         let frame = frame_u32(packet.meta.number);
         let ts = ts_nanos(packet.meta.ts);
         let fwd = key.sender_flow();
-        let (mut idx, _) = self.stream_for(&key, frame, ts);
+        let Some((mut idx, _)) = self.stream_for(&key, frame, ts) else {
+            return;
+        };
         if fl & (Flags::SYN | Flags::ACK) == Flags::SYN {
             let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && seq != flow.base_seq {
-                idx = self.new_stream(&key, frame, ts);
+                let Some(new) = self.new_stream(&key, frame, ts) else {
+                    return;
+                };
+                idx = new;
             }
         }
         self.conns
@@ -396,7 +414,14 @@ impl TcpAnalyzer {
     /// Builds the report section (applying the server filter).
     pub fn finish(self) -> TcpSection {
         let filter = summary::Filter::from_config(&self.config);
-        summary::build(self.conns, &self.issues, self.issues_dropped, &filter)
+        let mut section = summary::build(self.conns, &self.issues, self.issues_dropped, &filter);
+        if self.untracked_packets > 0 {
+            section.notes.push(format!(
+                "more than {MAX_CONNECTIONS} connections: {} packets of later connections were not analysed",
+                self.untracked_packets
+            ));
+        }
+        section
     }
 }
 

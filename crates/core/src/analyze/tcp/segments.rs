@@ -34,7 +34,9 @@ pub(crate) struct Unacked {
 pub(crate) struct UnackedList {
     /// Element 0 when `len >= 1`.
     first: Unacked,
-    /// Elements 1.., allocated only while there are any.
+    /// Elements 1.., allocated only while there are any. Boxed on purpose: 8 bytes per flow
+    /// instead of a 32-byte deque header in every connection.
+    #[allow(clippy::box_collection)]
     rest: Option<Box<VecDeque<Unacked>>>,
     len: u16,
     /// Set when an insertion could not keep the order; cleared when the list empties.

@@ -104,7 +104,7 @@ fn add_direction(total: &mut DirectionStats, d: &DirectionStats) {
 }
 
 fn options(o: &SynOpts) -> Option<SynOptions> {
-    o.seen.then(|| SynOptions {
+    o.seen.then_some(SynOptions {
         mss: o.mss,
         wscale: o.wscale,
         sack_perm: o.sack_perm,
