@@ -130,7 +130,11 @@ impl DirectionStream {
         }
         let syn = seg.flags.syn();
         // A SYN consumes one sequence number; its payload (TCP Fast Open) starts after it.
-        let data_seq = if syn { seg.seq.wrapping_add(1) } else { seg.seq };
+        let data_seq = if syn {
+            seg.seq.wrapping_add(1)
+        } else {
+            seg.seq
+        };
         if syn && self.next_seq.is_none() {
             self.next_seq = Some(data_seq);
         }
@@ -140,7 +144,10 @@ impl DirectionStream {
         if seg.seglen == 0 {
             return;
         }
-        let captured = seg.payload.get(..seg.seglen as usize).unwrap_or(seg.payload);
+        let captured = seg
+            .payload
+            .get(..seg.seglen as usize)
+            .unwrap_or(seg.payload);
         self.push_bytes(data_seq, seg.seglen, captured, sink);
     }
 
@@ -326,7 +333,9 @@ impl DirectionStream {
     /// Delivers held segments that have become contiguous.
     fn drain_pending(&mut self, sink: &mut impl StreamSink) {
         while let Some(next) = self.next_seq {
-            let Some(first) = self.pending.first() else { return };
+            let Some(first) = self.pending.first() else {
+                return;
+            };
             let ahead = seq_diff(first.seq, next);
             if ahead > 0 {
                 return;
@@ -612,7 +621,10 @@ pub(crate) mod tests {
         assert!(s.buffered_len() <= MAX_PENDING_BYTES);
         s.flush(&mut r);
         assert_eq!(r.bytes.len() as u64, s.stats().delivered);
-        assert_eq!(s.stats().delivered, 1 + (MAX_PENDING_BYTES / 1000 + 2) as u64 * 1000);
+        assert_eq!(
+            s.stats().delivered,
+            1 + (MAX_PENDING_BYTES / 1000 + 2) as u64 * 1000
+        );
     }
 
     #[test]
@@ -675,14 +687,14 @@ pub(crate) mod tests {
                 let n = 1 + (rng.next() % 300) as usize;
                 let end = (pos + n).min(d.len());
                 segs.push((pos, end));
-                if rng.next() % 5 == 0 {
+                if rng.next().is_multiple_of(5) {
                     segs.push((pos, end)); // duplicate
                 }
                 pos = end;
             }
             // Local shuffles only, so the pending window is never exceeded.
             for i in 1..segs.len() {
-                if rng.next() % 3 == 0 {
+                if rng.next().is_multiple_of(3) {
                     segs.swap(i - 1, i);
                 }
             }
@@ -691,7 +703,11 @@ pub(crate) mod tests {
             s.push(&seg(isn, Flags::SYN, &[]), &mut r);
             for (a, b) in segs {
                 s.push(
-                    &seg(isn.wrapping_add(1).wrapping_add(a as u32), Flags::ACK, &d[a..b]),
+                    &seg(
+                        isn.wrapping_add(1).wrapping_add(a as u32),
+                        Flags::ACK,
+                        &d[a..b],
+                    ),
                     &mut r,
                 );
             }
