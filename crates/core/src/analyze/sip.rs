@@ -871,7 +871,7 @@ mod tests {
             let mut pos = 0;
             while pos < data.len() {
                 let end = (pos + 1 + (rng.next() % 64) as usize).min(data.len());
-                t.send(rng.next() % 2 == 0, &data[pos..end]);
+                t.send(rng.next().is_multiple_of(2), &data[pos..end]);
                 pos = end;
             }
             let _ = t.s.finish();
