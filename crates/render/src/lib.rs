@@ -1,0 +1,1 @@
+//! Rendering of a Report for people (not written yet).
