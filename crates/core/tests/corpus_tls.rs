@@ -382,3 +382,233 @@ fn test_ja3_matches_tshark() {
     }
     eprintln!("JA3/JA3S: {compared} hellos equal to tshark's");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic scenarios: TCP trouble around TLS records, built with pcaplens-synth. Each asserts
+// the values we expect and, when tshark and ../shared/oracle/oracle.py are present, runs the
+// oracle on the same capture and requires every check of `compare` to agree.
+
+mod scenarios {
+    use std::net::SocketAddr;
+
+    use pcaplens_core::{analyze_bytes, Config, Report};
+    use pcaplens_synth::rng::Rng;
+    use pcaplens_synth::tls::{self as synth_tls, ClientHello, Extension, ServerHello};
+    use pcaplens_synth::{Side, TcpConversation};
+
+    use super::{common, compare};
+
+    fn conversation(port: u16) -> TcpConversation {
+        let client: SocketAddr = "10.1.0.1:51000".parse().unwrap_or_else(|_| unreachable!());
+        let server: SocketAddr = format!("10.1.0.2:{port}")
+            .parse()
+            .unwrap_or_else(|_| unreachable!());
+        let mut c = TcpConversation::new(client, server, 1_000_000, 7_000_000);
+        c.syn(vec![]);
+        c.syn_ack(vec![]);
+        c.ack(Side::Client);
+        c
+    }
+
+    /// A ClientHello of about 1.8 KB (a large key share, as post-quantum hybrids make).
+    fn big_hello(rng: &mut Rng) -> ClientHello {
+        let mut ch = ClientHello::chrome_like("split.example", &["h2", "http/1.1"], rng);
+        ch.extensions
+            .insert(1, Extension::new(0x11ec, vec![0x42; 1200]));
+        ch
+    }
+
+    /// Runs the oracle on `pcap` when tshark and oracle.py are available. `prefs` is written to
+    /// a private Wireshark preferences file (via WIRESHARK_CONFIG_DIR) for that run.
+    fn oracle_for(name: &str, pcap: &[u8], prefs: &str) -> Option<serde_json::Value> {
+        let shared = common::shared_dir()?;
+        let script = shared.join("oracle/oracle.py");
+        if !script.is_file()
+            || std::process::Command::new("tshark")
+                .arg("-v")
+                .output()
+                .is_err()
+        {
+            eprintln!("{name}: tshark comparison skipped (tshark or oracle.py missing)");
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("pcaplens_{name}_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok()?;
+        std::fs::write(dir.join("preferences"), prefs).ok()?;
+        let path = dir.join("capture.pcap");
+        std::fs::write(&path, pcap).ok()?;
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&path)
+            .env("WIRESHARK_CONFIG_DIR", &dir)
+            .output()
+            .ok()?;
+        if std::env::var_os("PCAPLENS_KEEP_SCENARIOS").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        serde_json::from_slice(&out.stdout).ok()
+    }
+
+    /// Compares with tshark (default preferences). `known` lists the fields that differ and
+    /// why; every other check must agree, and every listed field must really differ.
+    fn check_against_tshark(name: &str, pcap: &[u8], report: &Report, known: &[(&str, &str)]) {
+        check_with_prefs(name, pcap, report, known, "");
+    }
+
+    fn check_with_prefs(
+        name: &str,
+        pcap: &[u8],
+        report: &Report,
+        known: &[(&str, &str)],
+        prefs: &str,
+    ) {
+        let Some(oracle) = oracle_for(name, pcap, prefs) else {
+            return;
+        };
+        let checks = compare(report, &oracle);
+        assert!(!checks.is_empty(), "{name}: no checks");
+        let mut bad = Vec::new();
+        let mut hit = vec![false; known.len()];
+        for (c, ok) in &checks {
+            if *ok {
+                continue;
+            }
+            match known.iter().position(|(f, _)| *f == c.field) {
+                Some(i) => hit[i] = true,
+                None => bad.push(format!(
+                    "stream {} {}: ours {} tshark {}",
+                    c.stream, c.field, c.ours, c.oracle
+                )),
+            }
+        }
+        assert!(bad.is_empty(), "{name}: differences from tshark: {bad:#?}");
+        for (i, h) in hit.iter().enumerate() {
+            assert!(
+                h,
+                "{name}: listed difference no longer happens: {:?}",
+                known[i]
+            );
+        }
+        eprintln!(
+            "{name}: {} checks equal to tshark, {} listed differences",
+            checks.iter().filter(|(_, ok)| *ok).count(),
+            known.len()
+        );
+    }
+
+    #[test]
+    fn test_hello_split_reordered_and_retransmitted() {
+        let mut rng = Rng::new(7);
+        let mut c = conversation(8443);
+        let ch = big_hello(&mut rng);
+        let rec = ch.record_bytes();
+        let (a, b) = (600, 1200);
+        c.data(Side::Client, &rec[..a]);
+        let second = c.data(Side::Client, &rec[a..b]);
+        let third = c.data(Side::Client, &rec[b..]);
+        // Capture order: 1, 3, 2, then 2 again (a retransmission).
+        c.segments_mut().swap(second, third);
+        c.retransmit(third);
+        let mut flight = ServerHello::tls13(&ch, 0x1301, &mut rng).record_bytes();
+        flight.extend(synth_tls::change_cipher_spec());
+        for _ in 0..3 {
+            flight.extend(synth_tls::application_data(900, &mut rng));
+        }
+        for part in flight.chunks(1000) {
+            c.data(Side::Server, part);
+        }
+        let mut fin = synth_tls::change_cipher_spec();
+        fin.extend(synth_tls::application_data(53, &mut rng));
+        c.data(Side::Client, &fin);
+        c.fin(Side::Client);
+        c.fin(Side::Server);
+        let pcap = c.to_pcap();
+        let report = analyze_bytes(&pcap, &Config::default());
+        let h = &report.tls.handshakes[0];
+        // Frames 1-3 are the handshake; parts 1, 3, 2 are frames 4, 5, 6: complete in frame 6.
+        assert_eq!(h.client_hello_frame, Some(6));
+        assert_eq!(h.sni.as_deref(), Some("split.example"));
+        assert_eq!(h.records.application_data, 4);
+        assert_eq!(h.records.change_cipher_spec, 2);
+        assert_eq!(h.selected_version.as_deref(), Some("0x0304"));
+        // tshark 4.0 does not reassemble out-of-order segments by default
+        // (tcp.reassemble_out_of_order: FALSE): the hello's first part waits for bytes that
+        // were already passed over, so tshark never dissects this ClientHello. With the
+        // preference on it agrees with us on every check.
+        const OOO: &str = "tshark 4.0 default tcp.reassemble_out_of_order=FALSE loses a \
+                           ClientHello whose segments arrive out of order";
+        check_against_tshark(
+            "hello_split",
+            &pcap,
+            &report,
+            &[
+                ("client_hello_frame", OOO),
+                ("handshake_records", OOO),
+                ("handshake_types", OOO),
+            ],
+        );
+        check_with_prefs(
+            "hello_split_ooo",
+            &pcap,
+            &report,
+            &[],
+            "tcp.reassemble_out_of_order: TRUE\n",
+        );
+    }
+
+    #[test]
+    fn test_capture_loss_inside_application_data() {
+        let mut rng = Rng::new(11);
+        let mut c = conversation(443);
+        let ch = ClientHello::chrome_like("loss.example", &["h2"], &mut rng);
+        c.data(Side::Client, &ch.record_bytes());
+        let mut flight = ServerHello::tls13(&ch, 0x1302, &mut rng).record_bytes();
+        flight.extend(synth_tls::change_cipher_spec());
+        for _ in 0..5 {
+            flight.extend(synth_tls::application_data(3000, &mut rng));
+        }
+        let mut indices = Vec::new();
+        for part in flight.chunks(1448) {
+            indices.push(c.data(Side::Server, part));
+            c.ack(Side::Client);
+        }
+        // The capture misses the fifth server segment (the peer got it: ACKs go on).
+        let lost = indices[4];
+        c.segments_mut().remove(lost);
+        c.fin(Side::Client);
+        c.fin(Side::Server);
+        let pcap = c.to_pcap();
+        let report = analyze_bytes(&pcap, &Config::default());
+        let h = &report.tls.handshakes[0];
+        assert!(h.lost_bytes > 0);
+        assert_eq!(h.server_hello_frame.is_some(), true);
+        check_against_tshark("capture_loss", &pcap, &report, &[]);
+    }
+
+    #[test]
+    fn test_tiny_segments_and_plaintext_alert() {
+        let mut rng = Rng::new(3);
+        // Port 443: tshark finds TLS by port (we do by content, on any port).
+        let mut c = conversation(443);
+        let ch = ClientHello::chrome_like("tiny.example", &[], &mut rng);
+        let rec = ch.record_bytes();
+        // Record header split 3 + 2, then the body in 100-byte pieces.
+        c.data(Side::Client, &rec[..3]);
+        c.data(Side::Client, &rec[3..5]);
+        for part in rec[5..].chunks(100) {
+            c.data(Side::Client, part);
+        }
+        c.data(Side::Server, &synth_tls::alert(2, 40));
+        c.rst(Side::Server);
+        let pcap = c.to_pcap();
+        let report = analyze_bytes(&pcap, &Config::default());
+        let h = &report.tls.handshakes[0];
+        assert_eq!(h.sni.as_deref(), Some("tiny.example"));
+        assert_eq!(h.alerts.len(), 1);
+        assert_eq!(
+            h.alerts[0].description_name.as_deref(),
+            Some("handshake_failure")
+        );
+        check_against_tshark("tiny_segments", &pcap, &report, &[]);
+    }
+}
