@@ -188,32 +188,37 @@ impl Conn {
         }
     }
 
-    /// Wireshark's `tcp.completeness` bits for one packet.
+    /// Wireshark's `tcp.completeness` bits for one packet. The first packet of a conversation
+    /// counts only if it is a pure SYN (SYN, plus DATA when it carries payload); later packets
+    /// never count a pure SYN. (tshark 4.0.17: a stream that starts mid-connection with one
+    /// data packet has completeness 0.)
     #[inline]
     pub fn update_completeness(&mut self, fl: u16, seglen: u32, conversation_is_new: bool) {
+        let syn_ack = fl & (Flags::SYN | Flags::ACK);
         let mut bits = 0;
-        match fl & (Flags::SYN | Flags::ACK) {
-            Flags::SYN if conversation_is_new => {
+        if conversation_is_new {
+            if syn_ack == Flags::SYN {
                 bits |= completeness::SYN;
                 if seglen > 0 {
                     bits |= completeness::DATA;
                 }
             }
-            x if x == Flags::SYN | Flags::ACK => bits |= completeness::SYN_ACK,
-            Flags::ACK => {
+        } else {
+            if syn_ack == Flags::SYN | Flags::ACK {
+                bits |= completeness::SYN_ACK;
+            } else if syn_ack == Flags::ACK {
                 bits |= if seglen > 0 {
                     completeness::DATA
                 } else {
                     completeness::ACK
                 };
             }
-            _ => {}
-        }
-        if fl & (Flags::FIN | Flags::ACK) == Flags::FIN | Flags::ACK {
-            bits |= completeness::FIN;
-        }
-        if fl & Flags::RST != 0 {
-            bits |= completeness::RST;
+            if fl & (Flags::FIN | Flags::ACK) == Flags::FIN | Flags::ACK {
+                bits |= completeness::FIN;
+            }
+            if fl & Flags::RST != 0 {
+                bits |= completeness::RST;
+            }
         }
         self.completeness |= bits;
     }
