@@ -129,8 +129,8 @@ fn test_sip_matches_oracle() {
             .into_owned();
         let report = common::analyze_file(path);
         if !readable(&report, oracle) {
-            unreadable.push(name);
-            continue;
+            // Compared anyway (frames may be off); noted so a difference is easy to place.
+            unreadable.push(name.clone());
         }
         let checks = compare(&report, oracle);
         let file_equal = checks.iter().filter(|(_, ok)| *ok).count();
@@ -162,7 +162,7 @@ fn test_sip_matches_oracle() {
     }
     if !unreadable.is_empty() {
         eprintln!(
-            "not compared (the capture reader does not read them yet): {}",
+            "frame count differs from the oracle's (damaged files): {}",
             unreadable.join(", ")
         );
     }

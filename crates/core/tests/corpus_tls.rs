@@ -22,8 +22,59 @@ use serde_json::Value;
 use pcaplens_core::report::tls::Handshake;
 use pcaplens_core::Report;
 
+/// tshark decrypts this capture with the TLS key log in its pcapng Decryption Secrets Block;
+/// pcaplens does not decrypt, so it sees only what travels in clear.
+const DECRYPTED: &str = "tshark decrypts wiki_pcapng-example.pcapng with the keys in its pcapng \
+                         Decryption Secrets Block (decrypted Finished, EncryptedExtensions ALPN, \
+                         close_notify alerts, inner content types counted besides the opaque \
+                         type 23); pcaplens does not decrypt";
+
 /// Differences that are Wireshark quirks or oracle artefacts: (file, stream, field, reason).
-const KNOWN_DIFFERENCES: &[(&str, u64, &str, &str)] = &[];
+const KNOWN_DIFFERENCES: &[(&str, u64, &str, &str)] = &[
+    ("wiki_pcapng-example.pcapng", 0, "alerts", DECRYPTED),
+    (
+        "wiki_pcapng-example.pcapng",
+        0,
+        "handshake_types",
+        DECRYPTED,
+    ),
+    ("wiki_pcapng-example.pcapng", 1, "server_alpn", DECRYPTED),
+    (
+        "wiki_pcapng-example.pcapng",
+        1,
+        "handshake_records",
+        DECRYPTED,
+    ),
+    (
+        "wiki_pcapng-example.pcapng",
+        1,
+        "application_data_records",
+        DECRYPTED,
+    ),
+    ("wiki_pcapng-example.pcapng", 1, "alert_records", DECRYPTED),
+    ("wiki_pcapng-example.pcapng", 1, "alerts", DECRYPTED),
+    (
+        "wiki_pcapng-example.pcapng",
+        1,
+        "handshake_types",
+        DECRYPTED,
+    ),
+];
+
+/// The fields the ≥ 99% target is measured on (the others are compared and must be equal or
+/// listed above too).
+const REQUIRED_FIELDS: [&str; 10] = [
+    "stream",
+    "sni",
+    "client_hello_frame",
+    "supported_versions",
+    "alpn",
+    "cipher_suites",
+    "selected_version",
+    "cipher",
+    "change_cipher_spec_records",
+    "application_data_records",
+];
 
 struct Check {
     stream: u64,
@@ -223,6 +274,7 @@ fn test_tls_matches_oracle() {
         return;
     }
     let (mut total, mut equal) = (0usize, 0usize);
+    let (mut required, mut required_equal) = (0usize, 0usize);
     let mut unexpected = Vec::new();
     let mut known_hit = vec![false; KNOWN_DIFFERENCES.len()];
     let mut unreadable = Vec::new();
@@ -234,8 +286,8 @@ fn test_tls_matches_oracle() {
             .into_owned();
         let report = common::analyze_file(path);
         if !readable(&report, oracle) {
-            unreadable.push(name);
-            continue;
+            // Compared anyway (frames may be off); noted so a difference is easy to place.
+            unreadable.push(name.clone());
         }
         let checks = compare(&report, oracle);
         let file_equal = checks.iter().filter(|(_, ok)| *ok).count();
@@ -244,6 +296,12 @@ fn test_tls_matches_oracle() {
         }
         total += checks.len();
         equal += file_equal;
+        for (c, ok) in &checks {
+            if REQUIRED_FIELDS.contains(&c.field.as_str()) {
+                required += 1;
+                required_equal += usize::from(*ok);
+            }
+        }
         for (c, ok) in checks {
             if ok {
                 continue;
@@ -267,11 +325,13 @@ fn test_tls_matches_oracle() {
     }
     if !unreadable.is_empty() {
         eprintln!(
-            "not compared (the capture reader does not read them yet): {}",
+            "frame count differs from the oracle's (damaged files): {}",
             unreadable.join(", ")
         );
     }
-    eprintln!("TLS: {equal}/{total} checks equal");
+    eprintln!(
+        "TLS: {required_equal}/{required} required checks equal; all fields: {equal}/{total}"
+    );
     for (i, hit) in known_hit.iter().enumerate() {
         assert!(
             hit,
@@ -283,10 +343,10 @@ fn test_tls_matches_oracle() {
         unexpected.is_empty(),
         "unexpected differences: {unexpected:#?}"
     );
-    assert!(total > 0, "no TLS checks ran");
+    assert!(required > 0, "no TLS checks ran");
     assert!(
-        equal * 100 >= total * 99,
-        "only {equal}/{total} TLS checks equal"
+        required_equal * 100 >= required * 99,
+        "only {required_equal}/{required} required TLS checks equal"
     );
 }
 
