@@ -748,3 +748,31 @@ fn test_ja4_matches_independent_implementation() {
         assert_eq!(h.ja4s.as_deref(), Some(ja4s), "{file}");
     }
 }
+
+/// Resumptions in the corpus. tls12_alpn.pcap stream 2 is an abbreviated TLS 1.2 handshake
+/// (the oracle's handshake types there are only client_hello and server_hello) after a ticket;
+/// tls13_sni.pcap stream 3 resumes with a PSK (pre_shared_key, 41, in both hellos). No other
+/// stream resumes.
+#[test]
+fn test_resumption_on_corpus() {
+    let corpus = common::corpus("test_resumption_on_corpus");
+    for (path, oracle) in &corpus {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if oracle["tls"]["client_hello_count"].as_u64().unwrap_or(0) == 0 {
+            continue;
+        }
+        let report = common::analyze_file(path);
+        for h in &report.tls.handshakes {
+            let expected = match (name.as_str(), h.stream) {
+                ("tls12_alpn.pcap", 2) => Some("session_ticket"),
+                ("tls13_sni.pcap" | "tls13_sni.pcapng", 3) => Some("psk"),
+                _ => None,
+            };
+            assert_eq!(h.resumed.as_deref(), expected, "{name} stream {}", h.stream);
+        }
+    }
+}

@@ -678,14 +678,18 @@ fn resumption(
     server_full_handshake: bool,
 ) -> Option<String> {
     if sh.selected_version() == 0x0304 {
+        // TLS 1.3 echoes the session id for middlebox compatibility: only a PSK resumes.
         return sh.pre_shared_key.then(|| "psk".into());
     }
-    // TLS ≤ 1.2: an abbreviated handshake goes ServerHello → ChangeCipherSpec with no
-    // certificate or key exchange.
-    if !server_ccs || server_full_handshake {
+    let ch = ch?;
+    // TLS ≤ 1.2: the server echoes the client's session id to resume it (RFC 5246 §7.4.1.3;
+    // also done when accepting a ticket, RFC 5077 §3.4), or answers a ticket with an
+    // abbreviated handshake: ServerHello → ChangeCipherSpec, no certificate or key exchange.
+    let echoed = !sh.session_id.is_empty() && sh.session_id == ch.session_id;
+    let abbreviated = server_ccs && !server_full_handshake;
+    if !echoed && !abbreviated {
         return None;
     }
-    let ch = ch?;
     if ch.session_ticket {
         Some("session_ticket".into())
     } else {
