@@ -85,10 +85,13 @@ impl RecordHeader {
     /// Whether this could be a TLS (SSL 3.0 – TLS 1.3) record: known content type, version
     /// 3.x, legal length. Used to detect TLS by content and to resynchronise after a gap.
     pub fn is_plausible(&self) -> bool {
+        self.is_plausible_type_and_version() && self.length > 0 && self.length <= MAX_RECORD_LEN
+    }
+
+    /// Known content type and version 3.0 – 3.4 (whatever the length).
+    pub fn is_plausible_type_and_version(&self) -> bool {
         (content_type::CHANGE_CIPHER_SPEC..=content_type::HEARTBEAT).contains(&self.content_type)
             && (0x0300..=0x0304).contains(&self.version)
-            && self.length > 0
-            && self.length <= MAX_RECORD_LEN
     }
 }
 

@@ -427,18 +427,25 @@ impl StreamSink for RecordSink<'_> {
                 let Some(h) = RecordHeader::parse(data) else {
                     return 0;
                 };
-                if !h.is_plausible() {
+                // In sync an empty record is legal (and counted, as tshark does); only
+                // detection and resynchronisation insist on a non-empty one.
+                if !(h.is_plausible() || (h.length == 0 && h.is_plausible_type_and_version())) {
                     self.lose_sync();
                     return data.len();
                 }
                 self.summary.is_tls = true;
-                self.dir.body = Some(RecordBody {
+                let body = RecordBody {
                     content_type: h.content_type,
                     length: h.length,
                     remaining: h.length,
                     damaged: false,
                     alert: [0; 2],
-                });
+                };
+                if h.length == 0 {
+                    self.record_complete(body);
+                } else {
+                    self.dir.body = Some(body);
+                }
                 RECORD_HEADER_LEN
             }
             Some(mut body) => {

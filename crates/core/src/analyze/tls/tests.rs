@@ -409,3 +409,14 @@ fn test_tls12_session_id_echo_is_resumption() {
     let s = c.finish();
     assert_eq!(s.handshakes[0].resumed.as_deref(), Some("session_id"));
 }
+
+#[test]
+fn test_empty_record_in_stream_is_counted() {
+    let mut c = Conn::new();
+    c.send(true, &rec(22, &hs_msg(1, &client_hello())));
+    let mut data = rec(23, &[]);
+    data.extend(rec(23, &[1; 10]));
+    c.send(true, &data);
+    let s = c.finish();
+    assert_eq!(s.handshakes[0].client_records.application_data, 2);
+}
