@@ -13,6 +13,7 @@ pub mod dhcp;
 pub mod dns;
 pub mod flows;
 pub mod icmp;
+pub mod reassembly;
 pub mod sip;
 pub mod tcp;
 pub mod tls;

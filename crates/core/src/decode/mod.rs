@@ -9,7 +9,9 @@
 //! Link layers are read here; IP and transport headers through etherparse's lax slicer.
 
 pub mod link;
+pub mod sip;
 pub mod tcp;
+pub mod tls;
 
 use std::net::IpAddr;
 
