@@ -8,6 +8,9 @@
 //!
 //! Link layers are read here; IP and transport headers through etherparse's lax slicer.
 
+pub mod dhcp;
+pub mod dns;
+pub mod icmp;
 pub mod link;
 pub mod tcp;
 
