@@ -72,7 +72,11 @@ impl Reassembled<'_> {
         let dst = u16::from_be_bytes([h[2], h[3]]);
         let len = usize::from(u16::from_be_bytes([h[4], h[5]]));
         // Like Wireshark, a UDP length beyond the datagram is clamped to what is there.
-        let end = if len >= 8 { len.min(self.payload.len()) } else { self.payload.len() };
+        let end = if len >= 8 {
+            len.min(self.payload.len())
+        } else {
+            self.payload.len()
+        };
         Some((src, dst, self.payload.get(8..end).unwrap_or(&[])))
     }
 }
@@ -202,7 +206,12 @@ impl Defragmenter {
         self.bytes_in_flight = self.bytes_in_flight.saturating_sub(freed);
         self.stats.timed_out += (before - self.pending.len()) as u64;
         while self.pending.len() >= MAX_DATAGRAMS_IN_FLIGHT {
-            let Some(oldest) = self.pending.iter().min_by_key(|(_, p)| p.first_ts).map(|(k, _)| *k) else {
+            let Some(oldest) = self
+                .pending
+                .iter()
+                .min_by_key(|(_, p)| p.first_ts)
+                .map(|(k, _)| *k)
+            else {
                 break;
             };
             self.drop_pending(&oldest);
@@ -267,7 +276,13 @@ mod tests {
     use crate::decode::decode_ip;
 
     /// An IPv4 fragment carrying `data` at byte offset `offset` (a multiple of 8).
-    pub(crate) fn ipv4_fragment(ident: u16, offset: u16, more: bool, proto: u8, data: &[u8]) -> Vec<u8> {
+    pub(crate) fn ipv4_fragment(
+        ident: u16,
+        offset: u16,
+        more: bool,
+        proto: u8,
+        data: &[u8],
+    ) -> Vec<u8> {
         let total = 20 + data.len() as u16;
         let flags_frag = (u16::from(more) << 13) | (offset / 8);
         let mut v = vec![0x45, 0];
@@ -303,7 +318,12 @@ mod tests {
         v
     }
 
-    fn feed(d: &mut Defragmenter, frame: u64, secs: i64, bytes: &[u8]) -> Option<(u8, Vec<u8>, u64)> {
+    fn feed(
+        d: &mut Defragmenter,
+        frame: u64,
+        secs: i64,
+        bytes: &[u8],
+    ) -> Option<(u8, Vec<u8>, u64)> {
         let (ip, _) = decode_ip(bytes)?;
         d.on_ip(frame, Timestamp::new(secs, 0), &ip)
             .map(|r| (r.protocol, r.payload.to_vec(), r.first_frame))

@@ -4,11 +4,11 @@
 //! DHCP by xid the same way), in order of first appearance, with DORA completeness, timing, the
 //! servers that answered and a warning when more than one server answered one transaction.
 
-use std::collections::{BTreeMap, HashMap};
 use super::ports::{self, App};
 use super::{Analyzer, PacketContext};
 use crate::decode::dhcp as wire;
 use crate::report::dhcp::{self as report, DhcpSection};
+use std::collections::{BTreeMap, HashMap};
 
 /// Messages listed; the rest are only counted.
 pub const MAX_MESSAGES: usize = 200_000;
@@ -30,7 +30,9 @@ impl Analyzer for DhcpAnalyzer {
     type Section = DhcpSection;
 
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
-        let (Some(udp), Some(ip)) = (&ctx.udp, &ctx.packet.ip) else { return };
+        let (Some(udp), Some(ip)) = (&ctx.udp, &ctx.packet.ip) else {
+            return;
+        };
         let version = match ports::udp_app(udp.src_port, udp.dst_port) {
             Some(App::Dhcp) => 4,
             Some(App::Dhcpv6) => 6,
@@ -56,8 +58,15 @@ impl Analyzer for DhcpAnalyzer {
             fill_v6(&mut msg, &m);
             (m.xid, matches!(m.msg_type, 2 | 7 | 10 | 13), None)
         };
-        let type_name = msg.message_type.clone().unwrap_or_else(|| "BOOTP".to_string());
-        *self.section.message_counts.entry(type_name.clone()).or_default() += 1;
+        let type_name = msg
+            .message_type
+            .clone()
+            .unwrap_or_else(|| "BOOTP".to_string());
+        *self
+            .section
+            .message_counts
+            .entry(type_name.clone())
+            .or_default() += 1;
         if msg.malformed.is_some() {
             self.section.malformed += 1;
         }
@@ -135,7 +144,9 @@ impl DhcpAnalyzer {
                 i
             }
         };
-        let Some(t) = self.section.transactions.get_mut(index) else { return };
+        let Some(t) = self.section.transactions.get_mut(index) else {
+            return;
+        };
         if t.frames.len() < MAX_FRAMES_PER_TRANSACTION {
             t.frames.push(msg.frame);
             t.sequence.push(type_name.to_string());
@@ -200,7 +211,9 @@ fn fill_v4(msg: &mut report::Message, m: &wire::MessageV4) {
         vendor_class: m.vendor_class.clone(),
         addresses: Vec::new(),
     };
-    msg.malformed = m.malformed.map(|d| format!("{} at byte {}", d.reason, d.offset));
+    msg.malformed = m
+        .malformed
+        .map(|d| format!("{} at byte {}", d.reason, d.offset));
 }
 
 fn fill_v6(msg: &mut report::Message, m: &wire::MessageV6) {
@@ -211,11 +224,16 @@ fn fill_v6(msg: &mut report::Message, m: &wire::MessageV6) {
     msg.options = report::Options {
         codes: m.option_codes.clone(),
         dns_servers: m.dns_servers.iter().map(ToString::to_string).collect(),
-        message: m.status.as_ref().map(|(code, text)| format!("status {code}: {text}")),
+        message: m
+            .status
+            .as_ref()
+            .map(|(code, text)| format!("status {code}: {text}")),
         addresses: m.addresses.iter().map(ToString::to_string).collect(),
         ..report::Options::default()
     };
-    msg.malformed = m.malformed.map(|d| format!("{} at byte {}", d.reason, d.offset));
+    msg.malformed = m
+        .malformed
+        .map(|d| format!("{} at byte {}", d.reason, d.offset));
 }
 
 #[cfg(test)]
@@ -227,7 +245,14 @@ mod tests {
     use crate::decode::{link::Link, FrameMeta, Ip, Packet, Transport};
     use std::net::IpAddr;
 
-    fn feed(a: &mut DhcpAnalyzer, frame: u64, src: [u8; 4], sport: u16, dport: u16, payload: &[u8]) {
+    fn feed(
+        a: &mut DhcpAnalyzer,
+        frame: u64,
+        src: [u8; 4],
+        sport: u16,
+        dport: u16,
+        payload: &[u8],
+    ) {
         let packet = Packet {
             meta: FrameMeta {
                 number: frame,
@@ -269,19 +294,71 @@ mod tests {
     fn test_dora_and_rogue_server() {
         let mut a = DhcpAnalyzer::default();
         let xid = 0x1234;
-        feed(&mut a, 1, [0; 4], 68, 67, &v4(1, xid, [0; 4], &[(53, &[1])]));
-        feed(&mut a, 2, [10, 0, 0, 2], 67, 68, &v4(2, xid, [10, 0, 0, 9], &[(53, &[2]), (54, &[10, 0, 0, 2])]));
-        feed(&mut a, 3, [10, 0, 0, 66], 67, 68, &v4(2, xid, [10, 0, 0, 77], &[(53, &[2]), (54, &[10, 0, 0, 66])]));
-        feed(&mut a, 4, [0; 4], 68, 67, &v4(1, xid, [0; 4], &[(53, &[3]), (50, &[10, 0, 0, 9])]));
-        feed(&mut a, 5, [10, 0, 0, 2], 67, 68, &v4(2, xid, [10, 0, 0, 9], &[(53, &[5]), (54, &[10, 0, 0, 2])]));
-        feed(&mut a, 6, [0; 4], 68, 67, &v4(1, 0x99, [0; 4], &[(53, &[7])]));
+        feed(
+            &mut a,
+            1,
+            [0; 4],
+            68,
+            67,
+            &v4(1, xid, [0; 4], &[(53, &[1])]),
+        );
+        feed(
+            &mut a,
+            2,
+            [10, 0, 0, 2],
+            67,
+            68,
+            &v4(2, xid, [10, 0, 0, 9], &[(53, &[2]), (54, &[10, 0, 0, 2])]),
+        );
+        feed(
+            &mut a,
+            3,
+            [10, 0, 0, 66],
+            67,
+            68,
+            &v4(2, xid, [10, 0, 0, 77], &[(53, &[2]), (54, &[10, 0, 0, 66])]),
+        );
+        feed(
+            &mut a,
+            4,
+            [0; 4],
+            68,
+            67,
+            &v4(1, xid, [0; 4], &[(53, &[3]), (50, &[10, 0, 0, 9])]),
+        );
+        feed(
+            &mut a,
+            5,
+            [10, 0, 0, 2],
+            67,
+            68,
+            &v4(2, xid, [10, 0, 0, 9], &[(53, &[5]), (54, &[10, 0, 0, 2])]),
+        );
+        feed(
+            &mut a,
+            6,
+            [0; 4],
+            68,
+            67,
+            &v4(1, 0x99, [0; 4], &[(53, &[7])]),
+        );
         // Not DHCP ports: ignored.
-        feed(&mut a, 7, [0; 4], 1000, 2000, &v4(1, 0x98, [0; 4], &[(53, &[7])]));
+        feed(
+            &mut a,
+            7,
+            [0; 4],
+            1000,
+            2000,
+            &v4(1, 0x98, [0; 4], &[(53, &[7])]),
+        );
         let s = a.finish();
         assert_eq!(s.messages.len(), 6);
         assert_eq!(s.messages[0].xid, "0x00001234");
         assert_eq!(s.messages[0].message_type.as_deref(), Some("DISCOVER"));
-        assert_eq!(s.messages[0].client_mac.as_deref(), Some("02:00:00:00:00:01"));
+        assert_eq!(
+            s.messages[0].client_mac.as_deref(),
+            Some("02:00:00:00:00:01")
+        );
         assert_eq!(s.messages[3].requested_ip.as_deref(), Some("10.0.0.9"));
         assert_eq!(s.transactions.len(), 2);
         let t = &s.transactions[0];

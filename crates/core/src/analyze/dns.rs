@@ -178,7 +178,9 @@ impl DnsAnalyzer {
         } else {
             s.queries += 1;
             for q in &msg.questions {
-                *s.qtypes.entry(wire::type_name(q.qtype).into_owned()).or_default() += 1;
+                *s.qtypes
+                    .entry(wire::type_name(q.qtype).into_owned())
+                    .or_default() += 1;
             }
         }
         if msg.malformed.is_some() {
@@ -203,7 +205,13 @@ impl DnsAnalyzer {
         }
     }
 
-    fn match_transaction(&mut self, origin: &Origin, id: u16, response: bool, index: Option<usize>) {
+    fn match_transaction(
+        &mut self,
+        origin: &Origin,
+        id: u16,
+        response: bool,
+        index: Option<usize>,
+    ) {
         let (low, high) = if origin.src <= origin.dst {
             (origin.src, origin.dst)
         } else {
@@ -223,7 +231,9 @@ impl DnsAnalyzer {
                 Some(t) => t.rep_frame.is_some() || now - t.req_ts >= RETRANSMISSION_NANOS,
             };
             if new_transaction {
-                if !self.transactions.contains_key(&key) && self.transactions.len() >= MAX_TRANSACTIONS {
+                if !self.transactions.contains_key(&key)
+                    && self.transactions.len() >= MAX_TRANSACTIONS
+                {
                     self.transactions
                         .retain(|_, t| now - t.req_ts <= TRANSACTION_EXPIRY_NANOS);
                     if self.transactions.len() >= MAX_TRANSACTIONS {
@@ -247,7 +257,9 @@ impl DnsAnalyzer {
             }
             return;
         }
-        let Some(t) = self.transactions.get_mut(&key) else { return };
+        let Some(t) = self.transactions.get_mut(&key) else {
+            return;
+        };
         if t.rep_frame.is_some() {
             s.retransmitted_responses += 1;
             if let Some(m) = index.and_then(|i| s.messages.get_mut(i)) {
@@ -307,8 +319,14 @@ fn append_segment(dir: &mut TcpDirection, seq: u32, seglen: u32, payload: &[u8])
     dir.buf.extend_from_slice(data);
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(len) = dir.buf.get(at..at + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) {
-        let Some(m) = dir.buf.get(at + 2..at + 2 + len) else { break };
+    while let Some(len) = dir
+        .buf
+        .get(at..at + 2)
+        .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+    {
+        let Some(m) = dir.buf.get(at + 2..at + 2 + len) else {
+            break;
+        };
         out.push(m.to_vec());
         at += 2 + len;
     }
@@ -355,9 +373,21 @@ fn build_message(origin: &Origin, msg: &wire::Message) -> report::Message {
             authorities: msg.counts[2],
             additionals: msg.counts[3],
         },
-        answers: msg.answers.iter().map(|r| answer(r, origin.protocol)).collect(),
-        authorities: msg.authorities.iter().map(|r| answer(r, origin.protocol)).collect(),
-        additionals: msg.additionals.iter().map(|r| answer(r, origin.protocol)).collect(),
+        answers: msg
+            .answers
+            .iter()
+            .map(|r| answer(r, origin.protocol))
+            .collect(),
+        authorities: msg
+            .authorities
+            .iter()
+            .map(|r| answer(r, origin.protocol))
+            .collect(),
+        additionals: msg
+            .additionals
+            .iter()
+            .map(|r| answer(r, origin.protocol))
+            .collect(),
         edns: msg.edns.map(|e| report::Edns {
             udp_payload_size: e.udp_payload_size,
             version: e.version,
@@ -410,7 +440,14 @@ mod tests {
     use crate::decode::dns::rtype;
     use crate::decode::dns::tests::{message, question, record};
 
-    fn analyzer_feed(a: &mut DnsAnalyzer, frame: u64, secs: i64, src: Endpoint, dst: Endpoint, bytes: &[u8]) {
+    fn analyzer_feed(
+        a: &mut DnsAnalyzer,
+        frame: u64,
+        secs: i64,
+        src: Endpoint,
+        dst: Endpoint,
+        bytes: &[u8],
+    ) {
         let origin = Origin {
             frame,
             ts: Timestamp::new(secs, 0),
@@ -512,11 +549,22 @@ mod tests {
     #[test]
     fn test_malformed_is_flagged_not_fatal() {
         let mut a = DnsAnalyzer::default();
-        analyzer_feed(&mut a, 1, 0, C, S, &message(1, 0, [1, 0, 0, 0], &[0xc0, 0x0c, 0, 1, 0, 1]));
+        analyzer_feed(
+            &mut a,
+            1,
+            0,
+            C,
+            S,
+            &message(1, 0, [1, 0, 0, 0], &[0xc0, 0x0c, 0, 1, 0, 1]),
+        );
         analyzer_feed(&mut a, 2, 0, C, S, &[1, 2, 3]);
         let s = a.finish();
         assert_eq!(s.malformed, 2);
-        assert!(s.messages[0].malformed.as_deref().unwrap().starts_with("compression pointer loop"));
+        assert!(s.messages[0]
+            .malformed
+            .as_deref()
+            .unwrap()
+            .starts_with("compression pointer loop"));
         assert_eq!(s.messages[1].rcode, None);
     }
 }

@@ -42,7 +42,14 @@ struct ConvTable {
 }
 
 impl ConvTable {
-    fn add(&mut self, src: (IpAddr, u16), dst: (IpAddr, u16), frame: u64, ts: Timestamp, bytes: u64) {
+    fn add(
+        &mut self,
+        src: (IpAddr, u16),
+        dst: (IpAddr, u16),
+        frame: u64,
+        ts: Timestamp,
+        bytes: u64,
+    ) {
         let key = if src <= dst { (src, dst) } else { (dst, src) };
         let i = match self.index.get(&key) {
             Some(&i) => i as usize,
@@ -66,7 +73,9 @@ impl ConvTable {
                 self.list.len() - 1
             }
         };
-        let Some(c) = self.list.get_mut(i) else { return };
+        let Some(c) = self.list.get_mut(i) else {
+            return;
+        };
         if c.a == src && c.b == dst {
             c.frames_ab += 1;
             c.bytes_ab += bytes;
@@ -118,7 +127,8 @@ enum Proto {
     Arp,
     Ipv4,
     Ipv6,
-    IpFragment,
+    Ipv4Fragment,
+    Ipv6Fragment,
     Tcp,
     Udp,
     Icmp,
@@ -130,14 +140,15 @@ enum Proto {
     Dhcpv6,
 }
 
-const PROTO_NAMES: [&str; 16] = [
+const PROTO_NAMES: [&str; 17] = [
     "ethernet",
     "linux_sll",
     "vlan",
     "arp",
     "ipv4",
     "ipv6",
-    "ip_fragment",
+    "ipv4_fragment",
+    "ipv6_fragment",
     "tcp",
     "udp",
     "icmp",
@@ -180,12 +191,24 @@ impl Analyzer for FlowsAnalyzer {
         let Some(ip) = &packet.ip else { return };
         count(
             &mut self.protocols,
-            if ip.version == 4 { Proto::Ipv4 } else { Proto::Ipv6 },
+            if ip.version == 4 {
+                Proto::Ipv4
+            } else {
+                Proto::Ipv6
+            },
         );
         if ip.fragment.is_some() {
-            count(&mut self.protocols, Proto::IpFragment);
+            count(
+                &mut self.protocols,
+                if ip.version == 4 {
+                    Proto::Ipv4Fragment
+                } else {
+                    Proto::Ipv6Fragment
+                },
+            );
         }
-        self.ip.add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
+        self.ip
+            .add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
         let reassembled_proto = ctx.reassembled.map(|r| r.protocol);
         match (&packet.transport, reassembled_proto) {
             (Transport::Tcp(_), _) => count(&mut self.protocols, Proto::Tcp),

@@ -56,8 +56,12 @@ impl Analyzer for IcmpAnalyzer {
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
         let Some(ip) = &ctx.packet.ip else { return };
         let (bytes, version, reassembled_from) = match (&ctx.reassembled, &ctx.packet.transport) {
-            (Some(r), _) if r.protocol == PROTO_ICMP && ip.version == 4 => (r.payload, 4, Some(r.first_frame)),
-            (Some(r), _) if r.protocol == PROTO_ICMPV6 && ip.version == 6 => (r.payload, 6, Some(r.first_frame)),
+            (Some(r), _) if r.protocol == PROTO_ICMP && ip.version == 4 => {
+                (r.payload, 4, Some(r.first_frame))
+            }
+            (Some(r), _) if r.protocol == PROTO_ICMPV6 && ip.version == 6 => {
+                (r.payload, 6, Some(r.first_frame))
+            }
             // The upper-layer bytes of an unfragmented packet are the ICMP message itself.
             (_, Transport::Icmpv4(_)) => (ip.payload, 4, None),
             (_, Transport::Icmpv6(_)) => (ip.payload, 6, None),
@@ -70,7 +74,9 @@ impl Analyzer for IcmpAnalyzer {
         };
         let (t, c) = (p.msg_type(), p.code());
         let s = &mut self.section;
-        *s.type_codes.entry(format!("v{version}:{t}/{c}")).or_default() += 1;
+        *s.type_codes
+            .entry(format!("v{version}:{t}/{c}"))
+            .or_default() += 1;
         let mut m = report::Message {
             frame: meta.number,
             time: meta.ts.as_f64(),
@@ -131,7 +137,8 @@ impl Analyzer for IcmpAnalyzer {
                 }
                 143 => {
                     let r = p.rest_of_header();
-                    m.multicast_address = Some(format!("{} records", u16::from_be_bytes([r[2], r[3]])));
+                    m.multicast_address =
+                        Some(format!("{} records", u16::from_be_bytes([r[2], r[3]])));
                 }
                 _ => {}
             }
@@ -151,6 +158,9 @@ impl Analyzer for IcmpAnalyzer {
                 dst: q.dst.to_string(),
                 src_port: q.src_port,
                 dst_port: q.dst_port,
+                icmp_type: q.icmp_type,
+                id: q.icmp_id,
+                seq: q.icmp_seq,
             });
         }
         s.echo_requests += u64::from(is_request);
@@ -163,13 +173,16 @@ impl Analyzer for IcmpAnalyzer {
             None
         };
         if is_request || is_reply {
-            let delta = if version == 4 { 0x0800 } else { 0x0100 };
             let reply_checksum = if is_request {
-                wire::expected_reply_checksum(p.checksum(), delta)
+                wire::expected_reply_checksum(p.checksum(), version)
             } else {
                 wire::normalize_checksum(p.checksum())
             };
-            let (low, high) = if ip.src <= ip.dst { (ip.src, ip.dst) } else { (ip.dst, ip.src) };
+            let (low, high) = if ip.src <= ip.dst {
+                (ip.src, ip.dst)
+            } else {
+                (ip.dst, ip.src)
+            };
             let key = EchoKey {
                 low,
                 high,
@@ -187,7 +200,8 @@ impl Analyzer for IcmpAnalyzer {
             .messages
             .iter()
             .filter(|m| {
-                let request = (m.version == 4 && m.icmp_type == 8) || (m.version == 6 && m.icmp_type == 128);
+                let request =
+                    (m.version == 4 && m.icmp_type == 8) || (m.version == 6 && m.icmp_type == 128);
                 request && m.reply_frame.is_none()
             })
             .count() as u64;
@@ -199,7 +213,14 @@ impl Analyzer for IcmpAnalyzer {
 }
 
 impl IcmpAnalyzer {
-    fn on_echo(&mut self, key: EchoKey, is_request: bool, frame: u64, now: i128, index: Option<usize>) {
+    fn on_echo(
+        &mut self,
+        key: EchoKey,
+        is_request: bool,
+        frame: u64,
+        now: i128,
+        index: Option<usize>,
+    ) {
         if is_request {
             if !self.pending.contains_key(&key) && self.pending.len() >= MAX_PENDING_ECHOES {
                 self.pending.retain(|_, p| now - p.ts <= ECHO_EXPIRY_NANOS);
@@ -219,7 +240,9 @@ impl IcmpAnalyzer {
             );
             return;
         }
-        let Some(req) = self.pending.get_mut(&key) else { return };
+        let Some(req) = self.pending.get_mut(&key) else {
+            return;
+        };
         if req.replied {
             return; // a duplicate reply
         }

@@ -70,7 +70,25 @@ pub fn tcp_is_dns(src_port: u16, dst_port: u16) -> bool {
 
 fn tcp_port_registered(port: u16) -> bool {
     // Well-known TCP service ports that Wireshark would pick before DNS.
-    matches!(port, 1..=52 | 80 | 88 | 110 | 111 | 119 | 135 | 139 | 143 | 389 | 443 | 445 | 465 | 587 | 993 | 995)
+    matches!(
+        port,
+        1..=52
+            | 80
+            | 88
+            | 110
+            | 111
+            | 119
+            | 135
+            | 139
+            | 143
+            | 389
+            | 443
+            | 445
+            | 465
+            | 587
+            | 993
+            | 995
+    )
 }
 
 #[cfg(test)]

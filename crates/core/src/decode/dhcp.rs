@@ -252,7 +252,13 @@ pub fn parse_v4(bytes: &[u8]) -> MessageV4 {
         read_options_v4(bytes, field::FILE.start, field::FILE.end, &mut msg, &mut 0);
     }
     if overload & 2 != 0 && msg.malformed.is_none() {
-        read_options_v4(bytes, field::SNAME.start, field::SNAME.end, &mut msg, &mut 0);
+        read_options_v4(
+            bytes,
+            field::SNAME.start,
+            field::SNAME.end,
+            &mut msg,
+            &mut 0,
+        );
     }
     msg
 }
@@ -277,7 +283,10 @@ fn read_options_v4(bytes: &[u8], start: usize, end: usize, msg: &mut MessageV4, 
         };
         let value_start = at + 2;
         let value_end = value_start + usize::from(len);
-        let Some(value) = bytes.get(value_start..value_end.min(end)).filter(|v| v.len() == usize::from(len)) else {
+        let Some(value) = bytes
+            .get(value_start..value_end.min(end))
+            .filter(|v| v.len() == usize::from(len))
+        else {
             msg.malformed = Some(Malformed {
                 offset: at,
                 reason: "option runs past the end",
@@ -297,7 +306,9 @@ fn ipv4_at(v: &[u8]) -> Option<Ipv4Addr> {
 }
 
 fn u32_of(v: &[u8]) -> Option<u32> {
-    <[u8; 4]>::try_from(v.get(..4)?).ok().map(u32::from_be_bytes)
+    <[u8; 4]>::try_from(v.get(..4)?)
+        .ok()
+        .map(u32::from_be_bytes)
 }
 
 fn ipv4_list(v: &[u8]) -> Vec<Ipv4Addr> {
@@ -472,7 +483,8 @@ fn parse_v6_into(bytes: &[u8], base: usize, msg: &mut MessageV6) {
     if let Some(inner) = inner {
         if msg.relay_depth < MAX_RELAY_DEPTH {
             msg.relay_depth += 1;
-            let inner_base = base + (inner.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+            let inner_base =
+                base + (inner.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
             let mut m = MessageV6 {
                 relay_depth: msg.relay_depth,
                 ..MessageV6::default()
@@ -490,7 +502,9 @@ fn read_u16(b: &[u8], at: usize) -> Option<u16> {
 /// IAADDR options (5) inside an IA option: address, preferred, valid lifetime, options.
 fn collect_ia_addresses(mut v: &[u8], out: &mut Vec<Ipv6Addr>) {
     while let (Some(code), Some(len)) = (read_u16(v, 0), read_u16(v, 2)) {
-        let Some(data) = v.get(4..4 + usize::from(len)) else { return };
+        let Some(data) = v.get(4..4 + usize::from(len)) else {
+            return;
+        };
         if code == 5 && out.len() < MAX_LIST {
             if let Some(a) = data.get(..16).and_then(|a| <[u8; 16]>::try_from(a).ok()) {
                 out.push(Ipv6Addr::from(a));

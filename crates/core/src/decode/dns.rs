@@ -545,7 +545,10 @@ fn read_svc_params(mut bytes: &[u8]) -> Option<Vec<String>> {
             continue;
         }
         let text = match key {
-            0 => format!("mandatory={}", join_u16s(value, |k| svc_key_name(k).into_owned())),
+            0 => format!(
+                "mandatory={}",
+                join_u16s(value, |k| svc_key_name(k).into_owned())
+            ),
             1 => {
                 let mut ids = Vec::new();
                 let mut at = 0;
@@ -939,7 +942,13 @@ pub(crate) mod tests {
         v
     }
 
-    pub(crate) fn record(name_bytes: &[u8], rtype: u16, class: u16, ttl: u32, rdata: &[u8]) -> Vec<u8> {
+    pub(crate) fn record(
+        name_bytes: &[u8],
+        rtype: u16,
+        class: u16,
+        ttl: u32,
+        rdata: &[u8],
+    ) -> Vec<u8> {
         let mut v = name_bytes.to_vec();
         v.extend_from_slice(&rtype.to_be_bytes());
         v.extend_from_slice(&class.to_be_bytes());
@@ -967,7 +976,13 @@ pub(crate) mod tests {
     fn test_query_and_compressed_answers() {
         // Question at offset 12; answers point back to it with 0xc00c.
         let mut body = question("www.example.com", rtype::A);
-        body.extend(record(&[0xc0, 0x0c], rtype::CNAME, 1, 300, &name("web.example.com")));
+        body.extend(record(
+            &[0xc0, 0x0c],
+            rtype::CNAME,
+            1,
+            300,
+            &name("web.example.com"),
+        ));
         body.extend(record(&[0xc0, 0x0c], rtype::A, 1, 60, &[192, 0, 2, 1]));
         let mut aaaa = [0u8; 16];
         aaaa[0] = 0x20;
@@ -996,7 +1011,13 @@ pub(crate) mod tests {
         let mut srv = vec![0, 1, 0, 5, 0x13, 0xc4];
         srv.extend(name("sip.example.com"));
         body.extend(record(&[0xc0, 0x0c], rtype::SRV, 1, 1, &srv));
-        body.extend(record(&[0xc0, 0x0c], rtype::TXT, 1, 1, b"\x0bv=spf1 -all\x02ab"));
+        body.extend(record(
+            &[0xc0, 0x0c],
+            rtype::TXT,
+            1,
+            1,
+            b"\x0bv=spf1 -all\x02ab",
+        ));
         let mut soa = name("ns.example.com");
         soa.extend(name("admin.example.com"));
         for v in [1u32, 2, 3, 4, 5] {
@@ -1011,14 +1032,22 @@ pub(crate) mod tests {
         let msg = parse(&m);
         assert_eq!(msg.malformed, None, "{msg:?}");
         assert_eq!(msg.answers[0].data.main_text(), "mail.example.com");
-        assert_eq!(msg.answers[0].data.extra_text().as_deref(), Some("preference 10"));
+        assert_eq!(
+            msg.answers[0].data.extra_text().as_deref(),
+            Some("preference 10")
+        );
         assert_eq!(msg.answers[1].data.main_text(), "sip.example.com");
         assert_eq!(
             msg.answers[1].data.extra_text().as_deref(),
             Some("priority 1 weight 5 port 5060")
         );
-        assert_eq!(msg.answers[2].data, RData::Txt(vec!["v=spf1 -all".into(), "ab".into()]));
-        assert!(matches!(&msg.answers[3].data, RData::Soa { rname, minimum: 5, .. } if rname == "admin.example.com"));
+        assert_eq!(
+            msg.answers[2].data,
+            RData::Txt(vec!["v=spf1 -all".into(), "ab".into()])
+        );
+        assert!(
+            matches!(&msg.answers[3].data, RData::Soa { rname, minimum: 5, .. } if rname == "admin.example.com")
+        );
         assert_eq!(msg.answers[4].data.main_text(), "<Root>");
         assert_eq!(
             msg.answers[4].data.extra_text().as_deref(),
@@ -1070,7 +1099,11 @@ pub(crate) mod tests {
         body[len - 5] = 0xff;
         let msg = parse(&message(1, 0x8000, [1, 1, 0, 0], &body));
         assert_eq!(msg.malformed.unwrap().reason, MalformedReason::BadRdLength);
-        assert_eq!(msg.questions.len(), 1, "questions before the damage are kept");
+        assert_eq!(
+            msg.questions.len(),
+            1,
+            "questions before the damage are kept"
+        );
         // A record with 3 bytes of data.
         let mut body = question("a", 1);
         body.extend(record(&[0], 1, 1, 1, &[1, 2, 3]));
@@ -1083,7 +1116,10 @@ pub(crate) mod tests {
         let msg = parse(&message(1, 0, [3, 0, 0, 0], &question("a", 1)));
         assert_eq!(msg.malformed.unwrap().reason, MalformedReason::Truncated);
         // Short header.
-        assert_eq!(parse(&[1, 2, 3]).malformed.unwrap().reason, MalformedReason::ShortHeader);
+        assert_eq!(
+            parse(&[1, 2, 3]).malformed.unwrap().reason,
+            MalformedReason::ShortHeader
+        );
     }
 
     #[test]

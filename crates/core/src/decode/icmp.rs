@@ -234,13 +234,17 @@ pub struct Quoted {
     /// TCP / UDP / SCTP / UDP-Lite ports when the first 4 transport bytes are present.
     pub src_port: Option<u16>,
     pub dst_port: Option<u16>,
+    /// A quoted ICMP / ICMPv6 message: its type, and identifier and sequence when it has them.
+    pub icmp_type: Option<u8>,
+    pub icmp_id: Option<u16>,
+    pub icmp_seq: Option<u16>,
 }
 
 /// Reads the original datagram quoted in an error body (IP header + at least 8 bytes).
 pub fn quoted(body: &[u8]) -> Option<Quoted> {
     let (ip, _) = decode_ip(body)?;
-    let ports = matches!(ip.protocol, 6 | 17 | 132 | 136)
-        && ip.fragment.is_none_or(|f| f.offset == 0);
+    let ports =
+        matches!(ip.protocol, 6 | 17 | 132 | 136) && ip.fragment.is_none_or(|f| f.offset == 0);
     let (src_port, dst_port) = match ip.payload.get(..4) {
         Some(p) if ports => (
             Some(u16::from_be_bytes([p[0], p[1]])),
@@ -248,12 +252,25 @@ pub fn quoted(body: &[u8]) -> Option<Quoted> {
         ),
         _ => (None, None),
     };
+    let icmp = matches!(ip.protocol, 1 | 58) && ip.fragment.is_none_or(|f| f.offset == 0);
+    let inner = Packet::new_unchecked(ip.payload);
+    let icmp_type = (icmp && !ip.payload.is_empty()).then(|| inner.msg_type());
+    let has_id = icmp_type.is_some_and(|t| {
+        if ip.protocol == 1 {
+            v4_has_id_seq(t)
+        } else {
+            matches!(t, 128 | 129)
+        }
+    }) && ip.payload.len() >= 8;
     Some(Quoted {
         protocol: ip.protocol,
         src: ip.src,
         dst: ip.dst,
         src_port,
         dst_port,
+        icmp_type,
+        icmp_id: has_id.then(|| inner.ident()),
+        icmp_seq: has_id.then(|| inner.seq()),
     })
 }
 
@@ -290,11 +307,15 @@ pub struct NeighborDiscovery {
 }
 
 fn ipv6_at(b: &[u8], at: usize) -> Option<Ipv6Addr> {
-    <[u8; 16]>::try_from(b.get(at..at + 16)?).ok().map(Ipv6Addr::from)
+    <[u8; 16]>::try_from(b.get(at..at + 16)?)
+        .ok()
+        .map(Ipv6Addr::from)
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    <[u8; 4]>::try_from(b.get(at..at + 4)?).ok().map(u32::from_be_bytes)
+    <[u8; 4]>::try_from(b.get(at..at + 4)?)
+        .ok()
+        .map(u32::from_be_bytes)
 }
 
 /// Reads a neighbour discovery message (RS 133, RA 134, NS 135, NA 136, Redirect 137).
@@ -341,7 +362,9 @@ pub fn parse_nd<T: AsRef<[u8]>>(p: &Packet<T>) -> Option<NeighborDiscovery> {
             1 => nd.source_link_addr = Some(o[2..].to_vec()),
             2 => nd.target_link_addr = Some(o[2..].to_vec()),
             3 => {
-                if let (Some(prefix), Some(valid), Some(pref)) = (ipv6_at(o, 16), u32_at(o, 4), u32_at(o, 8)) {
+                if let (Some(prefix), Some(valid), Some(pref)) =
+                    (ipv6_at(o, 16), u32_at(o, 4), u32_at(o, 8))
+                {
                     if nd.prefixes.len() < MAX_ND_ITEMS {
                         nd.prefixes.push(Prefix {
                             prefix,
@@ -387,11 +410,14 @@ pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
     sum as u16
 }
 
-/// The checksum an echo reply to a request with checksum `request` carries when its payload is
-/// the same: the type byte drops by 8 (ICMP) or 1 (ICMPv6), i.e. `delta` = 0x0800 / 0x0100.
-/// This is Wireshark's matching key; 0 and 0xffff (the two zeros) are the same.
-pub fn expected_reply_checksum(request: u16, delta: u16) -> u16 {
-    let sum = u32::from(!request) + u32::from(!delta);
+/// The checksum an echo reply carries when it answers a request with checksum `request` and the
+/// same payload: only the type byte differs (ICMP 8 → 0 lowers the first word by 0x0800, ICMPv6
+/// 128 → 129 raises it by 0x0100). Wireshark pairs echoes on this value; 0 and 0xffff (the two
+/// ones' complement zeros) are treated as equal.
+pub fn expected_reply_checksum(request: u16, version: u8) -> u16 {
+    // checksum = !sum, so the reply's checksum is !(sum_request + change_of_first_word).
+    let change = if version == 4 { !0x0800u16 } else { 0x0100 };
+    let sum = u32::from(!request) + u32::from(change);
     let folded = ((sum & 0xffff) + (sum >> 16)) as u16;
     normalize_checksum(!folded)
 }
@@ -427,6 +453,7 @@ mod tests {
     }
 
     fn echo(t: u8, id: u16, seq: u16, data: &[u8]) -> Vec<u8> {
+        // (ICMPv6 checksums also cover a pseudo-header; it is the same for request and reply.)
         let mut v = vec![t, 0, 0, 0];
         v.extend(id.to_be_bytes());
         v.extend(seq.to_be_bytes());
@@ -438,17 +465,19 @@ mod tests {
 
     #[test]
     fn test_echo_view_and_reply_key() {
-        for data in [&b"abcdefgh"[..], b"", b"xyz", &[0xff; 40]] {
-            let req = echo(8, 0x1234, 7, data);
-            let rep = echo(0, 0x1234, 7, data);
-            let p = Packet::new_checked(&req[..]).unwrap();
-            assert_eq!((p.msg_type(), p.ident(), p.seq()), (8, 0x1234, 7));
-            let r = Packet::new_checked(&rep[..]).unwrap();
-            assert_eq!(
-                expected_reply_checksum(p.checksum(), 0x0800),
-                normalize_checksum(r.checksum()),
-                "data {data:?}"
-            );
+        for data in [&b"abcdefgh"[..], b"", b"xyz", &[0xff; 40], &[0x00, 0x01]] {
+            for (version, req_t, rep_t) in [(4, 8, 0), (6, 128, 129)] {
+                let req = echo(req_t, 0x1234, 7, data);
+                let rep = echo(rep_t, 0x1234, 7, data);
+                let p = Packet::new_checked(&req[..]).unwrap();
+                assert_eq!((p.msg_type(), p.ident(), p.seq()), (req_t, 0x1234, 7));
+                let r = Packet::new_checked(&rep[..]).unwrap();
+                assert_eq!(
+                    expected_reply_checksum(p.checksum(), version),
+                    normalize_checksum(r.checksum()),
+                    "v{version} data {data:?}"
+                );
+            }
         }
         assert!(Packet::new_checked(&[8u8, 0, 0][..]).is_none());
     }
@@ -466,7 +495,9 @@ mod tests {
     #[test]
     fn test_quoted_udp() {
         // IPv4 header (20 bytes) + 8 bytes of UDP.
-        let mut q = vec![0x45, 0, 0, 60, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        let mut q = vec![
+            0x45, 0, 0, 60, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
         q.extend([0x9c, 0x40, 0, 53, 0, 40, 0, 0]);
         let quoted = quoted(&q).unwrap();
         assert_eq!(quoted.protocol, 17);
@@ -487,7 +518,10 @@ mod tests {
         assert_eq!(nd.target, Some(Ipv6Addr::from(target)));
         assert_eq!(nd.solicited, Some(true));
         assert_eq!(nd.router, Some(false));
-        assert_eq!(link_addr_text(nd.target_link_addr.as_deref().unwrap()), "02:00:00:00:00:02");
+        assert_eq!(
+            link_addr_text(nd.target_link_addr.as_deref().unwrap()),
+            "02:00:00:00:00:02"
+        );
         // RA with a prefix option and a zero-length option at the end.
         let mut ra = vec![134, 0, 0, 0, 64, 0x40, 0x07, 0x08];
         ra.extend([0u8; 8]);

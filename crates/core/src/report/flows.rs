@@ -19,7 +19,8 @@ pub struct FlowsSection {
     /// Addresses by frames sent + received, largest first (top 10).
     pub top_talkers_by_packets: Vec<Talker>,
     /// Frames per protocol ("ethernet", "linux_sll", "vlan", "arp", "ipv4", "ipv6", "tcp", "udp",
-    /// "icmp", "icmpv6", "dns", "mdns", "llmnr", "dhcp", "dhcpv6", "ip_fragment").
+    /// "icmp", "icmpv6", "dns", "mdns", "llmnr", "dhcp", "dhcpv6", "ipv4_fragment", "ipv6_fragment"). "arp" needs the
+    /// link layer to name the EtherType (Linux cooked captures do).
     pub protocol_frames: BTreeMap<String, u64>,
     pub ip_fragments: FragmentStats,
     /// Conversations not tracked because the table was full.

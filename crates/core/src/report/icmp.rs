@@ -78,6 +78,10 @@ pub struct Quoted {
     pub dst: String,
     pub src_port: Option<u16>,
     pub dst_port: Option<u16>,
+    /// A quoted ICMP message's type, identifier and sequence (e.g. the echo request that failed).
+    pub icmp_type: Option<u8>,
+    pub id: Option<u16>,
+    pub seq: Option<u16>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
