@@ -15,6 +15,7 @@ pub mod dns;
 pub mod flows;
 pub mod icmp;
 pub mod ports;
+pub mod reassembly;
 pub mod sip;
 pub mod tcp;
 pub mod tls;

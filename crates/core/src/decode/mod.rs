@@ -12,7 +12,9 @@ pub mod dhcp;
 pub mod dns;
 pub mod icmp;
 pub mod link;
+pub mod sip;
 pub mod tcp;
+pub mod tls;
 
 use std::net::IpAddr;
 
