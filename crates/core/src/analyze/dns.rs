@@ -1,9 +1,9 @@
 //! The DNS analyzer: DNS over UDP and TCP, mDNS and LLMNR.
 //!
 //! UDP datagrams come whole from `PacketContext::udp` (fragments already reassembled). DNS over
-//! TCP is rebuilt here per direction from the 2-byte length prefix, with a small capped
-//! in-order reassembler (retransmitted bytes skipped, a gap restarts at the next segment); each
-//! message is reported at the frame holding its last byte, as Wireshark does.
+//! TCP is read from the shared TCP reassembler (per Wireshark `tcp.stream` and direction), cut
+//! at the 2-byte length prefixes; each message is reported at the frame that completes it, as
+//! Wireshark does. After a hole the next delivered byte is taken as a message start.
 //!
 //! Queries and responses are matched as Wireshark's `dns.response_in` / `dns.response_to`: per
 //! conversation (transport, both addresses and ports) and id, the latest transaction wins; a
@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::ports::{self, App};
-use super::{Analyzer, PacketContext};
+use super::reassembly::{ConnectionStreams, StreamSet, StreamSink};
+use super::{Analyzer, PacketContext, TcpContext};
 use crate::capture::Timestamp;
 use crate::decode::dns as wire;
 use crate::report::dns::{self as report, DnsSection, LatencyStats};
@@ -28,10 +29,9 @@ pub const MAX_TRANSACTIONS: usize = 262_144;
 pub const TRANSACTION_EXPIRY_NANOS: i128 = 60 * 1_000_000_000;
 /// Wireshark's `dns.retransmission_timer` default (5 s).
 pub const RETRANSMISSION_NANOS: i128 = 5 * 1_000_000_000;
-/// TCP directions reassembled at once; beyond this new ones are ignored until others close.
-pub const MAX_TCP_DIRECTIONS: usize = 4096;
-/// A 2-byte length prefix plus the largest message, twice (one partial message + one segment).
-pub const MAX_TCP_BUFFER: usize = 2 * (2 + 65_535);
+/// DNS-over-TCP connections reassembled at once; beyond this new ones are ignored until others
+/// close.
+pub const MAX_TCP_STREAMS: usize = 4096;
 
 type Endpoint = (IpAddr, u16);
 
@@ -52,19 +52,40 @@ struct Transaction {
     query_index: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct DirKey {
-    src: Endpoint,
-    dst: Endpoint,
+/// One DNS-over-TCP connection: both directions reassembled.
+#[derive(Debug, Default)]
+struct TcpConnection {
+    streams: ConnectionStreams,
+    client: Option<Endpoint>,
+    server: Option<Endpoint>,
+    client_fin: bool,
+    server_fin: bool,
 }
 
-#[derive(Debug, Default)]
-struct TcpDirection {
-    next_seq: Option<u32>,
-    buf: Vec<u8>,
+/// Cuts a reassembled direction at the 2-byte length prefixes.
+struct LengthPrefixed<'a> {
+    messages: &'a mut Vec<Vec<u8>>,
+}
+
+impl StreamSink for LengthPrefixed<'_> {
+    fn on_data(&mut self, data: &[u8]) -> usize {
+        let Some(&[hi, lo]) = data.get(..2) else {
+            return 0;
+        };
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        match data.get(2..2 + len) {
+            Some(m) => {
+                self.messages.push(m.to_vec());
+                2 + len
+            }
+            None => 0,
+        }
+    }
+    fn on_gap(&mut self, _lost: u64, _dropped: usize) {}
 }
 
 /// Where a message came from.
+#[derive(Clone, Copy)]
 struct Origin {
     frame: u64,
     ts: Timestamp,
@@ -78,7 +99,9 @@ struct Origin {
 pub struct DnsAnalyzer {
     section: DnsSection,
     transactions: HashMap<TxKey, Transaction>,
-    tcp: HashMap<DirKey, TcpDirection>,
+    tcp: HashMap<u64, Box<TcpConnection>>,
+    /// TCP streams known not to be DNS (or not tracked for lack of room).
+    tcp_ignored: StreamSet,
     latency_sum_ms: f64,
 }
 
@@ -102,10 +125,7 @@ impl Analyzer for DnsAnalyzer {
                 protocol: app,
             };
             self.on_message(&origin, udp.payload);
-        } else if let Some(seg) = ctx.packet.tcp() {
-            if !ports::tcp_is_dns(seg.src_port, seg.dst_port) {
-                return;
-            }
+        } else if let (Some(tcp), Some(seg)) = (ctx.tcp, ctx.packet.tcp()) {
             let origin = Origin {
                 frame: meta.number,
                 ts: meta.ts,
@@ -114,7 +134,7 @@ impl Analyzer for DnsAnalyzer {
                 tcp: true,
                 protocol: App::Dns,
             };
-            self.on_tcp_segment(&origin, seg);
+            self.on_tcp_segment(&origin, tcp, seg);
         }
     }
 
@@ -133,35 +153,64 @@ impl Analyzer for DnsAnalyzer {
 }
 
 impl DnsAnalyzer {
-    fn on_tcp_segment(&mut self, origin: &Origin, seg: &crate::decode::tcp::Segment<'_>) {
-        let key = DirKey {
-            src: origin.src,
-            dst: origin.dst,
-        };
-        if seg.flags.syn() {
-            // A new connection (perhaps reusing the ports): start afresh.
-            if self.tcp.len() < MAX_TCP_DIRECTIONS || self.tcp.contains_key(&key) {
-                let dir = self.tcp.entry(key).or_default();
-                dir.next_seq = Some(seg.seq.wrapping_add(1));
-                dir.buf.clear();
-            }
-        } else if !seg.payload.is_empty() || seg.seglen > 0 {
-            if !self.tcp.contains_key(&key) && self.tcp.len() >= MAX_TCP_DIRECTIONS {
+    fn on_tcp_segment(
+        &mut self,
+        origin: &Origin,
+        tcp: TcpContext,
+        seg: &crate::decode::tcp::Segment<'_>,
+    ) {
+        if self.tcp_ignored.contains(tcp.stream) {
+            return;
+        }
+        if !self.tcp.contains_key(&tcp.stream) {
+            if !ports::tcp_is_dns(seg.src_port, seg.dst_port) || self.tcp.len() >= MAX_TCP_STREAMS {
+                self.tcp_ignored.insert(tcp.stream);
                 return;
             }
-            let dir = self.tcp.entry(key).or_default();
-            let messages = append_segment(dir, seg.seq, seg.seglen, seg.payload);
-            for m in messages {
-                self.on_message(origin, &m);
+            self.tcp.insert(tcp.stream, Box::default());
+        }
+        let Some(conn) = self.tcp.get_mut(&tcp.stream) else {
+            return;
+        };
+        let (client, server) = if tcp.from_client {
+            (origin.src, origin.dst)
+        } else {
+            (origin.dst, origin.src)
+        };
+        conn.client.get_or_insert(client);
+        conn.server.get_or_insert(server);
+        let (mut from_client, mut from_server) = (Vec::new(), Vec::new());
+        conn.streams.push(
+            seg,
+            tcp.from_client,
+            &mut LengthPrefixed {
+                messages: &mut from_client,
+            },
+            &mut LengthPrefixed {
+                messages: &mut from_server,
+            },
+        );
+        if seg.flags.fin() {
+            if tcp.from_client {
+                conn.client_fin = true;
+            } else {
+                conn.server_fin = true;
             }
         }
-        if seg.flags.fin() || seg.flags.rst() {
-            self.tcp.remove(&key);
-            if seg.flags.rst() {
-                self.tcp.remove(&DirKey {
-                    src: origin.dst,
-                    dst: origin.src,
-                });
+        let (client, server) = (conn.client.unwrap_or(client), conn.server.unwrap_or(server));
+        if seg.flags.rst() || (conn.client_fin && conn.server_fin) {
+            // Done: bytes after a hole that was never filled are not DNS Wireshark would show.
+            self.tcp.remove(&tcp.stream);
+            self.tcp_ignored.insert(tcp.stream);
+        }
+        for (messages, src, dst) in [(from_client, client, server), (from_server, server, client)] {
+            for m in messages {
+                let o = Origin {
+                    src,
+                    dst,
+                    ..*origin
+                };
+                self.on_message(&o, &m);
             }
         }
     }
@@ -287,51 +336,6 @@ impl DnsAnalyzer {
         lat.max_ms = lat.max_ms.max(latency_ms);
         self.latency_sum_ms += latency_ms;
     }
-}
-
-/// Adds one segment's bytes to a direction and returns every DNS message it completes.
-fn append_segment(dir: &mut TcpDirection, seq: u32, seglen: u32, payload: &[u8]) -> Vec<Vec<u8>> {
-    let next = *dir.next_seq.get_or_insert(seq);
-    if (payload.len() as u32) < seglen {
-        // Cut by the snaplen: the bytes are unknown, so the stream cannot be followed further.
-        dir.buf.clear();
-        dir.next_seq = Some(seq.wrapping_add(seglen));
-        return Vec::new();
-    }
-    let ahead = seq.wrapping_sub(next) as i32;
-    let data = if ahead > 0 {
-        // Bytes are missing: assume the segment starts a new message (best effort).
-        dir.buf.clear();
-        payload
-    } else {
-        let skip = ahead.unsigned_abs() as usize;
-        match payload.get(skip..) {
-            Some(rest) if !rest.is_empty() => rest,
-            _ => return Vec::new(), // a pure retransmission
-        }
-    };
-    let start = if ahead > 0 { seq } else { next };
-    dir.next_seq = Some(start.wrapping_add(data.len() as u32));
-    if dir.buf.len() + data.len() > MAX_TCP_BUFFER {
-        dir.buf.clear();
-        return Vec::new();
-    }
-    dir.buf.extend_from_slice(data);
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(len) = dir
-        .buf
-        .get(at..at + 2)
-        .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
-    {
-        let Some(m) = dir.buf.get(at + 2..at + 2 + len) else {
-            break;
-        };
-        out.push(m.to_vec());
-        at += 2 + len;
-    }
-    dir.buf.drain(..at);
-    out
 }
 
 fn build_message(origin: &Origin, msg: &wire::Message) -> report::Message {
@@ -517,33 +521,6 @@ mod tests {
         assert_eq!(s.retransmitted_queries, 1);
         assert_eq!(s.retransmitted_responses, 1);
         assert_eq!(s.unanswered, 2);
-    }
-
-    #[test]
-    fn test_tcp_length_prefix_reassembly() {
-        let q1 = query(1, "one.example");
-        let q2 = query(2, "two.example");
-        let mut stream = Vec::new();
-        for q in [&q1, &q2] {
-            stream.extend((q.len() as u16).to_be_bytes());
-            stream.extend_from_slice(q);
-        }
-        let mut dir = TcpDirection::default();
-        // Split across three segments, with a retransmission of the first one in between.
-        let (a, rest) = stream.split_at(5);
-        let (b, c) = rest.split_at(30);
-        assert!(append_segment(&mut dir, 1000, a.len() as u32, a).is_empty());
-        assert!(append_segment(&mut dir, 1000, a.len() as u32, a).is_empty());
-        let out = append_segment(&mut dir, 1005, b.len() as u32, b);
-        assert_eq!(out, vec![q1.clone()]);
-        let out = append_segment(&mut dir, 1035, c.len() as u32, c);
-        assert_eq!(out, vec![q2.clone()]);
-        assert!(dir.buf.is_empty());
-        // A segment overlapping already-seen bytes contributes only its new part.
-        let mut dir = TcpDirection::default();
-        assert!(append_segment(&mut dir, 0, 10, &stream[..10]).is_empty());
-        let out = append_segment(&mut dir, 5, (stream.len() - 5) as u32, &stream[5..]);
-        assert_eq!(out, vec![q1, q2]);
     }
 
     #[test]
