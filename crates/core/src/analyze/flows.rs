@@ -33,10 +33,13 @@ struct ConvState {
     last: Timestamp,
 }
 
+/// An address and port (port 0 for IP conversations).
+type Endpoint = (IpAddr, u16);
+
 /// Unordered endpoint pair → index in the conversation list.
 #[derive(Debug, Default)]
 struct ConvTable {
-    index: HashMap<((IpAddr, u16), (IpAddr, u16)), u32>,
+    index: HashMap<(Endpoint, Endpoint), u32>,
     list: Vec<ConvState>,
     dropped: u64,
 }
@@ -89,7 +92,7 @@ impl ConvTable {
     /// tshark's order: most frames first, ties in order of first appearance.
     fn into_report(self, with_ports: bool) -> Vec<Conversation> {
         let mut list = self.list;
-        list.sort_by(|x, y| (y.frames_ab + y.frames_ba).cmp(&(x.frames_ab + x.frames_ba)));
+        list.sort_by_key(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba));
         list.into_iter()
             .map(|c| Conversation {
                 a: endpoint_text(c.a, with_ports),

@@ -261,22 +261,13 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
         LaxNetSlice::Ipv6(v6) => {
             let h = v6.header();
             let payload = v6.payload();
-            let mut fragment = None;
-            let mut ident = 0;
-            let mut ext_len = 0u32;
-            for ext in v6.extensions().clone().into_iter() {
-                if let etherparse::Ipv6ExtensionSlice::Fragment(f) = &ext {
-                    ident = f.identification();
-                    let offset = u32::from(f.fragment_offset().value()) * 8;
-                    if offset > 0 || f.more_fragments() {
-                        fragment = Some(Fragment {
-                            offset,
-                            more_fragments: f.more_fragments(),
-                        });
-                    }
-                }
-                ext_len += ext_slice_len(&ext);
-            }
+            // etherparse's extension iterator walks past the headers a lax parse kept (undefined
+            // behaviour on a truncated chain, e.g. a packet quoted in an ICMPv6 error), so walk
+            // the kept bytes ourselves.
+            let exts = v6.extensions();
+            let (ident, fragment) =
+                ipv6_fragment_header(exts.first_header().map(|n| n.0), exts.slice());
+            let ext_len = exts.slice().len() as u32;
             let ip = Ip {
                 version: 6,
                 src: IpAddr::V6(h.source_addr()),
@@ -370,11 +361,37 @@ fn icmp_from(bytes: &[u8]) -> Icmp<'_> {
     }
 }
 
-fn ext_slice_len(ext: &etherparse::Ipv6ExtensionSlice<'_>) -> u32 {
-    use etherparse::Ipv6ExtensionSlice as E;
-    match ext {
-        E::HopByHop(s) | E::Routing(s) | E::DestinationOptions(s) => s.slice().len() as u32,
-        E::Fragment(s) => s.slice().len() as u32,
-        E::Authentication(s) => s.slice().len() as u32,
+/// Finds the fragment header in a chain of IPv6 extension headers (`raw` holds only the headers
+/// that parsed whole, starting with type `first`): its identification, and the fragment facts
+/// when it actually fragments.
+fn ipv6_fragment_header(first: Option<u8>, raw: &[u8]) -> (u32, Option<Fragment>) {
+    let mut next = first;
+    let mut at = 0usize;
+    while let Some(kind) = next {
+        let (Some(&next_header), Some(&len_byte)) = (raw.get(at), raw.get(at + 1)) else {
+            break;
+        };
+        let len = match kind {
+            // Hop-by-hop, routing, destination options: 8-byte units after the first 8.
+            0 | 43 | 60 => (usize::from(len_byte) + 1) * 8,
+            // Authentication header: 4-byte units, minus 2.
+            51 => (usize::from(len_byte) + 2) * 4,
+            44 => {
+                let Some(h) = raw.get(at..at + 8) else { break };
+                let word = u16::from_be_bytes([h[2], h[3]]);
+                let offset = u32::from(word >> 3) * 8;
+                let more = word & 1 != 0;
+                let ident = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+                let fragment = (offset > 0 || more).then_some(Fragment {
+                    offset,
+                    more_fragments: more,
+                });
+                return (ident, fragment);
+            }
+            _ => break,
+        };
+        next = Some(next_header);
+        at += len;
     }
+    (0, None)
 }
