@@ -146,6 +146,27 @@ fn flows_match_tshark() {
             frames("ipv6"),
             summary["ipv6_frames"].as_u64().unwrap_or(0),
         );
+        // Frames per protocol (tshark's frame.protocols; tunnels and quoted headers aside).
+        let tshark_frames =
+            |name: &str| summary["protocol_frame_counts"][name].as_u64().unwrap_or(0);
+        // tshark's frame.protocols also names the protocol of the packet quoted inside an ICMP
+        // error (a port unreachable counts as "udp"); we count what frames carry, so add those.
+        let quoted = |name: &str| {
+            report
+                .icmp
+                .messages
+                .iter()
+                .filter(|m| m.quoted.as_ref().is_some_and(|q| q.protocol == name))
+                .count() as u64
+        };
+        for name in ["arp", "udp", "icmp", "icmpv6", "tcp"] {
+            let inner = if matches!(name, "udp" | "tcp") {
+                quoted(name)
+            } else {
+                0
+            };
+            t.check(0, name, frames(name) + inner, tshark_frames(name));
+        }
         t.check(
             0,
             "ipv4 fragments",

@@ -232,7 +232,10 @@ fn truncated_ipv6_extension_chain_is_safe() {
     q.extend([0u8; 8]);
     let (ip, _) = decode_ip(&q).expect("readable");
     assert_eq!(ip.ident, 7);
-    assert_eq!(ip.fragment.map(|f| (f.offset, f.more_fragments)), Some((8, true)));
+    assert_eq!(
+        ip.fragment.map(|f| (f.offset, f.more_fragments)),
+        Some((8, true))
+    );
     for cut in 40..q.len() {
         let _ = decode_ip(&q[..cut]);
     }

@@ -12,7 +12,6 @@ use std::net::IpAddr;
 use super::ports::{self, App};
 use super::{Analyzer, PacketContext};
 use crate::capture::Timestamp;
-use crate::decode::Transport;
 use crate::report::flows::{Conversation, FlowsSection, Talker};
 
 /// Conversations tracked per table (IP pairs, UDP 4-tuples); later ones are counted as dropped.
@@ -188,7 +187,8 @@ impl Analyzer for FlowsAnalyzer {
         if packet.link.vlan_count > 0 {
             count(&mut self.protocols, Proto::Vlan);
         }
-        if packet.link.ether_type == Some(0x0806) {
+        // Wireshark's ARP dissector also reads RARP (0x8035).
+        if matches!(packet.link.ether_type, Some(0x0806 | 0x8035)) {
             count(&mut self.protocols, Proto::Arp);
         }
         let Some(ip) = &packet.ip else { return };
@@ -212,15 +212,21 @@ impl Analyzer for FlowsAnalyzer {
         }
         self.ip
             .add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
-        let reassembled_proto = ctx.reassembled.map(|r| r.protocol);
-        match (&packet.transport, reassembled_proto) {
-            (Transport::Tcp(_), _) => count(&mut self.protocols, Proto::Tcp),
-            (Transport::Icmpv4(_), _) | (_, Some(1)) => count(&mut self.protocols, Proto::Icmp),
-            (Transport::Icmpv6(_), _) | (_, Some(58)) => count(&mut self.protocols, Proto::Icmpv6),
+        // The transport is dissected once per datagram: in an unfragmented packet (even when its
+        // header is damaged, as tshark still names it) or at the fragment completing a datagram.
+        let transport = match (&ctx.reassembled, ip.fragment) {
+            (Some(r), _) => Some(r.protocol),
+            (None, None) => Some(ip.protocol),
+            (None, Some(_)) => None,
+        };
+        match transport {
+            Some(6) => count(&mut self.protocols, Proto::Tcp),
+            Some(17) => count(&mut self.protocols, Proto::Udp),
+            Some(1) => count(&mut self.protocols, Proto::Icmp),
+            Some(58) => count(&mut self.protocols, Proto::Icmpv6),
             _ => {}
         }
         if let Some(udp) = &ctx.udp {
-            count(&mut self.protocols, Proto::Udp);
             self.udp.add(
                 (ip.src, udp.src_port),
                 (ip.dst, udp.dst_port),

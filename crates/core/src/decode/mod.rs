@@ -286,7 +286,11 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
             };
             (ip, payload)
         }
-        LaxNetSlice::Arp(_) => return,
+        LaxNetSlice::Arp(_) => {
+            // Flows counts ARP frames; Ethernet does not name its EtherType otherwise.
+            packet.link.ether_type = Some(0x0806);
+            return;
+        }
     };
     // Offloaded (TSO) captures write total length 0: fall back to what was captured.
     let ip_payload_len =

@@ -143,10 +143,18 @@ pub fn unreadable(
 ) -> bool {
     let oracle_frames = oracle["tshark"]["frames_read"].as_u64().unwrap_or(0);
     if report.capinfos.packets == 0 && oracle_frames > 0 {
+        let error: String = report
+            .error
+            .as_deref()
+            .unwrap_or("no error")
+            .chars()
+            .take(60)
+            .collect();
         eprintln!(
-            "{test}: skipped {}: the reader produced no frames ({})",
-            path.display(),
-            report.error.as_deref().unwrap_or("no error")
+            "{test}: skipped {}: the reader produced no frames ({error}...)",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
         );
         return true;
     }
