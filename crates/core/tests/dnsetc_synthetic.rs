@@ -107,7 +107,7 @@ fn fragmented_dns_response_is_read_at_the_last_fragment() {
     let txt: Vec<Record> = (0..12)
         .map(|i| {
             let mut rdata = vec![250u8];
-            rdata.extend(std::iter::repeat(b'a' + i as u8).take(250));
+            rdata.extend(std::iter::repeat_n(b'a' + i as u8, 250));
             Record {
                 name: None,
                 rtype: rtype::TXT,
