@@ -84,7 +84,7 @@ impl Reassembled<'_> {
 /// The reassembler. Feed it every IP packet; it returns a datagram when one completes.
 #[derive(Debug, Default)]
 pub struct Defragmenter {
-    pending: HashMap<Key, Pending>,
+    pending: HashMap<Key, Pending, foldhash::fast::RandomState>,
     bytes_in_flight: usize,
     /// The last completed datagram (reused buffer).
     done: Vec<u8>,
@@ -209,7 +209,7 @@ impl Defragmenter {
             let Some(oldest) = self
                 .pending
                 .iter()
-                .min_by_key(|(_, p)| p.first_ts)
+                .min_by_key(|(_, p)| (p.first_ts, p.first_frame))
                 .map(|(k, _)| *k)
             else {
                 break;

@@ -21,7 +21,7 @@ pub const MAX_FRAMES_PER_TRANSACTION: usize = 64;
 pub struct DhcpAnalyzer {
     section: DhcpSection,
     /// (version, xid) → index in `section.transactions`.
-    by_xid: HashMap<(u8, u32), usize>,
+    by_xid: HashMap<(u8, u32), usize, foldhash::fast::RandomState>,
     servers: BTreeMap<String, ()>,
     transactions_dropped: u64,
 }

@@ -34,6 +34,8 @@ pub const RETRANSMISSION_NANOS: i128 = 5 * 1_000_000_000;
 pub const MAX_TCP_STREAMS: usize = 4096;
 
 type Endpoint = (IpAddr, u16);
+/// Fast hashing for the per-message tables (keys come from the capture, so keep it seeded).
+type Hasher = foldhash::fast::RandomState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct TxKey {
@@ -98,8 +100,8 @@ struct Origin {
 #[derive(Debug, Default)]
 pub struct DnsAnalyzer {
     section: DnsSection,
-    transactions: HashMap<TxKey, Transaction>,
-    tcp: HashMap<u64, Box<TcpConnection>>,
+    transactions: HashMap<TxKey, Transaction, Hasher>,
+    tcp: HashMap<u64, Box<TcpConnection>, Hasher>,
     /// TCP streams known not to be DNS (or not tracked for lack of room).
     tcp_ignored: StreamSet,
     latency_sum_ms: f64,

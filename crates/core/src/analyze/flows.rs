@@ -38,9 +38,11 @@ type Endpoint = (IpAddr, u16);
 /// Unordered endpoint pair → index in the conversation list.
 #[derive(Debug, Default)]
 struct ConvTable {
-    index: HashMap<(Endpoint, Endpoint), u32>,
+    index: HashMap<(Endpoint, Endpoint), u32, foldhash::fast::RandomState>,
     list: Vec<ConvState>,
     dropped: u64,
+    /// The last key looked up: consecutive frames mostly belong to the same conversation.
+    last: Option<((Endpoint, Endpoint), u32)>,
 }
 
 impl ConvTable {
@@ -53,8 +55,9 @@ impl ConvTable {
         bytes: u64,
     ) {
         let key = if src <= dst { (src, dst) } else { (dst, src) };
-        let i = match self.index.get(&key) {
-            Some(&i) => i as usize,
+        let cached = self.last.filter(|(k, _)| *k == key).map(|(_, i)| i);
+        let i = match cached.or_else(|| self.index.get(&key).copied()) {
+            Some(i) => i as usize,
             None => {
                 if self.list.len() >= MAX_CONVERSATIONS {
                     self.dropped += 1;
@@ -75,6 +78,7 @@ impl ConvTable {
                 self.list.len() - 1
             }
         };
+        self.last = Some((key, i as u32));
         let Some(c) = self.list.get_mut(i) else {
             return;
         };
@@ -273,7 +277,7 @@ impl Analyzer for FlowsAnalyzer {
 
 /// Per-address totals from the IP conversations (in order of first appearance).
 fn talkers(convs: &[ConvState]) -> Vec<Talker> {
-    let mut index: HashMap<IpAddr, usize> = HashMap::new();
+    let mut index: HashMap<IpAddr, usize, foldhash::fast::RandomState> = HashMap::default();
     let mut out: Vec<Talker> = Vec::new();
     let mut slot = |addr: IpAddr, out: &mut Vec<Talker>| -> usize {
         *index.entry(addr).or_insert_with(|| {

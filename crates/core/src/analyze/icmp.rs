@@ -46,7 +46,7 @@ struct PendingEcho {
 #[derive(Debug, Default)]
 pub struct IcmpAnalyzer {
     section: IcmpSection,
-    pending: HashMap<EchoKey, PendingEcho>,
+    pending: HashMap<EchoKey, PendingEcho, foldhash::fast::RandomState>,
     rtt_sum_ms: f64,
 }
 
