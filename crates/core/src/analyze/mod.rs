@@ -116,6 +116,7 @@ impl Analyzers {
     fn on_frame(&mut self, frame: &Frame<'_>) {
         self.capinfos.on_frame(frame);
         let packet = decode_frame(frame);
+        self.capinfos.on_packet(&packet);
         let tcp = self.tcp.on_packet(&packet);
         let reassembled = match &packet.ip {
             Some(ip) => self.defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
@@ -217,7 +218,7 @@ impl Analysis {
                 server_ip: config.server_ip.clone(),
                 server_port: config.server_port,
             },
-            capinfos: capinfos.finish(reader.info()),
+            capinfos: capinfos.finish(reader.info(), reader.frames_read()),
             tcp: tcp.finish(),
             tls: tls.finish(),
             dns: dns.finish(),
