@@ -261,13 +261,11 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
         LaxNetSlice::Ipv6(v6) => {
             let h = v6.header();
             let payload = v6.payload();
-            // etherparse's extension iterator walks past the headers a lax parse kept (undefined
-            // behaviour on a truncated chain, e.g. a packet quoted in an ICMPv6 error), so walk
-            // the kept bytes ourselves.
-            let exts = v6.extensions();
-            let (ident, fragment) =
-                ipv6_fragment_header(exts.first_header().map(|n| n.0), exts.slice());
-            let ext_len = exts.slice().len() as u32;
+            // etherparse's extension iterator reads out of bounds when lax parsing stopped
+            // inside the extension chain (found by the mutation test), so walk it ourselves.
+            let ext_bytes = v6.extensions().slice();
+            let ext_len = ext_bytes.len() as u32;
+            let (ident, fragment) = ipv6_fragment(h.next_header().0, ext_bytes);
             let ip = Ip {
                 version: 6,
                 src: IpAddr::V6(h.source_addr()),
@@ -365,37 +363,41 @@ fn icmp_from(bytes: &[u8]) -> Icmp<'_> {
     }
 }
 
-/// Finds the fragment header in a chain of IPv6 extension headers (`raw` holds only the headers
-/// that parsed whole, starting with type `first`): its identification, and the fragment facts
-/// when it actually fragments.
-fn ipv6_fragment_header(first: Option<u8>, raw: &[u8]) -> (u32, Option<Fragment>) {
-    let mut next = first;
-    let mut at = 0usize;
-    while let Some(kind) = next {
-        let (Some(&next_header), Some(&len_byte)) = (raw.get(at), raw.get(at + 1)) else {
-            break;
+/// Finds the fragment header in an IPv6 extension chain: (identification, fragment facts).
+/// Bounds-checked walk over the extension bytes; stops at the first non-extension header.
+fn ipv6_fragment(mut next: u8, mut ext: &[u8]) -> (u32, Option<Fragment>) {
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const FRAGMENT: u8 = 44;
+    const AUTH: u8 = 51;
+    const DEST_OPTIONS: u8 = 60;
+    loop {
+        let (Some(&following), Some(&len_field)) = (ext.first(), ext.get(1)) else {
+            return (0, None);
         };
-        let len = match kind {
-            // Hop-by-hop, routing, destination options: 8-byte units after the first 8.
-            0 | 43 | 60 => (usize::from(len_byte) + 1) * 8,
-            // Authentication header: 4-byte units, minus 2.
-            51 => (usize::from(len_byte) + 2) * 4,
-            44 => {
-                let Some(h) = raw.get(at..at + 8) else { break };
-                let word = u16::from_be_bytes([h[2], h[3]]);
-                let offset = u32::from(word >> 3) * 8;
-                let more = word & 1 != 0;
-                let ident = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-                let fragment = (offset > 0 || more).then_some(Fragment {
+        let len = match next {
+            HOP_BY_HOP | ROUTING | DEST_OPTIONS => (usize::from(len_field) + 1) * 8,
+            AUTH => (usize::from(len_field) + 2) * 4,
+            FRAGMENT => {
+                let Some(f) = ext.get(..8) else {
+                    return (0, None);
+                };
+                let off_flags = u16::from_be_bytes([f[2], f[3]]);
+                let offset = u32::from(off_flags >> 3) * 8;
+                let more_fragments = off_flags & 1 != 0;
+                let ident = u32::from_be_bytes([f[4], f[5], f[6], f[7]]);
+                let fragment = (offset > 0 || more_fragments).then_some(Fragment {
                     offset,
-                    more_fragments: more,
+                    more_fragments,
                 });
                 return (ident, fragment);
             }
-            _ => break,
+            _ => return (0, None),
         };
-        next = Some(next_header);
-        at += len;
+        let Some(rest) = ext.get(len..) else {
+            return (0, None);
+        };
+        next = following;
+        ext = rest;
     }
-    (0, None)
 }
