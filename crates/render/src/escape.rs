@@ -47,6 +47,14 @@ pub fn md_plain(text: &str) -> String {
         .collect()
 }
 
+/// Text for a terminal or a plain-text file: control characters (escape sequences, line breaks)
+/// and bidi controls become U+FFFD; nothing else changes.
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe_char(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 /// A code span for text we generated (display filters, hashes). Safe in table cells: our filters
 /// contain `||` sometimes, and GFM requires pipes inside code spans in tables to be escaped.
 pub fn md_code(text: &str) -> String {

@@ -28,4 +28,4 @@ mod testdata;
 
 pub use expert::{ExpertGroup, ExpertItem, Severity};
 pub use i18n::{t, Key, Lang};
-// pub use keypackets::KeyPacket;
+pub use keypackets::KeyPacket;

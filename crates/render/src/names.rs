@@ -314,6 +314,38 @@ pub fn icmp_is_error(version: u8, icmp_type: u8) -> bool {
     }
 }
 
+/// The standard reason phrase of a SIP status code (RFC 3261 §21).
+pub fn sip_reason(status: u16) -> Option<&'static str> {
+    Some(match status {
+        100 => "Trying",
+        180 => "Ringing",
+        181 => "Call Is Being Forwarded",
+        183 => "Session Progress",
+        200 => "OK",
+        202 => "Accepted",
+        301 => "Moved Permanently",
+        302 => "Moved Temporarily",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        480 => "Temporarily Unavailable",
+        481 => "Call/Transaction Does Not Exist",
+        486 => "Busy Here",
+        487 => "Request Terminated",
+        488 => "Not Acceptable Here",
+        500 => "Server Internal Error",
+        503 => "Service Unavailable",
+        504 => "Server Time-out",
+        600 => "Busy Everywhere",
+        603 => "Decline",
+        _ => return None,
+    })
+}
+
 /// What a Zeek conn_state means.
 pub fn conn_state(lang: Lang, state: &str) -> &'static str {
     match state {

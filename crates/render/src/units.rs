@@ -114,6 +114,17 @@ pub fn frame_list(frames: &[u64], max: usize) -> String {
     out
 }
 
+/// "frame 7" / "frames 7, 9 … (+3)" (Spanish "trama" / "tramas").
+pub fn frames_text(lang: Lang, frames: &[u64], max: usize) -> String {
+    let word = match (lang, frames.len()) {
+        (Lang::En, 1) => "frame",
+        (Lang::En, _) => "frames",
+        (Lang::Es, 1) => "trama",
+        (Lang::Es, _) => "tramas",
+    };
+    format!("{word} {}", frame_list(frames, max))
+}
+
 /// Joins words as "a, b and c" / "a, b y c".
 pub fn and_list(lang: Lang, items: &[String]) -> String {
     match items {
@@ -163,6 +174,8 @@ mod tests {
     fn lists() {
         assert_eq!(frame_list(&[1, 2, 3, 4], 3), "1, 2, 3 … (+1)");
         assert_eq!(frame_list(&[7], 3), "7");
+        assert_eq!(frames_text(Lang::En, &[7], 3), "frame 7");
+        assert_eq!(frames_text(Lang::Es, &[7, 8], 3), "tramas 7, 8");
         let words = ["a".to_string(), "b".to_string(), "c".to_string()];
         assert_eq!(and_list(Lang::En, &words), "a, b and c");
         assert_eq!(and_list(Lang::Es, &words[..2]), "a y b");
