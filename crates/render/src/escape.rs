@@ -55,14 +55,26 @@ pub fn plain(text: &str) -> String {
         .collect()
 }
 
-/// A code span for text we generated (display filters, hashes). Safe in table cells: our filters
-/// contain `||` sometimes, and GFM requires pipes inside code spans in tables to be escaped.
+/// A code span for text we generated (display filters, hashes), outside tables. In a table cell
+/// use [`md_code_cell`].
 pub fn md_code(text: &str) -> String {
-    let body: String = text
+    code_span(text, false)
+}
+
+/// A code span inside a GFM table cell: pipes are escaped (GFM splits cells before parsing code
+/// spans, and removes the backslash again), so `a || b` stays one cell.
+pub fn md_code_cell(text: &str) -> String {
+    code_span(text, true)
+}
+
+fn code_span(text: &str, in_table: bool) -> String {
+    let mut body: String = text
         .chars()
         .map(|c| if is_unsafe_char(c) { '\u{FFFD}' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|");
+        .collect();
+    if in_table {
+        body = body.replace('|', "\\|");
+    }
     // A span delimited by more backticks than the longest run inside it can hold backticks.
     let longest = longest_run(&body, '`');
     let fence = "`".repeat(longest + 1);
@@ -153,7 +165,8 @@ mod tests {
     #[test]
     fn md_code_survives_backticks_and_pipes() {
         assert_eq!(md_code("tcp.stream eq 3"), "`tcp.stream eq 3`");
-        assert_eq!(md_code("a || b"), "`a \\|\\| b`");
+        assert_eq!(md_code("a || b"), "`a || b`");
+        assert_eq!(md_code_cell("a || b"), "`a \\|\\| b`");
         assert_eq!(md_code("x`y"), "``x`y``");
         assert_eq!(md_code("`x"), "`` `x ``");
     }

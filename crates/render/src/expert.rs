@@ -510,7 +510,10 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
                     ),
                     None => format!("{} → {}", c.client, c.server),
                 }),
-                filter: Some(format!("tcp.stream eq {} && tcp.flags.reset == 1", c.stream)),
+                filter: Some(format!(
+                    "tcp.stream eq {} && tcp.flags.reset == 1",
+                    c.stream
+                )),
             })
             .collect();
         out.push(ExpertGroup {
@@ -625,7 +628,11 @@ fn tls_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             by_alert
                 .entry((alert.level, alert.description))
                 .or_default()
-                .push(ExpertItem::frame(alert.frame, Some(hs.stream), hs.sni.clone()));
+                .push(ExpertItem::frame(
+                    alert.frame,
+                    Some(hs.stream),
+                    hs.sni.clone(),
+                ));
         }
     }
     for ((level, description), mut items) in by_alert {
@@ -702,7 +709,9 @@ fn dns_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     let dns = &report.dns;
     let mut by_rcode: BTreeMap<String, Vec<ExpertItem>> = BTreeMap::new();
     for m in dns.messages.iter().filter(|m| m.response) {
-        let Some(rcode) = m.rcode.as_deref() else { continue };
+        let Some(rcode) = m.rcode.as_deref() else {
+            continue;
+        };
         if names::dns_rcode_number(rcode) == Some(0) {
             continue;
         }
@@ -779,9 +788,9 @@ fn unanswered_dns_queries(report: &Report) -> Vec<&pcaplens_core::report::dns::M
     let dns = &report.dns;
     let mut out = Vec::new();
     for (i, q) in dns.messages.iter().enumerate().filter(|(_, m)| !m.response) {
-        let answered = dns.messages[i + 1..].iter().any(|r| {
-            r.response && r.id == q.id && r.qname == q.qname && r.qtype == q.qtype
-        });
+        let answered = dns.messages[i + 1..]
+            .iter()
+            .any(|r| r.response && r.id == q.id && r.qname == q.qname && r.qtype == q.qtype);
         if !answered {
             out.push(q);
         }
@@ -802,13 +811,7 @@ fn icmp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
         .messages
         .iter()
         .filter(|m| is_echo_request(m.version, m.icmp_type) && m.reply_frame.is_none())
-        .map(|m| {
-            ExpertItem::frame(
-                m.frame,
-                None,
-                m.seq.map(|s| format!("seq={s}")),
-            )
-        })
+        .map(|m| ExpertItem::frame(m.frame, None, m.seq.map(|s| format!("seq={s}"))))
         .collect();
     if !unanswered.is_empty() {
         let v6 = icmp
@@ -1279,7 +1282,10 @@ mod tests {
         assert_eq!(zero.title, "Ventana cero");
         assert_eq!(zero.severity.label(Lang::Es), "Aviso");
         assert!(zero.explanation.contains("búfer de recepción"));
-        let rst = groups.iter().find(|g| g.id == "tcp.connection.rst").unwrap();
+        let rst = groups
+            .iter()
+            .find(|g| g.id == "tcp.connection.rst")
+            .unwrap();
         assert_eq!(
             rst.items[0].detail.as_deref(),
             Some("10.0.0.2:51000 → 93.184.216.34:443: abortada por el servidor")

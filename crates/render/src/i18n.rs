@@ -254,8 +254,8 @@ string_table! {
     SeverityNote => "Note", "Nota";
     SeverityChat => "Chat", "Chat";
     SeverityFromWireshark => "severity as Wireshark assigns it", "severidad tal como la asigna Wireshark";
-    SeverityFromPcaplens => "severity chosen by pcaplens (Wireshark does not flag this)",
-        "severidad elegida por pcaplens (Wireshark no lo marca)";
+    SeverityFromPcaplens => "severity chosen by pcaplens; Wireshark does not flag this",
+        "severidad elegida por pcaplens; Wireshark no lo marca";
 
     // Report headings.
     ReportTitle => "Capture analysis", "Análisis de la captura";
@@ -300,8 +300,14 @@ mod tests {
 
     #[test]
     fn browser_language_list_takes_first_known() {
-        assert_eq!(Lang::from_browser_languages(["fr", "es-ES", "en"]), Lang::Es);
-        assert_eq!(Lang::from_browser_languages(["de", "en-GB", "es"]), Lang::En);
+        assert_eq!(
+            Lang::from_browser_languages(["fr", "es-ES", "en"]),
+            Lang::Es
+        );
+        assert_eq!(
+            Lang::from_browser_languages(["de", "en-GB", "es"]),
+            Lang::En
+        );
         assert_eq!(Lang::from_browser_languages(["de", "fr"]), Lang::En);
         assert_eq!(Lang::from_browser_languages([]), Lang::En);
     }

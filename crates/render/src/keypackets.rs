@@ -112,11 +112,13 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         .collect();
     for conn in &conns {
         if first_frame_is_syn(conn) {
-            let mut description = lang
-                .pick(
-                    format!("SYN: the client opens the connection (stream {})", conn.stream),
-                    format!("SYN: el cliente abre la conexión (stream {})", conn.stream),
-                );
+            let mut description = lang.pick(
+                format!(
+                    "SYN: the client opens the connection (stream {})",
+                    conn.stream
+                ),
+                format!("SYN: el cliente abre la conexión (stream {})", conn.stream),
+            );
             if let Some(opts) = &conn.client_options {
                 let info = syn_options_info(opts);
                 if !info.is_empty() {
@@ -204,7 +206,11 @@ fn first_of_es(kind: &str) -> &'static str {
 
 fn tls_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     for hs in report.tls.handshakes.iter().take(MAX_TLS_HANDSHAKES) {
-        let conn = report.tcp.connections.iter().find(|c| c.stream == hs.stream);
+        let conn = report
+            .tcp
+            .connections
+            .iter()
+            .find(|c| c.stream == hs.stream);
         let client = conn.map(|c| c.client.clone());
         let server = conn.map(|c| c.server.clone());
         if let Some(frame) = hs.client_hello_frame {
@@ -214,7 +220,11 @@ fn tls_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             }
             let versions = offered_versions(hs);
             if !versions.is_empty() {
-                parts.push(format!("{} {}", lang.pick("offers", "ofrece"), versions.join(", ")));
+                parts.push(format!(
+                    "{} {}",
+                    lang.pick("offers", "ofrece"),
+                    versions.join(", ")
+                ));
             }
             if !hs.alpn.is_empty() {
                 parts.push(format!("ALPN {}", hs.alpn.join(", ")));
@@ -230,7 +240,11 @@ fn tls_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         }
         if let Some(frame) = hs.server_hello_frame {
             let mut parts = vec![];
-            if let Some(v) = hs.selected_version.as_deref().or(hs.legacy_version.as_deref()) {
+            if let Some(v) = hs
+                .selected_version
+                .as_deref()
+                .or(hs.legacy_version.as_deref())
+            {
                 parts.push(names::tls_version(v));
             }
             if let Some(c) = &hs.cipher {
@@ -270,7 +284,10 @@ pub fn offered_versions(hs: &pcaplens_core::report::tls::Handshake) -> Vec<Strin
         .map(|v| names::tls_version(v))
         .collect();
     if versions.is_empty() {
-        hs.legacy_version.iter().map(|v| names::tls_version(v)).collect()
+        hs.legacy_version
+            .iter()
+            .map(|v| names::tls_version(v))
+            .collect()
     } else {
         versions
     }
@@ -303,8 +320,7 @@ fn join_head(head: &str, parts: &[String]) -> String {
 fn dns_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     for (i, m) in report.dns.messages.iter().enumerate() {
         let is_error = m.response
-            && m
-                .rcode
+            && m.rcode
                 .as_deref()
                 .is_some_and(|r| names::dns_rcode_number(r) != Some(0));
         if i >= MAX_DNS_MESSAGES && !is_error {
@@ -332,7 +348,11 @@ pub fn dns_info(lang: Lang, m: &pcaplens_core::report::dns::Message) -> String {
     };
     s.push_str(&format!(" 0x{:04x}", m.id));
     if m.response {
-        if let Some(rcode) = m.rcode.as_deref().filter(|r| names::dns_rcode_number(r) != Some(0)) {
+        if let Some(rcode) = m
+            .rcode
+            .as_deref()
+            .filter(|r| names::dns_rcode_number(r) != Some(0))
+        {
             s.push_str(&format!(" {rcode}"));
         }
     }
@@ -356,10 +376,7 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         let kind = m.message_type.as_deref().unwrap_or("?");
         let mut description = format!("DHCP {kind} (xid {})", m.xid);
         if let Some(ip) = &m.yiaddr {
-            description.push_str(&format!(
-                ", {} {ip}",
-                lang.pick("address", "dirección")
-            ));
+            description.push_str(&format!(", {} {ip}", lang.pick("address", "dirección")));
         }
         if let Some(mac) = &m.client_mac {
             description.push_str(&format!(", {} {mac}", lang.pick("client", "cliente")));
@@ -462,15 +479,25 @@ mod tests {
             "ClientHello: SNI www.example.com; offers TLS 1.3, TLS 1.2; ALPN h2, http/1.1"
         );
         let sh = find(6);
-        assert_eq!(sh.description, "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256");
+        assert_eq!(
+            sh.description,
+            "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256"
+        );
         assert_eq!(sh.source.as_deref(), Some("93.184.216.34:443"));
         assert_eq!(find(14).description, "First duplicate ACK of 3 (stream 0)");
-        assert_eq!(find(14).source, None, "issue direction is not in the Report");
+        assert_eq!(
+            find(14).source,
+            None,
+            "issue direction is not in the Report"
+        );
         assert_eq!(find(19).description, "Fast retransmission (stream 0)");
         assert_eq!(find(20).description, "Spurious retransmission (stream 0)");
         assert_eq!(find(24).description, "Window update (stream 0)");
         assert_eq!(find(26).description, "Alert (fatal): handshake_failure");
-        assert_eq!(find(30).description, "SYN: the client opens the connection (stream 1), MSS=1460");
+        assert_eq!(
+            find(30).description,
+            "SYN: the client opens the connection (stream 1), MSS=1460"
+        );
         assert_eq!(
             find(3).description,
             "Standard query response 0x1234 A www.example.com A 93.184.216.34"
@@ -506,9 +533,15 @@ mod tests {
             find(1).description,
             "SYN: el cliente abre la conexión (stream 0), MSS=1460 WS=128 SACK_PERM"
         );
-        assert_eq!(find(14).description, "ACK duplicado: el primero de 3 (stream 0)");
+        assert_eq!(
+            find(14).description,
+            "ACK duplicado: el primero de 3 (stream 0)"
+        );
         assert_eq!(find(22).description, "Ventana cero (stream 0)");
-        assert_eq!(find(35).description, "Solicitud de eco id=1 seq=2 (sin respuesta)");
+        assert_eq!(
+            find(35).description,
+            "Solicitud de eco id=1 seq=2 (sin respuesta)"
+        );
         assert_eq!(
             find(2).description,
             "Consulta estándar 0x1234 A www.example.com"

@@ -191,7 +191,10 @@ pub fn dns_rcode_number(name: &str) -> Option<u16> {
         "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
         "NXRRSET", "NOTAUTH", "NOTZONE",
     ];
-    if let Some(i) = NAMES.iter().position(|n| n.eq_ignore_ascii_case(name.trim())) {
+    if let Some(i) = NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(name.trim()))
+    {
         return Some(i as u16);
     }
     // Unnamed codes may arrive as a bare number.
@@ -250,7 +253,9 @@ pub fn icmp_type_name(lang: Lang, version: u8, icmp_type: u8) -> String {
             128 => Some(lang.pick("Echo request", "Solicitud de eco")),
             129 => Some(lang.pick("Echo reply", "Respuesta de eco")),
             130 => Some(lang.pick("Multicast listener query", "Consulta de oyentes multicast")),
-            131 | 143 => Some(lang.pick("Multicast listener report", "Informe de oyente multicast")),
+            131 | 143 => {
+                Some(lang.pick("Multicast listener report", "Informe de oyente multicast"))
+            }
             133 => Some(lang.pick("Router solicitation", "Solicitud de router")),
             134 => Some(lang.pick("Router advertisement", "Anuncio de router")),
             135 => Some(lang.pick("Neighbor solicitation", "Solicitud de vecino")),
@@ -295,7 +300,10 @@ fn icmp_code_name(lang: Lang, version: u8, icmp_type: u8, code: u8) -> Option<&'
         (true, 1, 0) => lang.pick("no route to destination", "sin ruta al destino"),
         (true, 1, 3) => lang.pick("address unreachable", "dirección inalcanzable"),
         (false, 11, 0) => lang.pick("TTL exceeded in transit", "TTL agotado en tránsito"),
-        (true, 3, 0) => lang.pick("hop limit exceeded in transit", "límite de saltos agotado en tránsito"),
+        (true, 3, 0) => lang.pick(
+            "hop limit exceeded in transit",
+            "límite de saltos agotado en tránsito",
+        ),
         (_, 11, 1) | (true, 3, 1) => lang.pick(
             "fragment reassembly time exceeded",
             "tiempo de reensamblado de fragmentos agotado",
@@ -349,10 +357,19 @@ pub fn sip_reason(status: u16) -> Option<&'static str> {
 /// What a Zeek conn_state means.
 pub fn conn_state(lang: Lang, state: &str) -> &'static str {
     match state {
-        "S0" => lang.pick("connection attempt, no reply", "intento de conexión sin respuesta"),
+        "S0" => lang.pick(
+            "connection attempt, no reply",
+            "intento de conexión sin respuesta",
+        ),
         "S1" => lang.pick("established, not closed", "establecida, sin cerrar"),
-        "SF" => lang.pick("normal establishment and close", "establecimiento y cierre normales"),
-        "REJ" => lang.pick("connection attempt rejected", "intento de conexión rechazado"),
+        "SF" => lang.pick(
+            "normal establishment and close",
+            "establecimiento y cierre normales",
+        ),
+        "REJ" => lang.pick(
+            "connection attempt rejected",
+            "intento de conexión rechazado",
+        ),
         "S2" => lang.pick(
             "established, only the client tried to close",
             "establecida; solo el cliente intentó cerrar",
@@ -361,8 +378,14 @@ pub fn conn_state(lang: Lang, state: &str) -> &'static str {
             "established, only the server tried to close",
             "establecida; solo el servidor intentó cerrar",
         ),
-        "RSTO" => lang.pick("established, client aborted (RST)", "establecida; el cliente la abortó (RST)"),
-        "RSTR" => lang.pick("established, server aborted (RST)", "establecida; el servidor la abortó (RST)"),
+        "RSTO" => lang.pick(
+            "established, client aborted (RST)",
+            "establecida; el cliente la abortó (RST)",
+        ),
+        "RSTR" => lang.pick(
+            "established, server aborted (RST)",
+            "establecida; el servidor la abortó (RST)",
+        ),
         "RSTOS0" => lang.pick(
             "client sent SYN then RST, server never answered",
             "el cliente envió SYN y luego RST; el servidor nunca respondió",
@@ -433,9 +456,15 @@ mod tests {
         assert_eq!(tls_version("0x3a3a"), "GREASE");
         assert_eq!(tls_version("nonsense"), "nonsense");
         assert_eq!(cipher_suite("0x1301"), Some("TLS_AES_128_GCM_SHA256"));
-        assert_eq!(cipher_suite("0xC02F"), Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        assert_eq!(
+            cipher_suite("0xC02F"),
+            Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+        );
         assert_eq!(cipher_suite("0x9999"), None);
-        assert_eq!(cipher_suite_label("0x1302"), "0x1302 (TLS_AES_256_GCM_SHA384)");
+        assert_eq!(
+            cipher_suite_label("0x1302"),
+            "0x1302 (TLS_AES_256_GCM_SHA384)"
+        );
         assert!(is_grease(0xfafa) && !is_grease(0x0a1a) && !is_grease(0x1301));
         assert_eq!(tls_alert(40), Some("handshake_failure"));
         assert_eq!(tls_alert(255), None);
@@ -463,7 +492,10 @@ mod tests {
     fn tcp_labels() {
         assert_eq!(completeness(31), "Complete, WITH_DATA");
         assert_eq!(completeness(5), "Incomplete (5)");
-        assert_eq!(conn_state(Lang::Es, "SF"), "establecimiento y cierre normales");
+        assert_eq!(
+            conn_state(Lang::Es, "SF"),
+            "establecimiento y cierre normales"
+        );
         assert_eq!(close_label(Lang::Es, "rst"), "RST (abortada)");
     }
 }

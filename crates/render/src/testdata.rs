@@ -21,7 +21,14 @@ fn issue(frame: u64, stream: u64, kind: &str) -> Issue {
     }
 }
 
-fn dns(frame: u64, id: u16, response: bool, qname: &str, qtype: &str, rcode: Option<&str>) -> DnsMessage {
+fn dns(
+    frame: u64,
+    id: u16,
+    response: bool,
+    qname: &str,
+    qtype: &str,
+    rcode: Option<&str>,
+) -> DnsMessage {
     DnsMessage {
         frame,
         id,

@@ -50,14 +50,23 @@ pub fn overview(report: &Report, lang: Lang) -> String {
         );
     }
     let cap = &report.capinfos;
-    let name = report.file_name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+    let name = report
+        .file_name
+        .as_deref()
+        .map(|n| format!(" {n}"))
+        .unwrap_or_default();
     if cap.packets == 0 {
         return lang.pick(
             format!("The capture{name} contains no packets."),
             format!("La captura{name} no contiene paquetes."),
         );
     }
-    let packets = count(lang, cap.packets, ("packet", "packets"), ("paquete", "paquetes"));
+    let packets = count(
+        lang,
+        cap.packets,
+        ("packet", "packets"),
+        ("paquete", "paquetes"),
+    );
     let size = units::bytes(lang, cap.data_bytes);
     let mut s = match (cap.first_time, cap.last_time, cap.duration_s) {
         (Some(first), Some(last), Some(d)) => lang.pick(
@@ -87,11 +96,21 @@ pub fn overview(report: &Report, lang: Lang) -> String {
         parts.push(lang.pick(
             format!(
                 "{} ({done} with a complete three-way handshake)",
-                count(lang, conns.len() as u64, ("TCP connection", "TCP connections"), ("", ""))
+                count(
+                    lang,
+                    conns.len() as u64,
+                    ("TCP connection", "TCP connections"),
+                    ("", "")
+                )
             ),
             format!(
                 "{} ({done} con el acuerdo en tres pasos completo)",
-                count(lang, conns.len() as u64, ("", ""), ("conexión TCP", "conexiones TCP"))
+                count(
+                    lang,
+                    conns.len() as u64,
+                    ("", ""),
+                    ("conexión TCP", "conexiones TCP")
+                )
             ),
         ));
     }
@@ -289,7 +308,10 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 .as_deref()
                 .or(hs.legacy_version.as_deref())
                 .map(names::tls_version)
-                .unwrap_or_else(|| lang.pick("an unknown version", "una versión desconocida").into());
+                .unwrap_or_else(|| {
+                    lang.pick("an unknown version", "una versión desconocida")
+                        .into()
+                });
             let mut s = lang.pick(
                 format!("Stream {} negotiated {version}", hs.stream),
                 format!("El stream {} negoció {version}", hs.stream),
@@ -332,14 +354,17 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             ));
         }
         for alert in hs.alerts.iter().filter(|a| a.level == Some(2)) {
-            let name = alert
-                .description
-                .and_then(names::tls_alert)
-                .unwrap_or("?");
+            let name = alert.description.and_then(names::tls_alert).unwrap_or("?");
             s.push(' ');
             s.push_str(&lang.pick(
-                format!("It ended with a fatal alert, {name} (frame {}).", alert.frame),
-                format!("Terminó con una alerta fatal, {name} (trama {}).", alert.frame),
+                format!(
+                    "It ended with a fatal alert, {name} (frame {}).",
+                    alert.frame
+                ),
+                format!(
+                    "Terminó con una alerta fatal, {name} (trama {}).",
+                    alert.frame
+                ),
             ));
         }
         out.push(s);
@@ -388,7 +413,12 @@ fn loss_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         });
         let mut parts = Vec::new();
         if retrans > 0 {
-            let mut p = count(lang, retrans, ("retransmission", "retransmissions"), ("retransmisión", "retransmisiones"));
+            let mut p = count(
+                lang,
+                retrans,
+                ("retransmission", "retransmissions"),
+                ("retransmisión", "retransmisiones"),
+            );
             if fast > 0 {
                 let es = if fast == 1 { "rápida" } else { "rápidas" };
                 p.push_str(&lang.pick(format!(" ({fast} fast)"), format!(" ({fast} {es})")));
@@ -404,7 +434,12 @@ fn loss_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             ));
         }
         if dup > 0 {
-            parts.push(count(lang, dup, ("duplicate ACK", "duplicate ACKs"), ("ACK duplicado", "ACK duplicados")));
+            parts.push(count(
+                lang,
+                dup,
+                ("duplicate ACK", "duplicate ACKs"),
+                ("ACK duplicado", "ACK duplicados"),
+            ));
         }
         if ooo > 0 {
             parts.push(count(
@@ -464,7 +499,12 @@ fn issue_frames(report: &Report, stream: u64, kind: &str) -> Vec<u64> {
 }
 
 fn window_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
-    for c in report.tcp.connections.iter().filter(|c| c.analysis.zero_window > 0) {
+    for c in report
+        .tcp
+        .connections
+        .iter()
+        .filter(|c| c.analysis.zero_window > 0)
+    {
         let frames = issue_frames(report, c.stream, "zero_window");
         let where_ = if frames.is_empty() {
             String::new()
@@ -510,7 +550,12 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         parts.push(lang.pick(
             format!(
                 "{} closed normally with a FIN from each side ({})",
-                count(lang, fin.len() as u64, ("connection", "connections"), ("", "")),
+                count(
+                    lang,
+                    fin.len() as u64,
+                    ("connection", "connections"),
+                    ("", "")
+                ),
                 streams_text(lang, &fin)
             ),
             format!(
@@ -519,7 +564,10 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                     lang,
                     fin.len() as u64,
                     ("", ""),
-                    ("conexión se cerró normalmente", "conexiones se cerraron normalmente")
+                    (
+                        "conexión se cerró normalmente",
+                        "conexiones se cerraron normalmente"
+                    )
                 ),
                 streams_text(lang, &fin)
             ),
@@ -530,7 +578,10 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             .rst_from
             .as_deref()
             .map(|w| names::side(lang, w))
-            .unwrap_or_else(|| lang.pick("an unknown side", "un extremo desconocido").into());
+            .unwrap_or_else(|| {
+                lang.pick("an unknown side", "un extremo desconocido")
+                    .into()
+            });
         parts.push(lang.pick(
             format!("stream {} was reset (RST) by {who}", c.stream),
             format!("el stream {} fue abortado (RST) por {who}", c.stream),
@@ -547,14 +598,23 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             format!("en el stream {} solo {who} envió FIN", c.stream),
         ));
     }
-    let open = streams_where(conns, |c| c.close == "open" && c.conn_state != "S0" && c.conn_state != "REJ");
+    let open = streams_where(conns, |c| {
+        c.close == "open" && c.conn_state != "S0" && c.conn_state != "REJ"
+    });
     if !open.is_empty() {
         parts.push(lang.pick(
-            format!("{} still open at the end of the capture", streams_text(lang, &open)),
+            format!(
+                "{} still open at the end of the capture",
+                streams_text(lang, &open)
+            ),
             format!(
                 "{} {} al terminar la captura",
                 streams_text(lang, &open),
-                if open.len() == 1 { "seguía abierto" } else { "seguían abiertos" }
+                if open.len() == 1 {
+                    "seguía abierto"
+                } else {
+                    "seguían abiertos"
+                }
             ),
         ));
     }
@@ -562,10 +622,7 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         return;
     }
     let list = and_list(lang, &parts);
-    out.push(lang.pick(
-        format!("Closing: {list}."),
-        format!("Cierre: {list}."),
-    ));
+    out.push(lang.pick(format!("Closing: {list}."), format!("Cierre: {list}.")));
 }
 
 fn dns_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
@@ -574,8 +631,16 @@ fn dns_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         return;
     }
     let mut s = lang.pick(
-        format!("DNS: {} and {}.", count(lang, dns.queries, ("query", "queries"), ("", "")), count(lang, dns.responses, ("response", "responses"), ("", ""))),
-        format!("DNS: {} y {}.", count(lang, dns.queries, ("", ""), ("consulta", "consultas")), count(lang, dns.responses, ("", ""), ("respuesta", "respuestas"))),
+        format!(
+            "DNS: {} and {}.",
+            count(lang, dns.queries, ("query", "queries"), ("", "")),
+            count(lang, dns.responses, ("response", "responses"), ("", ""))
+        ),
+        format!(
+            "DNS: {} y {}.",
+            count(lang, dns.queries, ("", ""), ("consulta", "consultas")),
+            count(lang, dns.responses, ("", ""), ("respuesta", "respuestas"))
+        ),
     );
     let errors: Vec<String> = dns
         .messages
@@ -603,8 +668,19 @@ fn dns_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     if dns.unanswered > 0 {
         s.push(' ');
         s.push_str(&lang.pick(
-            format!("{} got no response in the capture.", count(lang, dns.unanswered, ("query", "queries"), ("", ""))),
-            format!("{} sin respuesta en la captura.", count(lang, dns.unanswered, ("", ""), ("consulta quedó", "consultas quedaron"))),
+            format!(
+                "{} got no response in the capture.",
+                count(lang, dns.unanswered, ("query", "queries"), ("", ""))
+            ),
+            format!(
+                "{} sin respuesta en la captura.",
+                count(
+                    lang,
+                    dns.unanswered,
+                    ("", ""),
+                    ("consulta quedó", "consultas quedaron")
+                )
+            ),
         ));
     }
     out.push(s);
@@ -639,7 +715,10 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                     format!(": el cliente {client} obtuvo {ip}"),
                 ));
                 if let Some(server) = server {
-                    s.push_str(&lang.pick(format!(" from server {server}"), format!(" del servidor {server}")));
+                    s.push_str(&lang.pick(
+                        format!(" from server {server}"),
+                        format!(" del servidor {server}"),
+                    ));
                 }
             }
             s.push('.');
@@ -651,8 +730,14 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             ));
         } else {
             out.push(lang.pick(
-                format!("DHCP (xid {}): incomplete exchange (frames {frames}).", t.xid),
-                format!("DHCP (xid {}): intercambio incompleto (tramas {frames}).", t.xid),
+                format!(
+                    "DHCP (xid {}): incomplete exchange (frames {frames}).",
+                    t.xid
+                ),
+                format!(
+                    "DHCP (xid {}): intercambio incompleto (tramas {frames}).",
+                    t.xid
+                ),
             ));
         }
     }
@@ -664,13 +749,28 @@ fn icmp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         let mut s = lang.pick(
             format!(
                 "Ping: {} and {}",
-                count(lang, icmp.echo_requests, ("echo request", "echo requests"), ("", "")),
+                count(
+                    lang,
+                    icmp.echo_requests,
+                    ("echo request", "echo requests"),
+                    ("", "")
+                ),
                 count(lang, icmp.echo_replies, ("reply", "replies"), ("", ""))
             ),
             format!(
                 "Ping: {} y {}",
-                count(lang, icmp.echo_requests, ("", ""), ("solicitud de eco", "solicitudes de eco")),
-                count(lang, icmp.echo_replies, ("", ""), ("respuesta", "respuestas"))
+                count(
+                    lang,
+                    icmp.echo_requests,
+                    ("", ""),
+                    ("solicitud de eco", "solicitudes de eco")
+                ),
+                count(
+                    lang,
+                    icmp.echo_replies,
+                    ("", ""),
+                    ("respuesta", "respuestas")
+                )
             ),
         );
         if icmp.unanswered > 0 {
@@ -679,7 +779,10 @@ fn icmp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 format!("; {} sin respuesta.", icmp.unanswered),
             ));
         } else {
-            s.push_str(lang.pick("; every request was answered.", "; todas las solicitudes obtuvieron respuesta."));
+            s.push_str(lang.pick(
+                "; every request was answered.",
+                "; todas las solicitudes obtuvieron respuesta.",
+            ));
         }
         out.push(s);
     }
@@ -690,15 +793,29 @@ fn icmp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
         .take(10)
         .map(|m| {
             lang.pick(
-                format!("{} (frame {})", names::icmp_name(lang, m.version, m.icmp_type, m.code), m.frame),
-                format!("{} (trama {})", names::icmp_name(lang, m.version, m.icmp_type, m.code), m.frame),
+                format!(
+                    "{} (frame {})",
+                    names::icmp_name(lang, m.version, m.icmp_type, m.code),
+                    m.frame
+                ),
+                format!(
+                    "{} (trama {})",
+                    names::icmp_name(lang, m.version, m.icmp_type, m.code),
+                    m.frame
+                ),
             )
         })
         .collect();
     if !errors.is_empty() {
         out.push(lang.pick(
-            format!("ICMP errors reported delivery problems: {}.", and_list(lang, &errors)),
-            format!("Hubo errores ICMP que indican problemas de entrega: {}.", and_list(lang, &errors)),
+            format!(
+                "ICMP errors reported delivery problems: {}.",
+                and_list(lang, &errors)
+            ),
+            format!(
+                "Hubo errores ICMP que indican problemas de entrega: {}.",
+                and_list(lang, &errors)
+            ),
         ));
     }
 }
@@ -711,7 +828,10 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     let errors: Vec<String> = sip
         .messages
         .iter()
-        .filter_map(|m| m.status.filter(|s| (400..700).contains(s) && *s != 401 && *s != 407))
+        .filter_map(|m| {
+            m.status
+                .filter(|s| (400..700).contains(s) && *s != 401 && *s != 407)
+        })
         .map(|s| match names::sip_reason(s) {
             Some(r) => format!("{s} {r}"),
             None => s.to_string(),
@@ -721,13 +841,33 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     let mut s = lang.pick(
         format!(
             "SIP: {} in {}.",
-            count(lang, sip.messages.len() as u64, ("message", "messages"), ("", "")),
-            count(lang, sip.calls.len() as u64, ("call (Call-ID)", "calls (Call-IDs)"), ("", ""))
+            count(
+                lang,
+                sip.messages.len() as u64,
+                ("message", "messages"),
+                ("", "")
+            ),
+            count(
+                lang,
+                sip.calls.len() as u64,
+                ("call (Call-ID)", "calls (Call-IDs)"),
+                ("", "")
+            )
         ),
         format!(
             "SIP: {} en {}.",
-            count(lang, sip.messages.len() as u64, ("", ""), ("mensaje", "mensajes")),
-            count(lang, sip.calls.len() as u64, ("", ""), ("llamada (Call-ID)", "llamadas (Call-ID)"))
+            count(
+                lang,
+                sip.messages.len() as u64,
+                ("", ""),
+                ("mensaje", "mensajes")
+            ),
+            count(
+                lang,
+                sip.calls.len() as u64,
+                ("", ""),
+                ("llamada (Call-ID)", "llamadas (Call-ID)")
+            )
         ),
     );
     if !errors.is_empty() {
@@ -750,7 +890,10 @@ pub fn summary(report: &Report, lang: Lang) -> String {
     let groups = expert::groups(report, lang);
     if groups.is_empty() {
         if report.error.is_none() && report.capinfos.packets > 0 {
-            out.push_str(lang.pick("Expert Info: nothing flagged.\n", "Información experta: nada marcado.\n"));
+            out.push_str(lang.pick(
+                "Expert Info: nothing flagged.\n",
+                "Información experta: nada marcado.\n",
+            ));
         }
     } else {
         out.push_str(lang.pick("Expert Info:\n", "Información experta:\n"));
@@ -760,7 +903,11 @@ pub fn summary(report: &Report, lang: Lang) -> String {
                 CountUnit::Connections => lang.pick(" conn.", " conex."),
                 CountUnit::Problems => "",
             };
-            let filter = g.filter.as_deref().map(|f| format!("  [{f}]")).unwrap_or_default();
+            let filter = g
+                .filter
+                .as_deref()
+                .map(|f| format!("  [{f}]"))
+                .unwrap_or_default();
             out.push_str(&escape::plain(&format!(
                 "  {:<8} {:>6}{unit}  {}{filter}",
                 g.severity.label(lang),
@@ -792,7 +939,10 @@ mod tests {
         assert!(en.starts_with("The capture lab3 | grupo `A`.pcapng contains 60 packets (30.0 kB) recorded over 12.500 s, from 2023-11-14 22:13:20.000000 UTC to 2023-11-14 22:13:32.500000 UTC."), "{en}");
         assert!(en.contains("It holds 3 TCP connections (2 with a complete three-way handshake), 1 TLS handshake (SNI: www.example.com), 4 DNS queries, 5 DHCP messages and 4 ICMP messages."), "{en}");
         let es = overview(&r, Lang::Es);
-        assert!(es.contains("contiene 60 paquetes (30,0 kB) registrados durante 12,500 s"), "{es}");
+        assert!(
+            es.contains("contiene 60 paquetes (30,0 kB) registrados durante 12,500 s"),
+            "{es}"
+        );
         assert!(es.contains("Contiene 3 conexiones TCP (2 con el acuerdo en tres pasos completo), 1 handshake TLS (SNI: www.example.com), 4 consultas DNS, 5 mensajes DHCP y 4 mensajes ICMP."), "{es}");
     }
 
@@ -802,22 +952,50 @@ mod tests {
         let en = conclusions(&r, Lang::En);
         let all = en.join("\n");
         assert!(all.contains("2 of 3 TCP connections completed the three-way handshake. The SYN got no reply in stream 1"), "{all}");
-        assert!(all.contains("Stream 0 negotiated TLS 1.3 with TLS_AES_128_GCM_SHA256 for www.example.com."), "{all}");
-        assert!(all.contains("It ended with a fatal alert, handshake_failure (frame 26)."), "{all}");
+        assert!(
+            all.contains(
+                "Stream 0 negotiated TLS 1.3 with TLS_AES_128_GCM_SHA256 for www.example.com."
+            ),
+            "{all}"
+        );
+        assert!(
+            all.contains("It ended with a fatal alert, handshake_failure (frame 26)."),
+            "{all}"
+        );
         assert!(all.contains("There was packet loss or delay on the path: 2 retransmissions (1 fast), 1 spurious retransmission and 3 duplicate ACKs in stream 0."), "{all}");
-        assert!(all.contains("Stream 0 reached a zero window 1 time (frame 22)"), "{all}");
+        assert!(
+            all.contains("Stream 0 reached a zero window 1 time (frame 22)"),
+            "{all}"
+        );
         assert!(all.contains("Closing: 1 connection closed normally with a FIN from each side (stream 2) and stream 0 was reset (RST) by the server."), "{all}");
         assert!(all.contains("Errors: NXDOMAIN for nope|`x`.example (frame 42) and SERVFAIL for bad.example (frame 44). 1 query got no response in the capture."), "{all}");
-        assert!(all.contains("client 00:11:22:33:44:55 obtained 10.0.0.2 from server 10.0.0.1."), "{all}");
-        assert!(all.contains("the server refused the request with a DHCPNAK (frame 49)"), "{all}");
-        assert!(all.contains("Ping: 2 echo requests and 1 reply; 1 unanswered."), "{all}");
+        assert!(
+            all.contains("client 00:11:22:33:44:55 obtained 10.0.0.2 from server 10.0.0.1."),
+            "{all}"
+        );
+        assert!(
+            all.contains("the server refused the request with a DHCPNAK (frame 49)"),
+            "{all}"
+        );
+        assert!(
+            all.contains("Ping: 2 echo requests and 1 reply; 1 unanswered."),
+            "{all}"
+        );
 
         let es = conclusions(&r, Lang::Es).join("\n");
         assert!(es.contains("2 de 3 conexiones TCP completaron el acuerdo en tres pasos (three-way handshake). El SYN no obtuvo respuesta en el stream 1"), "{es}");
-        assert!(es.contains("El stream 0 negoció TLS 1.3 con TLS_AES_128_GCM_SHA256 para www.example.com."), "{es}");
+        assert!(
+            es.contains(
+                "El stream 0 negoció TLS 1.3 con TLS_AES_128_GCM_SHA256 para www.example.com."
+            ),
+            "{es}"
+        );
         assert!(es.contains("Hubo pérdida o retardo de paquetes en el camino: 2 retransmisiones (1 rápida), 1 retransmisión espuria y 3 ACK duplicados en el stream 0."), "{es}");
         assert!(es.contains("Cierre: 1 conexión se cerró normalmente con un FIN de cada extremo (el stream 2) y el stream 0 fue abortado (RST) por el servidor."), "{es}");
-        assert!(es.contains("1 consulta quedó sin respuesta en la captura."), "{es}");
+        assert!(
+            es.contains("1 consulta quedó sin respuesta en la captura."),
+            "{es}"
+        );
     }
 
     #[test]
@@ -837,7 +1015,10 @@ mod tests {
         r.tls.handshakes[0].sni = Some("evil\u{1b}[2Jname".into());
         let s = summary(&r, Lang::En);
         assert!(!s.contains('\u{1b}'));
-        assert!(s.contains("Expert Info:\n  Warning       1  Zero window  [tcp.analysis.zero_window]"), "{s}");
+        assert!(
+            s.contains("Expert Info:\n  Warning       1  Zero window  [tcp.analysis.zero_window]"),
+            "{s}"
+        );
         assert!(s.contains("Connection reset (RST)"));
         assert!(summary(&Report::default(), Lang::Es).contains("no contiene paquetes"));
     }

@@ -179,7 +179,13 @@ mod tests {
         let words = ["a".to_string(), "b".to_string(), "c".to_string()];
         assert_eq!(and_list(Lang::En, &words), "a, b and c");
         assert_eq!(and_list(Lang::Es, &words[..2]), "a y b");
-        assert_eq!(count(Lang::Es, 1, ("packet", "packets"), ("paquete", "paquetes")), "1 paquete");
-        assert_eq!(count(Lang::En, 2, ("packet", "packets"), ("paquete", "paquetes")), "2 packets");
+        assert_eq!(
+            count(Lang::Es, 1, ("packet", "packets"), ("paquete", "paquetes")),
+            "1 paquete"
+        );
+        assert_eq!(
+            count(Lang::En, 2, ("packet", "packets"), ("paquete", "paquetes")),
+            "2 packets"
+        );
     }
 }
