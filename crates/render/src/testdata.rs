@@ -1,5 +1,9 @@
 //! Hand-built Reports for the unit tests: one small "lab capture" touching every section, with
 //! hostile strings where a capture could put them.
+//!
+//! Every struct literal ends in `..Default::default()`: the core keeps adding Report fields, and
+//! fixtures must keep compiling when it does.
+#![allow(clippy::needless_update)]
 
 use pcaplens_core::report::capinfos::Interface;
 use pcaplens_core::report::dhcp::{Message as DhcpMessage, Transaction};
@@ -18,6 +22,7 @@ fn issue(frame: u64, stream: u64, kind: &str) -> Issue {
         stream,
         kind: kind.into(),
         message: String::new(),
+        ..Default::default()
     }
 }
 
@@ -38,6 +43,7 @@ fn dns(
         rcode: rcode.map(Into::into),
         answers: Vec::new(),
         transport: "udp".into(),
+        ..Default::default()
     }
 }
 
@@ -67,11 +73,13 @@ pub fn lossy_tls_report() -> Report {
             mss: Some(1460),
             wscale: Some(7),
             sack_perm: true,
+            ..Default::default()
         }),
         server_options: Some(SynOptions {
             mss: Some(1400),
             wscale: Some(9),
             sack_perm: true,
+            ..Default::default()
         }),
         analysis: AnalysisCounts {
             retransmission: 2,
@@ -82,6 +90,7 @@ pub fn lossy_tls_report() -> Report {
             window_update: 1,
             ..AnalysisCounts::default()
         },
+        ..Default::default()
     };
     let stream1 = Connection {
         stream: 1,
@@ -103,6 +112,7 @@ pub fn lossy_tls_report() -> Report {
             mss: Some(1460),
             wscale: None,
             sack_perm: false,
+            ..Default::default()
         }),
         ..Connection::default()
     };
@@ -128,11 +138,13 @@ pub fn lossy_tls_report() -> Report {
             mss: Some(1440),
             wscale: Some(8),
             sack_perm: true,
+            ..Default::default()
         }),
         server_options: Some(SynOptions {
             mss: Some(1440),
             wscale: None,
             sack_perm: false,
+            ..Default::default()
         }),
         ..Connection::default()
     };
@@ -160,10 +172,12 @@ pub fn lossy_tls_report() -> Report {
                 link_type: "ETHERNET".into(),
                 snaplen: 262_144,
                 time_precision: "us".into(),
+                ..Default::default()
             }],
             comments: vec!["Práctica 3\n| injected | row |".into()],
             truncated: false,
             warnings: Vec::new(),
+            ..Default::default()
         },
         tcp: TcpSection {
             summary: Summary {
@@ -173,6 +187,7 @@ pub fn lossy_tls_report() -> Report {
                 reset_connections: 1,
                 normal_close: 1,
                 active_connections: 1,
+                ..Default::default()
             },
             connections: vec![stream0, stream1, stream2],
             issues: vec![
@@ -186,6 +201,7 @@ pub fn lossy_tls_report() -> Report {
                 issue(22, 0, "zero_window"),
                 issue(24, 0, "window_update"),
             ],
+            ..Default::default()
         },
         tls: TlsSection {
             handshakes: vec![Handshake {
@@ -213,13 +229,17 @@ pub fn lossy_tls_report() -> Report {
                     change_cipher_spec: 1,
                     application_data: 12,
                     alert: 1,
+                    ..Default::default()
                 },
                 alerts: vec![Alert {
                     frame: 26,
                     level: Some(2),
                     description: Some(40),
+                    ..Default::default()
                 }],
+                ..Default::default()
             }],
+            ..Default::default()
         },
         dns: DnsSection {
             messages: vec![
@@ -230,6 +250,7 @@ pub fn lossy_tls_report() -> Report {
                         rtype: "A".into(),
                         ttl: 300,
                         data: "93.184.216.34".into(),
+                        ..Default::default()
                     }],
                     ..dns(3, 0x1234, true, "www.example.com", "A", Some("NOERROR"))
                 },
@@ -242,6 +263,7 @@ pub fn lossy_tls_report() -> Report {
             queries: 4,
             responses: 3,
             unanswered: 1,
+            ..Default::default()
         },
         dhcp: DhcpSection {
             messages: vec![
@@ -252,6 +274,7 @@ pub fn lossy_tls_report() -> Report {
                     client_mac: Some("00:11:22:33:44:55".into()),
                     yiaddr: None,
                     server_id: None,
+                    ..Default::default()
                 },
                 DhcpMessage {
                     frame: 46,
@@ -260,6 +283,7 @@ pub fn lossy_tls_report() -> Report {
                     client_mac: Some("00:11:22:33:44:55".into()),
                     yiaddr: Some("10.0.0.2".into()),
                     server_id: Some("10.0.0.1".into()),
+                    ..Default::default()
                 },
                 DhcpMessage {
                     frame: 47,
@@ -268,6 +292,7 @@ pub fn lossy_tls_report() -> Report {
                     client_mac: Some("00:11:22:33:44:55".into()),
                     yiaddr: None,
                     server_id: Some("10.0.0.1".into()),
+                    ..Default::default()
                 },
                 DhcpMessage {
                     frame: 48,
@@ -276,6 +301,7 @@ pub fn lossy_tls_report() -> Report {
                     client_mac: Some("00:11:22:33:44:55".into()),
                     yiaddr: Some("10.0.0.2".into()),
                     server_id: Some("10.0.0.1".into()),
+                    ..Default::default()
                 },
                 DhcpMessage {
                     frame: 49,
@@ -284,6 +310,7 @@ pub fn lossy_tls_report() -> Report {
                     client_mac: Some("66:77:88:99:aa:bb".into()),
                     yiaddr: None,
                     server_id: Some("10.0.0.1".into()),
+                    ..Default::default()
                 },
             ],
             transactions: vec![
@@ -291,13 +318,16 @@ pub fn lossy_tls_report() -> Report {
                     xid: "0x00000abc".into(),
                     frames: vec![45, 46, 47, 48],
                     dora_complete: true,
+                    ..Default::default()
                 },
                 Transaction {
                     xid: "0x00000def".into(),
                     frames: vec![49],
                     dora_complete: false,
+                    ..Default::default()
                 },
             ],
+            ..Default::default()
         },
         icmp: IcmpSection {
             messages: vec![
@@ -309,6 +339,7 @@ pub fn lossy_tls_report() -> Report {
                     id: Some(1),
                     seq: Some(1),
                     reply_frame: Some(34),
+                    ..Default::default()
                 },
                 IcmpMessage {
                     frame: 34,
@@ -318,6 +349,7 @@ pub fn lossy_tls_report() -> Report {
                     id: Some(1),
                     seq: Some(1),
                     reply_frame: None,
+                    ..Default::default()
                 },
                 IcmpMessage {
                     frame: 35,
@@ -327,6 +359,7 @@ pub fn lossy_tls_report() -> Report {
                     id: Some(1),
                     seq: Some(2),
                     reply_frame: None,
+                    ..Default::default()
                 },
                 IcmpMessage {
                     frame: 36,
@@ -336,11 +369,13 @@ pub fn lossy_tls_report() -> Report {
                     id: None,
                     seq: None,
                     reply_frame: None,
+                    ..Default::default()
                 },
             ],
             echo_requests: 2,
             echo_replies: 1,
             unanswered: 1,
+            ..Default::default()
         },
         sip: SipSection::default(),
         flows: FlowsSection {
@@ -354,6 +389,7 @@ pub fn lossy_tls_report() -> Report {
                     bytes_b_to_a: 18_000,
                     first_time: 1_700_000_000.0,
                     last_time: 1_700_000_002.5,
+                    ..Default::default()
                 },
                 Conversation {
                     a: "10.0.0.2".into(),
@@ -364,6 +400,7 @@ pub fn lossy_tls_report() -> Report {
                     bytes_b_to_a: 600,
                     first_time: 1_700_000_000.0,
                     last_time: 1_700_000_011.0,
+                    ..Default::default()
                 },
                 Conversation {
                     a: "10.0.0.2".into(),
@@ -374,6 +411,7 @@ pub fn lossy_tls_report() -> Report {
                     bytes_b_to_a: 0,
                     first_time: 1_700_000_003.0,
                     last_time: 1_700_000_006.0,
+                    ..Default::default()
                 },
             ],
             udp_conversations: vec![Conversation {
@@ -385,8 +423,11 @@ pub fn lossy_tls_report() -> Report {
                 bytes_b_to_a: 500,
                 first_time: 1_700_000_000.0,
                 last_time: 1_700_000_011.0,
+                ..Default::default()
             }],
+            ..Default::default()
         },
+        ..Default::default()
     }
 }
 
@@ -399,6 +440,7 @@ pub fn sip_report() -> Report {
         call_id: Some("a84b4c76e66710@pc33.example.com".into()),
         cseq: Some(cseq.into()),
         transport: "udp".into(),
+        ..Default::default()
     };
     Report {
         sip: SipSection {
@@ -413,7 +455,9 @@ pub fn sip_report() -> Report {
             calls: vec![Call {
                 call_id: "a84b4c76e66710@pc33.example.com".into(),
                 frames: vec![1, 2, 3, 4, 5, 6],
+                ..Default::default()
             }],
+            ..Default::default()
         },
         ..Report::default()
     }

@@ -48,8 +48,10 @@ fn lab_capture(sni: &str) -> (Vec<u8>, Frames) {
     let hello = ClientHello::chrome_like(sni, &["h2", "http/1.1"], &mut rng);
     let client_hello = frame(c.data(Side::Client, &hello.record_bytes()));
     c.ack(Side::Server);
-    let server_hello =
-        frame(c.data(Side::Server, &ServerHello::tls13(&hello, 0x1301, &mut rng).record_bytes()));
+    let server_hello = frame(c.data(
+        Side::Server,
+        &ServerHello::tls13(&hello, 0x1301, &mut rng).record_bytes(),
+    ));
     c.ack(Side::Client);
     let block = vec![0x17u8; 1000];
     let lost_index = c.data_lost(Side::Server, &block);
@@ -99,7 +101,8 @@ fn capture_facts_reach_every_renderer() {
         let md = report_md::markdown(&report, lang);
         let label = lang.pick("**Packets:**", "**Paquetes:**");
         assert!(
-            md.lines().any(|l| l.starts_with(&format!("- {label} {packets} "))),
+            md.lines()
+                .any(|l| l.starts_with(&format!("- {label} {packets} "))),
             "{md}"
         );
         assert!(md.contains("2023-11-14 22:13:20.000000 UTC"), "{md}");
@@ -136,7 +139,10 @@ fn tcp_analysis_facts_are_rendered_with_wireshark_frame_numbers() {
     assert!(!frames_of("tcp.analysis.lost_segment").contains(&(frames.lost + 1)));
 
     let rows = keypackets::key_packets(&report, Lang::En);
-    let syn = rows.iter().find(|r| r.frame == frames.syn).expect("SYN row");
+    let syn = rows
+        .iter()
+        .find(|r| r.frame == frames.syn)
+        .expect("SYN row");
     assert_eq!(
         syn.description,
         "SYN: the client opens the connection (stream 0), MSS=1460 WS=128 SACK_PERM"
@@ -171,30 +177,46 @@ fn tls_facts_and_a_hostile_sni() {
     let (bytes, frames) = lab_capture("a|b`c*d.example");
     let report = analyze(&bytes);
     if report.tls.handshakes.is_empty() {
-        eprintln!("tls_facts_and_a_hostile_sni: skipped: the TLS analyzer fills nothing in this build");
+        eprintln!(
+            "tls_facts_and_a_hostile_sni: skipped: the TLS analyzer fills nothing in this build"
+        );
         return;
     }
     let hs = &report.tls.handshakes[0];
     assert_eq!(hs.client_hello_frame, Some(frames.client_hello));
     assert_eq!(hs.server_hello_frame, Some(frames.server_hello));
     let rows = keypackets::key_packets(&report, Lang::En);
-    let ch = rows.iter().find(|r| r.frame == frames.client_hello).unwrap();
+    let ch = rows
+        .iter()
+        .find(|r| r.frame == frames.client_hello)
+        .unwrap();
     assert!(
-        ch.description.starts_with("ClientHello: SNI a|b`c*d.example; offers TLS 1.3, TLS 1.2"),
+        ch.description
+            .starts_with("ClientHello: SNI a|b`c*d.example; offers TLS 1.3, TLS 1.2"),
         "{}",
         ch.description
     );
     let md = report_md::markdown(&report, Lang::En);
     assert!(md.contains("SNI a\\|b\\`c\\*d.example"), "{md}");
     assert!(!md.contains("a|b`c"), "raw SNI leaked into Markdown");
-    let sh = rows.iter().find(|r| r.frame == frames.server_hello).unwrap();
-    assert_eq!(sh.description, "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256");
+    let sh = rows
+        .iter()
+        .find(|r| r.frame == frames.server_hello)
+        .unwrap();
+    assert_eq!(
+        sh.description,
+        "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256"
+    );
 }
 
 #[test]
 fn damaged_and_foreign_input_still_renders() {
     let (bytes, _) = lab_capture("www.example.com");
-    for input in [&bytes[..bytes.len() - 7], &b"definitely not a capture"[..], &[][..]] {
+    for input in [
+        &bytes[..bytes.len() - 7],
+        &b"definitely not a capture"[..],
+        &[][..],
+    ] {
         let report = analyze(input);
         for lang in Lang::ALL {
             let md = report_md::markdown(&report, lang);
