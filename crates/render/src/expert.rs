@@ -828,14 +828,16 @@ fn icmp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             _ => "icmp.resp_not_found",
         };
         out.push(ExpertGroup {
+            // `icmp.resp_not_found` is a field in tshark 4.0, not an Expert Info item (the
+            // oracle's `-z expert` output has none for unanswered pings).
             id: "icmp.resp_not_found".into(),
             severity: Severity::Warning,
-            severity_source: SeveritySource::Wireshark,
+            severity_source: SeveritySource::Pcaplens,
             protocol: "ICMP",
             title: lang
                 .pick("Echo request without reply", "Solicitud de eco sin respuesta")
                 .into(),
-            wireshark_message: Some("No response seen to ICMP request"),
+            wireshark_message: None,
             explanation: lang
                 .pick(
                     "A ping got no answer in the capture: the host is down or unreachable, a firewall blocks ICMP, or the reply took another path. A missing ping reply alone does not prove the host is down: many hosts ignore ping.",
