@@ -22,7 +22,7 @@ pub const MAX_TLS_HANDSHAKES: usize = 20;
 pub const MAX_DNS_MESSAGES: usize = 20;
 /// DHCP messages listed.
 pub const MAX_DHCP_MESSAGES: usize = 20;
-/// ICMP messages listed (error messages are always listed).
+/// Echo requests/replies listed (error messages are always listed; other ICMP is not).
 pub const MAX_ICMP_MESSAGES: usize = 10;
 /// SIP messages listed.
 pub const MAX_SIP_MESSAGES: usize = 20;
@@ -393,9 +393,19 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
 }
 
 fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
-    for (i, m) in report.icmp.messages.iter().enumerate() {
+    // Pings and errors only: neighbour discovery and MLD are routine background traffic.
+    let mut echoes = 0;
+    for m in &report.icmp.messages {
         let is_error = names::icmp_is_error(m.version, m.icmp_type);
-        if i >= MAX_ICMP_MESSAGES && !is_error {
+        let is_echo = if m.version == 6 {
+            matches!(m.icmp_type, 128 | 129)
+        } else {
+            matches!(m.icmp_type, 0 | 8)
+        };
+        if is_echo {
+            echoes += 1;
+        }
+        if !(is_error || (is_echo && echoes <= MAX_ICMP_MESSAGES)) {
             continue;
         }
         rows.push(KeyPacket {

@@ -238,18 +238,20 @@ fn method(doc: &mut Doc, report: &Report) {
         doc.bullet(&format!("{} {p}", label(Key::ColTimePrecision)));
     }
     for (i, iface) in cap.interfaces.iter().enumerate() {
-        let mut s = format!("**{} #{i}:**", lang.pick("Interface", "Interfaz"));
-        if let Some(n) = &iface.name {
-            s.push_str(&format!(" {}", md(n)));
+        let mut parts = Vec::new();
+        match (&iface.name, &iface.description) {
+            (Some(n), Some(d)) => parts.push(format!("{} ({})", md(n), md(d))),
+            (Some(n), None) => parts.push(md(n)),
+            (None, Some(d)) => parts.push(md(d)),
+            (None, None) => {}
         }
-        if let Some(d) = &iface.description {
-            s.push_str(&format!(" ({})", md(d)));
-        }
-        s.push_str(&format!(
-            ", {}, snaplen {}",
-            md(&iface.link_type),
-            iface.snaplen
-        ));
+        parts.push(md(&iface.link_type));
+        parts.push(format!("snaplen {}", iface.snaplen));
+        let s = format!(
+            "**{} #{i}:** {}",
+            lang.pick("Interface", "Interfaz"),
+            parts.join(", ")
+        );
         doc.bullet(&s);
     }
     for c in &cap.comments {
@@ -590,6 +592,8 @@ fn handshakes(doc: &mut Doc, report: &Report) {
         "A TCP connection opens with a three-way handshake: the client sends SYN, the server answers SYN-ACK, and the client confirms with ACK. In the SYN and SYN-ACK each side announces its options: MSS (largest segment it accepts), window scale (multiplier for its window field) and SACK permitted (selective acknowledgements).",
         "Una conexión TCP se abre con el acuerdo en tres pasos (three-way handshake): el cliente envía SYN, el servidor responde SYN-ACK y el cliente lo confirma con ACK. En el SYN y el SYN-ACK cada extremo anuncia sus opciones: MSS (el segmento más grande que acepta), escala de ventana (multiplicador de su campo de ventana) y SACK permitido (confirmaciones selectivas).",
     )));
+    // Option sets already explained, with the first stream that had them.
+    let mut explained: Vec<((SynOptions, Option<SynOptions>), u64)> = Vec::new();
     for c in detailed_streams(report) {
         doc.bullet(&stream_heading(c));
         let mut state = if c.handshake_completed {
@@ -655,8 +659,18 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ))),
         }
         if let Some(client) = &c.client_options {
-            for m in options_meaning(lang, client, c.server_options.as_ref()) {
-                doc.sub_bullet(&md(&m));
+            let key = (client.clone(), c.server_options.clone());
+            match explained.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) => doc.sub_bullet(&md(&lang.pick(
+                    format!("Same options as stream {first}, with the same meaning."),
+                    format!("Mismas opciones que el stream {first}, con el mismo significado."),
+                ))),
+                None => {
+                    for m in options_meaning(lang, client, c.server_options.as_ref()) {
+                        doc.sub_bullet(&md(&m));
+                    }
+                    explained.push((key, c.stream));
+                }
             }
         }
         doc.sub_bullet(&format!(
@@ -692,6 +706,21 @@ fn tls(doc: &mut Doc, report: &Report) {
         tls_handshake(doc, hs);
     }
     doc.capped(hss.len().min(MAX_DETAILED_STREAMS), hss.len());
+    if hss.iter().any(is_tls13) {
+        doc.para(&md(lang.pick(
+            "TLS 1.3: everything after the ServerHello (EncryptedExtensions, the certificate, Finished) is encrypted, so the certificate cannot be read from the capture; a ChangeCipherSpec record, if present, is only there for middlebox compatibility.",
+            "TLS 1.3: todo lo que va después del ServerHello (EncryptedExtensions, el certificado, Finished) viaja cifrado, así que el certificado no se puede leer en la captura; un registro ChangeCipherSpec, si aparece, solo está por compatibilidad con equipos intermedios.",
+        )));
+    }
+    if hss
+        .iter()
+        .any(|h| !is_tls13(h) && (h.selected_version.is_some() || h.server_hello_frame.is_some()))
+    {
+        doc.para(&md(lang.pick(
+            "Before TLS 1.3 the server's certificate travels unencrypted after the ServerHello: look at it with the filter tls.handshake.type == 11.",
+            "Antes de TLS 1.3 el certificado del servidor viaja sin cifrar después del ServerHello: puedes verlo con el filtro tls.handshake.type == 11.",
+        )));
+    }
 }
 
 fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
@@ -828,17 +857,6 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
             s.push_str(&format!(". {}", names::tls_alert_meaning(lang, d)));
         }
         doc.sub_bullet(&md(&s));
-    }
-    if is_tls13(hs) {
-        doc.sub_bullet(&md(lang.pick(
-            "TLS 1.3: everything after the ServerHello (EncryptedExtensions, the certificate, Finished) is encrypted, so the certificate cannot be read from the capture; the ChangeCipherSpec record, if present, is only there for middlebox compatibility.",
-            "TLS 1.3: todo lo que va después del ServerHello (EncryptedExtensions, el certificado, Finished) viaja cifrado, así que el certificado no se puede leer en la captura; el registro ChangeCipherSpec, si aparece, solo está por compatibilidad con equipos intermedios.",
-        )));
-    } else if hs.selected_version.is_some() || hs.server_hello_frame.is_some() {
-        doc.sub_bullet(&md(lang.pick(
-            "Before TLS 1.3 the server's certificate travels unencrypted after the ServerHello: look at it with the filter tls.handshake.type == 11.",
-            "Antes de TLS 1.3 el certificado del servidor viaja sin cifrar después del ServerHello: puedes verlo con el filtro tls.handshake.type == 11.",
-        )));
     }
     doc.sub_bullet(&format!(
         "{} {}",
@@ -1151,27 +1169,29 @@ fn icmp(doc: &mut Doc, report: &Report) {
         return;
     }
     doc.subsection(t(lang, Key::SecIcmp));
-    doc.para(&md(&format!(
-        "{}, {}, {}.",
-        count(
-            lang,
-            icmp.echo_requests,
-            ("echo request", "echo requests"),
-            ("solicitud de eco", "solicitudes de eco")
-        ),
-        count(
-            lang,
-            icmp.echo_replies,
-            ("echo reply", "echo replies"),
-            ("respuesta de eco", "respuestas de eco")
-        ),
-        count(
-            lang,
-            icmp.unanswered,
-            ("request without reply", "requests without reply"),
-            ("solicitud sin respuesta", "solicitudes sin respuesta")
-        ),
-    )));
+    if icmp.echo_requests + icmp.echo_replies > 0 {
+        doc.para(&md(&format!(
+            "{}, {}, {}.",
+            count(
+                lang,
+                icmp.echo_requests,
+                ("echo request", "echo requests"),
+                ("solicitud de eco", "solicitudes de eco")
+            ),
+            count(
+                lang,
+                icmp.echo_replies,
+                ("echo reply", "echo replies"),
+                ("respuesta de eco", "respuestas de eco")
+            ),
+            count(
+                lang,
+                icmp.unanswered,
+                ("request without reply", "requests without reply"),
+                ("solicitud sin respuesta", "solicitudes sin respuesta")
+            ),
+        )));
+    }
     let rows: Vec<Vec<String>> = icmp
         .messages
         .iter()
@@ -1504,6 +1524,7 @@ mod tests {
             "  - Server options (SYN-ACK): MSS 1400 bytes, window scale 9 (×512), SACK permitted.",
             "  - MSS: each side announces the largest segment it can receive, so the client sends at most 1400 bytes of data per segment and the server at most 1460.",
             "  - Window scaling is NOT in use, because only one side offered it (both must): the receive windows are limited to 65 535 bytes.",
+            "TLS 1.3: everything after the ServerHello (EncryptedExtensions, the certificate, Finished) is encrypted, so the certificate cannot be read from the capture; a ChangeCipherSpec record, if present, is only there for middlebox compatibility.",
             "  - **ServerHello** (frame 6): version TLS 1.3 (0x0304); cipher suite 0x1301 (TLS\\_AES\\_128\\_GCM\\_SHA256); ALPN not visible (TLS 1.3 sends it encrypted, in EncryptedExtensions).",
             "  - JA3: `cd08e31494f9531f560d64c695473da9`",
             "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): 1 × Zero window (frame 22); 2 × Retransmission (frames 17, 19); 1 × Fast retransmission (frame 19); 1 × Spurious retransmission (frame 20); 3 × Duplicate ACK (frames 14, 15, 16); 1 × Window update (frame 24).",
@@ -1609,6 +1630,24 @@ mod tests {
             let doc = markdown(&testdata::lossy_tls_report(), lang);
             std::fs::write(format!("{dir}/sample_{}.md", lang.code()), doc).unwrap();
         }
+    }
+
+    #[test]
+    fn repeated_options_are_explained_once() {
+        let mut r = testdata::lossy_tls_report();
+        r.tcp.connections.push(Connection {
+            stream: 3,
+            ..r.tcp.connections[0].clone()
+        });
+        let doc = markdown(&r, Lang::En);
+        assert_eq!(doc.matches("- SACK is in use").count(), 1, "{doc}");
+        assert!(doc
+            .lines()
+            .any(|l| l == "  - Same options as stream 0, with the same meaning."));
+        let es = markdown(&r, Lang::Es);
+        assert!(es
+            .lines()
+            .any(|l| l == "  - Mismas opciones que el stream 0, con el mismo significado."));
     }
 
     #[test]

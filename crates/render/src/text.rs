@@ -17,7 +17,7 @@ use crate::units::{self, and_list, count, frame_list, frames_text};
 
 /// Streams named in one conclusion before "…".
 const MAX_STREAMS_NAMED: usize = 8;
-/// TLS handshakes described one by one in the conclusions.
+/// Distinct TLS outcomes (version, cipher, SNI, ALPN) described in the conclusions.
 const MAX_TLS_CONCLUSIONS: usize = 5;
 
 /// "stream 3" / "streams 1, 2 and 5"; in Spanish with the article ("el stream 3", "los streams
@@ -298,88 +298,129 @@ fn handshake_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
 
 fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     let handshakes = &report.tls.handshakes;
-    for hs in handshakes.iter().take(MAX_TLS_CONCLUSIONS) {
-        let sni = hs.sni.as_deref();
+    // Streams with the same outcome share one sentence: (negotiated, version, cipher, SNI, ALPN)
+    // → streams, in order of first appearance.
+    type Outcome = (
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut outcomes: Vec<(Outcome, Vec<u64>, Vec<String>)> = Vec::new();
+    for hs in handshakes {
         let negotiated =
             hs.server_hello_frame.is_some() || hs.selected_version.is_some() || hs.cipher.is_some();
-        let mut s = if negotiated {
-            let version = hs
-                .selected_version
+        let version = if negotiated {
+            hs.selected_version
                 .as_deref()
                 .or(hs.legacy_version.as_deref())
                 .map(names::tls_version)
-                .unwrap_or_else(|| {
-                    lang.pick("an unknown version", "una versión desconocida")
-                        .into()
-                });
-            let mut s = lang.pick(
-                format!("Stream {} negotiated {version}", hs.stream),
-                format!("El stream {} negoció {version}", hs.stream),
-            );
-            if let Some(c) = hs.cipher.as_deref() {
+        } else {
+            None
+        };
+        let key: Outcome = (
+            negotiated,
+            version,
+            hs.cipher.clone(),
+            hs.sni.clone(),
+            hs.server_alpn.clone(),
+        );
+        match outcomes.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, streams, _)) => streams.push(hs.stream),
+            None => outcomes.push((key, vec![hs.stream], offered_versions(hs))),
+        }
+    }
+    for ((negotiated, version, cipher, sni, alpn), streams, offered) in
+        outcomes.iter().take(MAX_TLS_CONCLUSIONS)
+    {
+        let who = streams_text(lang, streams);
+        let mut s = if *negotiated {
+            let version = version.clone().unwrap_or_else(|| {
+                lang.pick("an unknown version", "una versión desconocida")
+                    .into()
+            });
+            let mut s = match (lang, streams.len()) {
+                (Lang::En, 1) => format!("Stream {} negotiated {version}", streams[0]),
+                (Lang::En, _) => format!("{} negotiated {version}", upper_first(&who)),
+                (Lang::Es, 1) => format!("El stream {} negoció {version}", streams[0]),
+                (Lang::Es, _) => format!("{} negociaron {version}", upper_first(&who)),
+            };
+            if let Some(c) = cipher.as_deref() {
                 let c = names::cipher_suite(c).unwrap_or(c);
                 s.push_str(&lang.pick(format!(" with {c}"), format!(" con {c}")));
             }
-            if let Some(n) = sni {
-                s.push_str(&lang.pick(format!(" for {n}"), format!(" para {n}")));
-            }
-            if let Some(a) = &hs.server_alpn {
-                s.push_str(&format!(" (ALPN {a})"));
-            }
-            s.push('.');
             s
         } else {
-            let offered = offered_versions(hs);
             let mut s = lang.pick(
-                format!("In stream {} the client offered TLS", hs.stream),
-                format!("En el stream {} el cliente ofreció TLS", hs.stream),
+                format!("In {who} the client offered TLS"),
+                format!("En {who} el cliente ofreció TLS"),
             );
             if !offered.is_empty() {
                 s.push_str(&format!(" ({})", offered.join(", ")));
             }
-            if let Some(n) = sni {
-                s.push_str(&lang.pick(format!(" for {n}"), format!(" para {n}")));
-            }
+            s
+        };
+        if let Some(n) = sni {
+            s.push_str(&lang.pick(format!(" for {n}"), format!(" para {n}")));
+        }
+        if let Some(a) = alpn {
+            s.push_str(&format!(" (ALPN {a})"));
+        }
+        if *negotiated {
+            s.push('.');
+        } else {
             s.push_str(lang.pick(
                 ", but no ServerHello was captured.",
                 ", pero no se capturó ningún ServerHello.",
             ));
-            s
-        };
-        if hs.selected_version.as_deref().and_then(names::parse_code) == Some(0x0304) {
-            s.push(' ');
-            s.push_str(lang.pick(
-                "With TLS 1.3 everything after the ServerHello, including the server's certificate, is encrypted.",
-                "Con TLS 1.3 todo lo que va después del ServerHello, incluido el certificado del servidor, viaja cifrado.",
-            ));
-        }
-        for alert in hs.alerts.iter().filter(|a| a.level == Some(2)) {
-            let name = alert.description.and_then(names::tls_alert).unwrap_or("?");
-            s.push(' ');
-            s.push_str(&lang.pick(
-                format!(
-                    "It ended with a fatal alert, {name} (frame {}).",
-                    alert.frame
-                ),
-                format!(
-                    "Terminó con una alerta fatal, {name} (trama {}).",
-                    alert.frame
-                ),
-            ));
         }
         out.push(s);
     }
-    if handshakes.len() > MAX_TLS_CONCLUSIONS {
+    if outcomes.len() > MAX_TLS_CONCLUSIONS {
+        let rest: usize = outcomes[MAX_TLS_CONCLUSIONS..]
+            .iter()
+            .map(|o| o.1.len())
+            .sum();
         out.push(lang.pick(
-            format!(
-                "{} more TLS handshakes are listed in the TLS section.",
-                handshakes.len() - MAX_TLS_CONCLUSIONS
-            ),
-            format!(
-                "Hay {} handshakes TLS más en la sección de TLS.",
-                handshakes.len() - MAX_TLS_CONCLUSIONS
-            ),
+            format!("{rest} more TLS handshakes are described in the TLS section."),
+            format!("Hay {rest} handshakes TLS más descritos en la sección de TLS."),
         ));
+    }
+    if handshakes
+        .iter()
+        .any(|h| h.selected_version.as_deref().and_then(names::parse_code) == Some(0x0304))
+    {
+        out.push(
+            lang.pick(
+                "With TLS 1.3 everything after the ServerHello, including the server's certificate, is encrypted: only the SNI and the hello messages show who talked to whom.",
+                "Con TLS 1.3 todo lo que va después del ServerHello, incluido el certificado del servidor, viaja cifrado: solo el SNI y los mensajes hello muestran quién habló con quién.",
+            )
+            .into(),
+        );
+    }
+    for hs in handshakes {
+        for alert in hs.alerts.iter().filter(|a| a.level == Some(2)) {
+            let name = alert.description.and_then(names::tls_alert).unwrap_or("?");
+            out.push(lang.pick(
+                format!(
+                    "Stream {} ended with a fatal TLS alert, {name} (frame {}).",
+                    hs.stream, alert.frame
+                ),
+                format!(
+                    "El stream {} terminó con una alerta TLS fatal, {name} (trama {}).",
+                    hs.stream, alert.frame
+                ),
+            ));
+        }
+    }
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -573,29 +614,38 @@ fn close_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             ),
         ));
     }
-    for c in conns.iter().filter(|c| c.close == "rst") {
-        let who = c
-            .rst_from
-            .as_deref()
-            .map(|w| names::side(lang, w))
-            .unwrap_or_else(|| {
-                lang.pick("an unknown side", "un extremo desconocido")
-                    .into()
-            });
-        parts.push(lang.pick(
-            format!("stream {} was reset (RST) by {who}", c.stream),
-            format!("el stream {} fue abortado (RST) por {who}", c.stream),
-        ));
+    // Grouped by who reset / who closed, in order of first appearance.
+    let by_side = |close: &str, side: fn(&Connection) -> Option<&str>| {
+        let mut groups: Vec<(Option<String>, Vec<u64>)> = Vec::new();
+        for c in conns.iter().filter(|c| c.close == close) {
+            let who = side(c).map(str::to_string);
+            match groups.iter_mut().find(|(w, _)| *w == who) {
+                Some((_, streams)) => streams.push(c.stream),
+                None => groups.push((who, vec![c.stream])),
+            }
+        }
+        groups
+    };
+    for (who, streams) in by_side("rst", |c| c.rst_from.as_deref()) {
+        let who = who.map(|w| names::side(lang, &w)).unwrap_or_else(|| {
+            lang.pick("an unknown side", "un extremo desconocido")
+                .into()
+        });
+        let verb = match (lang, streams.len()) {
+            (Lang::En, 1) => "was reset (RST) by",
+            (Lang::En, _) => "were reset (RST) by",
+            (Lang::Es, 1) => "fue abortado (RST) por",
+            (Lang::Es, _) => "fueron abortados (RST) por",
+        };
+        parts.push(format!("{} {verb} {who}", streams_text(lang, &streams)));
     }
-    for c in conns.iter().filter(|c| c.close == "half_fin") {
-        let who = c
-            .fin_from
-            .as_deref()
-            .map(|w| names::side(lang, w))
+    for (who, streams) in by_side("half_fin", |c| c.fin_from.as_deref()) {
+        let who = who
+            .map(|w| names::side(lang, &w))
             .unwrap_or_else(|| lang.pick("one side", "un extremo").into());
         parts.push(lang.pick(
-            format!("in stream {} only {who} sent FIN", c.stream),
-            format!("en el stream {} solo {who} envió FIN", c.stream),
+            format!("in {} only {who} sent FIN", streams_text(lang, &streams)),
+            format!("en {} solo {who} envió FIN", streams_text(lang, &streams)),
         ));
     }
     let open = streams_where(conns, |c| {
@@ -959,7 +1009,7 @@ mod tests {
             "{all}"
         );
         assert!(
-            all.contains("It ended with a fatal alert, handshake_failure (frame 26)."),
+            all.contains("Stream 0 ended with a fatal TLS alert, handshake_failure (frame 26)."),
             "{all}"
         );
         assert!(all.contains("There was packet loss or delay on the path: 2 retransmissions (1 fast), 1 spurious retransmission and 3 duplicate ACKs in stream 0."), "{all}");
@@ -994,6 +1044,38 @@ mod tests {
         assert!(es.contains("Cierre: 1 conexión se cerró normalmente con un FIN de cada extremo (el stream 2) y el stream 0 fue abortado (RST) por el servidor."), "{es}");
         assert!(
             es.contains("1 consulta quedó sin respuesta en la captura."),
+            "{es}"
+        );
+    }
+
+    #[test]
+    fn same_outcomes_share_one_sentence() {
+        let mut r = testdata::lossy_tls_report();
+        let mut hs = r.tls.handshakes[0].clone();
+        hs.alerts.clear();
+        for stream in [3, 4] {
+            r.tls
+                .handshakes
+                .push(pcaplens_core::report::tls::Handshake {
+                    stream,
+                    ..hs.clone()
+                });
+        }
+        for stream in [3, 4] {
+            r.tcp.connections.push(Connection {
+                stream,
+                close: "rst".into(),
+                rst_from: Some("client".into()),
+                ..r.tcp.connections[0].clone()
+            });
+        }
+        let en = conclusions(&r, Lang::En).join("\n");
+        assert!(en.contains("Streams 0, 3 and 4 negotiated TLS 1.3 with TLS_AES_128_GCM_SHA256 for www.example.com."), "{en}");
+        assert!(en.contains("stream 0 was reset (RST) by the server and streams 3 and 4 were reset (RST) by the client."), "{en}");
+        let es = conclusions(&r, Lang::Es).join("\n");
+        assert!(es.contains("Los streams 0, 3 y 4 negociaron TLS 1.3 con TLS_AES_128_GCM_SHA256 para www.example.com."), "{es}");
+        assert!(
+            es.contains("los streams 3 y 4 fueron abortados (RST) por el cliente."),
             "{es}"
         );
     }
