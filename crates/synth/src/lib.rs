@@ -25,7 +25,7 @@ pub mod pcapng;
 pub mod rng;
 pub mod tls;
 
-pub use conversation::{Segment, SegmentSpec, Side, TcpConversation};
+pub use conversation::{frames_to_pcap, merge_frames, Segment, SegmentSpec, Side, TcpConversation};
 pub use packet::{Link, Network, Packet, Tcp, TcpFlags, TcpOption, Transport};
 pub use pcap::{linktype, Endian, PcapHeader, PcapWriter, Precision};
 pub use pcapng::{EnhancedPacket, InterfaceDescription, PcapngWriter, SectionHeader, TsResol};
