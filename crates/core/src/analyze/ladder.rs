@@ -503,7 +503,7 @@ fn keep(
 
     let keep_row = out.rows.len() < query.max_rows;
     let flagged = analysis != 0 && *flagged_points < MAX_FLAGGED_PLOT_POINTS;
-    let sampled = index % out.plot_stride == 0;
+    let sampled = index.is_multiple_of(out.plot_stride);
     if sampled || flagged {
         if !sampled {
             *flagged_points += 1;
