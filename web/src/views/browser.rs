@@ -1,0 +1,1 @@
+//! Components (wasm32 only).
