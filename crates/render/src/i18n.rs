@@ -284,7 +284,8 @@ string_table! {
         "Los números de trama son los que muestra Wireshark (columna No.).";
 
     // The browser app's views (web/src/views); prefixed `Ui` to stay apart from the labels above.
-    UiTabFlows => "Flows and talkers", "Flujos y equipos";
+    UiTabFlows => "Flows", "Flujos";
+    UiQuoted => "Quoted packet", "Paquete citado";
     UiTabsLabel => "Report views", "Vistas del informe";
     UiFooter => "pcaplens runs entirely in this tab: no upload, no tracking. Works offline once loaded.",
         "pcaplens funciona entero en esta pestaña: nada se sube ni se rastrea. Funciona sin conexión una vez cargado.";

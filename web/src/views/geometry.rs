@@ -181,16 +181,17 @@ pub fn sequence_plot(
         .filter(|p| p.from_client != from_client && p.ack.is_some())
         .collect();
     let t_max = points.iter().map(|p| p.t).fold(0.0, f64::max);
-    let mut y_max = data
+    let data_max = data
         .iter()
         .map(|p| f64::from(p.seq) + f64::from(p.len))
+        .chain(acks.iter().map(|p| f64::from(p.ack.unwrap_or(0))))
         .fold(1.0, f64::max);
+    // Some headroom above the data; the window line is drawn only where it fits (a scaled
+    // window is often megabytes above a small transfer and would flatten the data).
+    let y_max = data_max * 1.08;
     let window_edge = |p: &PlotPoint| {
         f64::from(p.ack.unwrap_or(0)) + scaled_window(p.window, p.flags, window_shift) as f64
     };
-    // The window line may run above the data; include it, but not absurdly far.
-    let window_max = acks.iter().map(|p| window_edge(p)).fold(0.0, f64::max);
-    y_max = y_max.max(window_max.min(y_max * 4.0));
     let x = Scale::new(0.0, t_max, area.left, area.right);
     let y = Scale::new(0.0, y_max, area.bottom, area.top);
 
@@ -216,22 +217,26 @@ pub fn sequence_plot(
     }
     let mut ack_line = String::new();
     let mut win_line = String::new();
+    let mut win_pen_down = false;
     for (i, p) in acks.iter().enumerate() {
         let px = x.map(p.t);
         let ay = y.map(f64::from(p.ack.unwrap_or(0)));
-        let wy = y.map(window_edge(p).min(y_max));
-        let cmd = if i == 0 { 'M' } else { 'H' };
-        ack_line.push_str(&format!("{cmd}{px:.1}"));
         if i == 0 {
-            ack_line.push_str(&format!(" {ay:.1}"));
+            ack_line.push_str(&format!("M{px:.1} {ay:.1}"));
         } else {
-            ack_line.push_str(&format!("V{ay:.1}"));
+            ack_line.push_str(&format!("H{px:.1}V{ay:.1}"));
         }
-        win_line.push_str(&format!("{cmd}{px:.1}"));
-        if i == 0 {
-            win_line.push_str(&format!(" {wy:.1}"));
+        let edge = window_edge(p);
+        if edge > y_max {
+            win_pen_down = false;
+            continue;
+        }
+        let wy = y.map(edge);
+        if win_pen_down {
+            win_line.push_str(&format!("H{px:.1}V{wy:.1}"));
         } else {
-            win_line.push_str(&format!("V{wy:.1}"));
+            win_line.push_str(&format!("M{px:.1} {wy:.1}"));
+            win_pen_down = true;
         }
     }
     plot.acks = ack_line;
@@ -330,7 +335,10 @@ mod tests {
         assert_eq!(plot.segments_drawn, 6);
         assert_eq!(plot.retransmissions.matches('M').count(), 1);
         assert!(plot.acks.starts_with('M'));
-        assert!(!plot.window.is_empty());
+        // A 512-fold scaled window is far above this small transfer: not drawn.
+        assert!(plot.window.is_empty());
+        let unscaled = sequence_plot(&s.plot, false, None, area);
+        assert!(!unscaled.window.is_empty() || unscaled.segments_drawn > 0);
         assert!(plot.y_ticks.len() >= 3);
         assert!(plot
             .x_ticks

@@ -18,9 +18,29 @@ pub mod markdown;
 pub mod sorting;
 
 #[cfg(target_arch = "wasm32")]
-mod browser;
+pub mod connection_detail;
 #[cfg(target_arch = "wasm32")]
-pub use browser::*;
+pub mod connections;
+#[cfg(target_arch = "wasm32")]
+pub mod dhcp;
+#[cfg(target_arch = "wasm32")]
+pub mod dns;
+#[cfg(target_arch = "wasm32")]
+pub mod expert;
+#[cfg(target_arch = "wasm32")]
+pub mod flows;
+#[cfg(target_arch = "wasm32")]
+pub mod icmp;
+#[cfg(target_arch = "wasm32")]
+pub mod report;
+#[cfg(target_arch = "wasm32")]
+pub mod sip;
+#[cfg(target_arch = "wasm32")]
+pub mod summary;
+#[cfg(target_arch = "wasm32")]
+pub mod tls;
+#[cfg(target_arch = "wasm32")]
+pub mod widgets;
 
 /// One tab of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,6 +135,58 @@ impl View {
             Some(n) => format!("{label} ({n})"),
             None => label.to_string(),
         }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl View {
+    /// The view's content for a report, rebuilt when the language changes (views take the
+    /// language as a plain value, so every label in them follows it).
+    pub fn render(self, loaded: std::sync::Arc<crate::state::Loaded>) -> leptos::prelude::AnyView {
+        use leptos::prelude::*;
+        let lang = use_context::<crate::state::AppState>()
+            .map(|s| s.lang)
+            .unwrap_or_else(|| RwSignal::new(pcaplens_render::Lang::En));
+        (move || {
+            let lang = lang.get();
+            let loaded = loaded.clone();
+            match self {
+                Self::Summary => view! { <summary::Summary loaded lang /> }.into_any(),
+                Self::Connections => view! { <connections::Connections loaded lang /> }.into_any(),
+                Self::Expert => view! { <expert::Expert loaded lang /> }.into_any(),
+                Self::Tls => view! { <tls::Tls loaded lang /> }.into_any(),
+                Self::Dns => view! { <dns::Dns loaded lang /> }.into_any(),
+                Self::Dhcp => view! { <dhcp::Dhcp loaded lang /> }.into_any(),
+                Self::Icmp => view! { <icmp::Icmp loaded lang /> }.into_any(),
+                Self::Sip => view! { <sip::Sip loaded lang /> }.into_any(),
+                Self::Flows => view! { <flows::Flows loaded lang /> }.into_any(),
+                Self::Report => view! { <report::Report loaded lang /> }.into_any(),
+            }
+        })
+        .into_any()
+    }
+
+    /// The tab's text as a reactive closure (follows the language; counts from the report).
+    pub fn tab_label(self) -> impl Fn() -> String + Send + Sync + Copy + 'static {
+        use leptos::prelude::*;
+        let state = use_context::<crate::state::AppState>();
+        move || match state {
+            Some(s) => {
+                let lang = s.lang.get();
+                s.loaded
+                    .with(|l| self.label(lang, l.as_ref().map(|l| &l.report)))
+            }
+            None => self.label(pcaplens_render::Lang::En, None),
+        }
+    }
+}
+
+/// "12 of 40" / "12 de 40" (or just "40" when nothing is filtered out).
+pub fn shown_of(lang: pcaplens_render::Lang, shown: usize, total: usize) -> String {
+    if shown == total {
+        total.to_string()
+    } else {
+        lang.pick(format!("{shown} of {total}"), format!("{shown} de {total}"))
     }
 }
 

@@ -105,8 +105,8 @@ impl ConnectionKind {
     }
 }
 
-/// Frames flagged `name` in a connection, or all flags summed (retransmission counted once:
-/// it already includes fast and spurious ones in tshark's counting).
+/// Frames flagged `name` in a connection; with `None`, every flag summed (a frame with two
+/// flags counts twice: only used to tell whether there is any).
 pub fn flag_count(c: &Connection, name: Option<&str>) -> u64 {
     let a = &c.analysis;
     let all = [

@@ -1,1 +1,0 @@
-//! Components (wasm32 only).
