@@ -194,6 +194,27 @@ describe('pcaplens web app', () => {
     }
   });
 
+  it('says so when the analysis worker cannot start', async () => {
+    const before = problems.length;
+    for (const blocked of ['**/analysis-worker.js', '**/worker_bg.wasm']) {
+      await context.route(blocked, (route) => route.abort());
+      try {
+        await openApp(`${origin}/sub/`);
+        const error = page.getByTestId('error');
+        await error.waitFor({ timeout: TIMEOUT });
+        assert.match(await error.textContent(), /analysis (worker|engine) could not/, blocked);
+        // Choosing a file then fails the same way instead of waiting forever.
+        await page.getByTestId('file-input').setInputFiles(tempFile('e2e-noworker.pcap', tcpCapture(1)));
+        await error.waitFor({ timeout: TIMEOUT });
+      } finally {
+        await context.unroute(blocked);
+      }
+    }
+    // The blocked loads themselves are logged by the browser; nothing else may be.
+    const added = problems.splice(before);
+    assert.ok(added.every((p) => /Failed to load resource|net::ERR_FAILED/.test(p)), added.join('\n'));
+  });
+
   it('analyzes every shared capture at the site root, equal to the CLI', async (t) => {
     const files = ['public', 'generated'].flatMap((dir) => {
       const d = path.join(CAPTURES, dir);

@@ -81,7 +81,7 @@ pub fn Summary(loaded: Arc<Loaded>) -> impl IntoView {
                 </dd>
             </dl>
             <h3>"TCP"</h3>
-            <dl class="facts">
+            <dl class="facts compact">
                 <dt>"Completed handshakes"</dt><dd>{format::count(tcp.successful_handshakes)}</dd>
                 <dt>"Failed handshakes"</dt><dd>{format::count(tcp.failed_handshakes)}</dd>
                 <dt>"Closed with FIN"</dt><dd>{format::count(tcp.normal_close)}</dd>
