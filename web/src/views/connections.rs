@@ -71,7 +71,7 @@ fn row(c: &Connection) -> impl IntoView {
             <td class="num">{format::bytes(c.bytes)}</td>
             <td class="num">{format::duration(c.last_time - c.first_time)}</td>
             <td>{state}</td>
-            <td>{issues(&c.analysis)}</td>
+            <td class="issues">{issues(&c.analysis)}</td>
         </tr>
     }
 }
