@@ -30,12 +30,13 @@ let server, context, page, tmp, origin;
 const requests = [];
 const problems = [];
 
-/** The CLI's JSON for a file, as bytes (it exits 2 for unreadable files but still prints it). */
+/** The CLI's JSON for a file, as bytes. It exits 1 for a damaged capture and 2 for a file that
+ * is not a capture, and prints the report all the same. */
 function cliJson(file) {
   try {
     return execFileSync(CLI, ['analyze', file, '--json'], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    if (e.status === 2 && e.stdout?.length) return e.stdout;
+    if ((e.status === 1 || e.status === 2) && e.stdout?.length) return e.stdout;
     throw e;
   }
 }
@@ -59,24 +60,29 @@ async function openApp(url) {
   await page.getByTestId('file-input').waitFor({ timeout: TIMEOUT });
 }
 
-/** Marks the current summary (if any) so a fresh one can be told apart. */
+/** Marks the report on show (if any) so the next one can be told apart. */
 async function markStale() {
   await page.evaluate(() => {
-    for (const e of document.querySelectorAll('[data-testid="summary-packets"]')) e.dataset.stale = '1';
+    for (const e of document.querySelectorAll('.report')) e.dataset.stale = '1';
   });
 }
 
+/** The report that appeared since `markStale`. */
+function freshReport() {
+  return page.locator('.report:not([data-stale])');
+}
+
 async function freshSummaryPackets() {
-  const el = page.locator('[data-testid="summary-packets"]:not([data-stale])');
+  const el = freshReport().getByTestId('summary-packets');
   await el.waitFor({ timeout: TIMEOUT });
   return Number((await el.textContent()).replace(/[^0-9]/g, ''));
 }
 
-/** Clicks Export JSON and returns the download's name and bytes. */
+/** Clicks Export JSON of the fresh report and returns the download's name and bytes. */
 async function exportJson() {
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: TIMEOUT }),
-    page.getByTestId('export-json').click(),
+    freshReport().getByTestId('export-json').click(),
   ]);
   const file = path.join(tmp, `download-${Date.now()}-${Math.random()}`);
   await download.saveAs(file);
@@ -90,7 +96,7 @@ async function checkCapture(file) {
   await markStale();
   await page.getByTestId('file-input').setInputFiles(file);
   if (report.error && report.capinfos.packets === 0) {
-    await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+    await freshReport().getByTestId('error').waitFor({ timeout: TIMEOUT });
   } else {
     assert.equal(await freshSummaryPackets(), report.capinfos.packets, `${file}: packets`);
   }
@@ -146,7 +152,7 @@ describe('pcaplens web app', () => {
   it('explains a file that is not a capture', async () => {
     const report = await checkCapture(tempFile('notes.txt', 'hello, this is not a capture\n'));
     assert.ok(report.error, 'the CLI reports an error');
-    assert.match(await page.getByTestId('error').textContent(), /could not be read as a capture/);
+    assert.match(await freshReport().getByTestId('error').textContent(), /could not be read as a capture/);
   });
 
   it('warns about a truncated capture and still shows its packets', async () => {
@@ -154,7 +160,7 @@ describe('pcaplens web app', () => {
     const report = await checkCapture(tempFile('e2e-cut.pcap', whole.subarray(0, whole.length - 30)));
     assert.equal(report.capinfos.truncated, true);
     assert.equal(report.capinfos.packets, 15);
-    assert.match(await page.getByTestId('warnings').textContent(), /cut short/);
+    assert.match(await freshReport().getByTestId('warnings').textContent(), /cut short/);
   });
 
   it('cancels a long analysis and then analyzes another file', async () => {
@@ -194,6 +200,27 @@ describe('pcaplens web app', () => {
     }
   });
 
+  it('says so when the analysis worker cannot start', async () => {
+    const before = problems.length;
+    for (const blocked of ['**/analysis-worker.js', '**/worker_bg.wasm']) {
+      await context.route(blocked, (route) => route.abort());
+      try {
+        await openApp(`${origin}/sub/`);
+        const error = page.getByTestId('error');
+        await error.waitFor({ timeout: TIMEOUT });
+        assert.match(await error.textContent(), /analysis (worker|engine) could not/, blocked);
+        // Choosing a file then fails the same way instead of waiting forever.
+        await page.getByTestId('file-input').setInputFiles(tempFile('e2e-noworker.pcap', tcpCapture(1)));
+        await error.waitFor({ timeout: TIMEOUT });
+      } finally {
+        await context.unroute(blocked);
+      }
+    }
+    // The blocked loads themselves are logged by the browser; nothing else may be.
+    const added = problems.splice(before);
+    assert.ok(added.every((p) => /Failed to load resource|net::ERR_FAILED/.test(p)), added.join('\n'));
+  });
+
   it('analyzes every shared capture at the site root, equal to the CLI', async (t) => {
     const files = ['public', 'generated'].flatMap((dir) => {
       const d = path.join(CAPTURES, dir);
@@ -207,7 +234,9 @@ describe('pcaplens web app', () => {
       return;
     }
     await openApp(`${origin}/`);
-    for (const file of files.sort()) await checkCapture(file);
+    for (const file of files.sort()) {
+      await t.test(path.basename(file), () => checkCapture(file));
+    }
     console.log(`# ${files.length} shared captures equal to the CLI`);
   });
 

@@ -89,7 +89,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if wanted("fmt") {
         env.step(
             "fmt",
-            &mut env.command("cargo").args(["fmt", "--all", "--check"]),
+            env.command("cargo").args(["fmt", "--all", "--check"]),
         )?;
     }
     if wanted("clippy") {
@@ -119,7 +119,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if wanted("native") {
         env.step(
             "native tests",
-            &mut env.command("cargo").args(["test", "--workspace"]),
+            env.command("cargo").args(["test", "--workspace"]),
         )?;
     }
     if wanted("wasm") {

@@ -41,7 +41,13 @@ fn download(text: &str, name: &str) -> Result<(), String> {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
-    // The click has started the download; the URL is no longer needed.
-    let _ = Url::revoke_object_url(&url);
+    // Revoking right after the click can abort the download before the browser has read the
+    // blob; a minute later it certainly has.
+    set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Ok(())
 }
