@@ -409,7 +409,13 @@ pub fn download(text: &str, name: &str, mime: &str) -> Result<(), String> {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
-    let _ = Url::revoke_object_url(&url);
+    // Revoking at once can abort the download before the browser has read the blob.
+    set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Ok(())
 }
 
