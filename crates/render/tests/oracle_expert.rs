@@ -6,7 +6,9 @@
 //!    oracle's own count of frames carrying the field. This pins the messages, severities and
 //!    which flags a group counts (tshark adds the retransmission item to fast retransmissions
 //!    but not to spurious ones) to real tshark output.
-//! 2. The rendering: when this build's core fills the TCP section, each group's count equals
+//! 2. Every capture renders in both languages: Markdown tables keep their column count, CSV
+//!    records keep theirs, key packets are in frame order.
+//! 3. The rendering: when this build's core fills the TCP section, each group's count equals
 //!    the core's counters, and differences between those counters and tshark are printed (they
 //!    are the TCP analyzer's to explain, in its own corpus tests).
 
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use pcaplens_core::{Analysis, Config};
 use pcaplens_render::expert::{self, Severity, SeveritySource, TCP_FLAGS};
-use pcaplens_render::Lang;
+use pcaplens_render::{csv, keypackets, report_md, text, Lang};
 use serde_json::Value;
 
 fn shared_dir() -> Option<PathBuf> {
@@ -177,6 +179,82 @@ fn rendered_groups_follow_the_core_and_are_compared_with_tshark() {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Cells of a Markdown table row (backslash-escaped pipes stay inside their cell).
+fn cells(line: &str) -> usize {
+    let mut n = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '|' => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Fields per record of RFC 4180 text.
+fn csv_widths(text: &str) -> Vec<usize> {
+    let (mut widths, mut fields, mut quoted) = (Vec::new(), 1, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields += 1,
+            '\n' if !quoted => {
+                widths.push(fields);
+                fields = 1;
+            }
+            _ => {}
+        }
+    }
+    widths
+}
+
+#[test]
+fn every_capture_renders_consistently() {
+    for (path, _) in corpus("every_capture_renders_consistently") {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let mut analysis = Analysis::new(Config::default());
+        analysis.feed(&bytes);
+        let report = analysis.finish();
+        for lang in Lang::ALL {
+            let doc = report_md::markdown(&report, lang);
+            let mut width = None;
+            for line in doc.lines() {
+                if line.starts_with('|') {
+                    let n = cells(line);
+                    assert_eq!(*width.get_or_insert(n), n, "{}: {line}", path.display());
+                } else {
+                    width = None;
+                }
+            }
+            assert!(!doc.contains('\r'), "{}", path.display());
+            let rows = keypackets::key_packets(&report, lang);
+            assert!(
+                rows.windows(2).all(|w| w[0].frame < w[1].frame),
+                "{}",
+                path.display()
+            );
+            let _ = text::summary(&report, lang);
+        }
+        for table in [csv::connections(&report), csv::issues(&report)] {
+            let widths = csv_widths(&table);
+            assert!(
+                widths.windows(2).all(|w| w[0] == w[1]),
+                "{}",
+                path.display()
+            );
         }
     }
 }
