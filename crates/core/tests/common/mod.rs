@@ -8,7 +8,9 @@ use pcaplens_core::{Analysis, Config, Report};
 /// The shared test data directory (`<repo>/../shared`), if present.
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    dir.join("captures").is_dir().then(|| dir.canonicalize().unwrap_or(dir))
+    dir.join("captures")
+        .is_dir()
+        .then(|| dir.canonicalize().unwrap_or(dir))
 }
 
 /// Every capture under shared/captures with its parsed oracle, sorted by path. Prints a notice
@@ -20,7 +22,9 @@ pub fn corpus(test: &str) -> Vec<(PathBuf, serde_json::Value)> {
     };
     let mut out = Vec::new();
     for sub in ["public", "generated"] {
-        let Ok(entries) = std::fs::read_dir(shared.join("captures").join(sub)) else { continue };
+        let Ok(entries) = std::fs::read_dir(shared.join("captures").join(sub)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let name = path.to_string_lossy().into_owned();
@@ -28,8 +32,12 @@ pub fn corpus(test: &str) -> Vec<(PathBuf, serde_json::Value)> {
                 continue;
             }
             let oracle_path = PathBuf::from(format!("{name}.oracle.json"));
-            let Ok(text) = std::fs::read_to_string(&oracle_path) else { continue };
-            let Ok(oracle) = serde_json::from_str(&text) else { continue };
+            let Ok(text) = std::fs::read_to_string(&oracle_path) else {
+                continue;
+            };
+            let Ok(oracle) = serde_json::from_str(&text) else {
+                continue;
+            };
             out.push((path, oracle));
         }
     }
