@@ -620,7 +620,9 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ));
         }
         state.push('.');
-        if let Some(irtt) = c.irtt_s {
+        // Wireshark also measures an "initial RTT" to a RST/ACK; it is a handshake RTT only
+        // when the handshake completed.
+        if let Some(irtt) = c.irtt_s.filter(|_| c.handshake_completed) {
             state.push_str(&lang.pick(
                 format!(
                     " Initial RTT (from the SYN to the handshake's ACK, at the capture point): {}.",
@@ -914,11 +916,15 @@ fn tcp_behaviour(doc: &mut Doc, report: &Report) {
             continue;
         }
         any = true;
-        doc.bullet(&format!(
-            "{}: {}.",
-            stream_heading(c),
-            md(&parts.join("; "))
-        ));
+        let mut line = format!("{}: {}.", stream_heading(c), md(&parts.join("; ")));
+        if !c.handshake_completed && c.analysis.retransmission > 0 && c.payload_bytes == 0 {
+            line.push(' ');
+            line.push_str(&md(lang.pick(
+                "The retransmitted segments are the SYN itself: the client tried again because no SYN-ACK came back.",
+                "Los segmentos retransmitidos son el propio SYN: el cliente lo volvió a intentar porque no llegó ningún SYN-ACK.",
+            )));
+        }
+        doc.bullet(&line);
     }
     if !any {
         doc.para(&md(lang.pick(
