@@ -253,6 +253,7 @@ string_table! {
     SeverityWarning => "Warning", "Aviso";
     SeverityNote => "Note", "Nota";
     SeverityChat => "Chat", "Chat";
+    SeverityComment => "Comment", "Comentario";
     SeverityFromWireshark => "severity as Wireshark assigns it", "severidad tal como la asigna Wireshark";
     SeverityFromPcaplens => "severity chosen by pcaplens; Wireshark does not flag this",
         "severidad elegida por pcaplens; Wireshark no lo marca";
