@@ -1109,10 +1109,8 @@ fn icmp_error_detail(lang: Lang, m: &pcaplens_core::report::icmp::Message) -> St
         s.push_str(&lang.pick(format!(", from {}", m.src), format!(", de {}", m.src)));
     }
     if let Some(q) = &m.quoted {
-        let end = |addr: &str, port: Option<u16>| match port {
-            Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
-            Some(p) => format!("{addr}:{p}"),
-            None => addr.to_string(),
+        let end = |addr: &str, port: Option<u16>| {
+            crate::keypackets::endpoint(addr, port).unwrap_or_default()
         };
         s.push_str(&lang.pick(
             format!(
