@@ -401,7 +401,8 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     for m in report.dhcp.messages.iter().take(MAX_DHCP_MESSAGES) {
         let kind = m.message_type.as_deref().unwrap_or("?");
         let mut description = format!("DHCP {kind} (xid {})", m.xid);
-        if let Some(ip) = &m.yiaddr {
+        // yiaddr 0.0.0.0 means "none" (the client's own messages).
+        if let Some(ip) = m.yiaddr.as_ref().filter(|a| *a != "0.0.0.0") {
             description.push_str(&format!(", {} {ip}", lang.pick("address", "dirección")));
         }
         if let Some(mac) = &m.client_mac {

@@ -356,8 +356,10 @@ pub fn sip_reason(status: u16) -> Option<&'static str> {
 
 /// A SIP dialog's state as the core reports it ("completed", "answered", "cancelled",
 /// "rejected", "unanswered").
-pub fn sip_call_state(lang: Lang, state: &str) -> &'static str {
+pub fn sip_call_state(lang: Lang, state: &str, method: Option<&str>) -> &'static str {
+    let invite = method.is_none_or(|m| m.eq_ignore_ascii_case("INVITE"));
     match state {
+        "completed" if !invite => lang.pick("completed", "completada"),
         "completed" => lang.pick(
             "completed (answered, then BYE)",
             "completada (contestada y luego BYE)",

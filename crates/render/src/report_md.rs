@@ -614,6 +614,10 @@ fn options_meaning(lang: Lang, client: &SynOptions, server: Option<&SynOptions>)
         )),
     }
     match (client.wscale, server.wscale) {
+        (Some(0), Some(0)) => out.push(lang.pick(
+            "Window scaling was negotiated with a shift of 0 on both sides (×1): the windows stay within 65 535 bytes.".to_string(),
+            "Se negoció el escalado de ventana con un desplazamiento de 0 en ambos extremos (×1): las ventanas siguen limitadas a 65 535 bytes.".to_string(),
+        )),
         (Some(c), Some(s)) => out.push(lang.pick(
             format!("Window scaling is in use (both sides sent it): the client's window values are multiplied by {} and the server's by {}, so windows larger than 64 KiB are possible.", 1u32 << c.min(14), 1u32 << s.min(14)),
             format!("El escalado de ventana está activo (lo enviaron los dos extremos): los valores de ventana del cliente se multiplican por {} y los del servidor por {}, así que son posibles ventanas de más de 64 KiB.", 1u32 << c.min(14), 1u32 << s.min(14)),
@@ -1291,7 +1295,11 @@ fn dhcp(doc: &mut Doc, report: &Report) {
                     .as_deref()
                     .map(md)
                     .unwrap_or_else(|| "—".into()),
-                m.yiaddr.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                m.yiaddr
+                    .as_deref()
+                    .filter(|a| *a != "0.0.0.0")
+                    .map(md)
+                    .unwrap_or_else(|| "—".into()),
                 m.server_id.as_deref().map(md).unwrap_or_else(|| "—".into()),
             ]
         })
@@ -1521,7 +1529,7 @@ fn sip(doc: &mut Doc, report: &Report) {
                 c.method.as_deref().map(md).unwrap_or_else(dash),
                 c.from.as_deref().map(md).unwrap_or_else(dash),
                 c.to.as_deref().map(md).unwrap_or_else(dash),
-                md(names::sip_call_state(lang, &c.state)),
+                md(names::sip_call_state(lang, &c.state, c.method.as_deref())),
                 final_status.as_deref().map(md).unwrap_or_else(dash),
                 c.setup_s
                     .map(|d| md_plain(&units::duration(lang, d)))
