@@ -120,6 +120,7 @@ string_table! {
     DownloadMarkdown => "Download report (Markdown)", "Descargar informe (Markdown)";
     DownloadConnectionsCsv => "Download connections (CSV)", "Descargar conexiones (CSV)";
     DownloadIssuesCsv => "Download TCP issues (CSV)", "Descargar incidencias TCP (CSV)";
+    DownloadDnsCsv => "Download DNS messages (CSV)", "Descargar mensajes DNS (CSV)";
     CopyFilter => "Copy filter", "Copiar filtro";
     Copied => "Copied", "Copiado";
     ShowAll => "Show all", "Mostrar todo";

@@ -168,7 +168,7 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             .unwrap_or_else(|| kind.replace('_', " "));
         let description = match (lang, n) {
             (Lang::En, 1) => format!("{title} (stream {stream})"),
-            (Lang::En, n) => format!("First {} of {n} (stream {stream})", lower_first(&title)),
+            (Lang::En, n) => format!("{title}: first of {n} (stream {stream})"),
             (Lang::Es, 1) => format!("{title} (stream {stream})"),
             (Lang::Es, n) => format!("{title}: {} {n} (stream {stream})", first_of_es(kind)),
         };
@@ -184,17 +184,6 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             protocol: "TCP",
             description,
         });
-    }
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // Keep acronyms ("ACK…") as they are.
-        Some(c) if chars.clone().next().is_some_and(char::is_lowercase) => {
-            c.to_lowercase().chain(chars).collect()
-        }
-        _ => text.to_string(),
     }
 }
 
@@ -551,7 +540,7 @@ mod tests {
             "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256"
         );
         assert_eq!(sh.source.as_deref(), Some("93.184.216.34:443"));
-        assert_eq!(find(14).description, "First duplicate ACK of 3 (stream 0)");
+        assert_eq!(find(14).description, "Duplicate ACK: first of 3 (stream 0)");
         assert_eq!(
             find(14).source,
             None,

@@ -1810,7 +1810,7 @@ mod tests {
             "- **Packets:** 60 (30.0 kB captured)",
             "| 1 | 10.0.0.2:51000 | 93.184.216.34:443 | TCP | SYN: the client opens the connection (stream 0), MSS=1460 WS=128 SACK\\_PERM |",
             "| 4 | 10.0.0.2:51000 | 93.184.216.34:443 | TLS | ClientHello: SNI www.example.com; offers TLS 1.3, TLS 1.2; ALPN h2, http/1.1 |",
-            "| 14 | — | — | TCP | First duplicate ACK of 3 (stream 0) |",
+            "| 14 | — | — | TCP | Duplicate ACK: first of 3 (stream 0) |",
             "  - Client options (SYN): MSS 1460 bytes, window scale 7 (×128), SACK permitted.",
             "  - Server options (SYN-ACK): MSS 1400 bytes, window scale 9 (×512), SACK permitted.",
             "  - MSS: each side announces the largest segment it can receive, so the client sends at most 1400 bytes of data per segment and the server at most 1460.",

@@ -288,7 +288,11 @@ fn every_capture_renders_consistently() {
             );
             let _ = text::summary(&report, lang);
         }
-        for table in [csv::connections(&report), csv::issues(&report)] {
+        for table in [
+            csv::connections(&report),
+            csv::issues(&report),
+            csv::dns(&report),
+        ] {
             let widths = csv_widths(&table);
             assert!(
                 widths.windows(2).all(|w| w[0] == w[1]),
