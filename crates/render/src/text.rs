@@ -800,6 +800,19 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     }
 }
 
+/// An INVITE outcome after a count, with Spanish plural agreement ("2 rechazadas").
+fn call_outcome(lang: Lang, state: &str, n: u64) -> &'static str {
+    let one = n == 1;
+    match (lang, state) {
+        (Lang::Es, "completed") if !one => "completadas (contestadas y luego BYE)",
+        (Lang::Es, "answered") if !one => "contestadas, sin BYE",
+        (Lang::Es, "rejected") if !one => "rechazadas",
+        (Lang::Es, "cancelled") if !one => "canceladas por quien llama",
+        (Lang::Es, "unanswered") if !one => "sin respuesta final",
+        _ => names::sip_call_state(lang, state, Some("INVITE")),
+    }
+}
+
 /// "DHCPRELEASE" when a transaction is one message that needs no answer (RELEASE, DECLINE,
 /// INFORM without reply).
 fn single_message(msgs: &[&pcaplens_core::report::dhcp::Message]) -> Option<String> {
@@ -915,7 +928,7 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             count(
                 lang,
                 sip.calls.len() as u64,
-                ("call (Call-ID)", "calls (Call-IDs)"),
+                ("dialog (Call-ID)", "dialogs (Call-IDs)"),
                 ("", "")
             )
         ),
@@ -931,10 +944,59 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 lang,
                 sip.calls.len() as u64,
                 ("", ""),
-                ("llamada (Call-ID)", "llamadas (Call-ID)")
+                ("diálogo (Call-ID)", "diálogos (Call-ID)")
             )
         ),
     );
+    // INVITE dialogs by outcome, in a fixed order.
+    let invites: Vec<_> = sip
+        .calls
+        .iter()
+        .filter(|c| {
+            c.method
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case("INVITE"))
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for state in [
+        "completed",
+        "answered",
+        "rejected",
+        "cancelled",
+        "unanswered",
+    ] {
+        let n = invites.iter().filter(|c| c.state == state).count() as u64;
+        if n > 0 {
+            outcomes.push(format!("{n} {}", call_outcome(lang, state, n)));
+        }
+    }
+    if !outcomes.is_empty() {
+        s.push(' ');
+        s.push_str(&lang.pick(
+            format!("Calls (INVITE): {}.", and_list(lang, &outcomes)),
+            format!("Llamadas (INVITE): {}.", and_list(lang, &outcomes)),
+        ));
+    }
+    let mut others: Vec<String> = Vec::new();
+    for c in sip
+        .calls
+        .iter()
+        .filter(|c| !invites.iter().any(|i| std::ptr::eq(*i, *c)))
+    {
+        if let Some(m) = &c.method {
+            if !others.contains(m) {
+                others.push(m.clone());
+            }
+        }
+    }
+    if !others.is_empty() {
+        s.push(' ');
+        s.push_str(&lang.pick(
+            format!("Other requests: {}.", others.join(", ")),
+            format!("Otras peticiones: {}.", others.join(", ")),
+        ));
+    }
     if !errors.is_empty() {
         s.push(' ');
         s.push_str(&lang.pick(
@@ -1093,6 +1155,24 @@ mod tests {
             es.contains("los streams 3 y 4 fueron abortados (RST) por el cliente."),
             "{es}"
         );
+    }
+
+    #[test]
+    fn sip_outcomes() {
+        let mut r = testdata::sip_report();
+        r.capinfos.packets = 6;
+        r.sip.calls[0].method = Some("INVITE".into());
+        r.sip.calls[0].state = "rejected".into();
+        let mut second = r.sip.calls[0].clone();
+        second.call_id = "b@x".into();
+        r.sip.calls.push(second);
+        let es = conclusions(&r, Lang::Es).join("\n");
+        assert!(
+            es.contains("SIP: 6 mensajes en 2 diálogos (Call-ID). Llamadas (INVITE): 2 rechazadas. Respuestas de error: 486 Busy Here."),
+            "{es}"
+        );
+        let en = conclusions(&r, Lang::En).join("\n");
+        assert!(en.contains("Calls (INVITE): 2 rejected."), "{en}");
     }
 
     #[test]
