@@ -265,7 +265,21 @@ fn method(doc: &mut Doc, report: &Report) {
         doc.bullet(&s);
     }
     for c in &cap.comments {
-        doc.bullet(&format!("{} {}", label(Key::ColComments), md(c)));
+        // A comment may span lines: one sub-item per line, each escaped on its own.
+        let lines: Vec<&str> = c
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect();
+        match lines.as_slice() {
+            [one] => doc.bullet(&format!("{} {}", label(Key::ColComments), md(one))),
+            _ => {
+                doc.bullet(&label(Key::ColComments));
+                for line in lines {
+                    doc.sub_bullet(&md(line));
+                }
+            }
+        }
     }
     for (value, en, es) in [
         (
@@ -1807,6 +1821,9 @@ mod tests {
         }
         for line in [
             "- **First packet:** 2023-11-14 22:13:20.000000 UTC",
+            "- **Comments:**",
+            "  - Práctica 3",
+            "  - \\| injected \\| row \\|",
             "- **Packets:** 60 (30.0 kB captured)",
             "| 1 | 10.0.0.2:51000 | 93.184.216.34:443 | TCP | SYN: the client opens the connection (stream 0), MSS=1460 WS=128 SACK\\_PERM |",
             "| 4 | 10.0.0.2:51000 | 93.184.216.34:443 | TLS | ClientHello: SNI www.example.com; offers TLS 1.3, TLS 1.2; ALPN h2, http/1.1 |",
