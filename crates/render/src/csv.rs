@@ -5,7 +5,10 @@
 //! the shortest form that reads back to the same f64 as the JSON value. Capture-derived text goes through [`csv_field`], which also
 //! defuses spreadsheet formulas.
 
-use pcaplens_core::report::tcp::AnalysisCounts;
+use std::collections::HashMap;
+
+use pcaplens_core::report::tcp::{AnalysisCounts, Connection};
+use pcaplens_core::report::tls::Handshake;
 use pcaplens_core::Report;
 
 use crate::escape::csv_field;
@@ -169,8 +172,15 @@ pub fn connections(report: &Report) -> String {
             .map(|c| c.to_string())
             .collect::<Vec<_>>(),
     );
+    // Indexed once: a capture can hold a million connections and as many handshakes.
+    let tls_by_stream: HashMap<u64, &Handshake> = report
+        .tls
+        .handshakes
+        .iter()
+        .map(|h| (h.stream, h))
+        .collect();
     for c in &report.tcp.connections {
-        let tls = report.tls.handshakes.iter().find(|h| h.stream == c.stream);
+        let tls = tls_by_stream.get(&c.stream).copied();
         let co = c.client_options.as_ref();
         let so = c.server_options.as_ref();
         let mut row = vec![
@@ -258,8 +268,14 @@ pub fn issues(report: &Report) -> String {
             .map(|c| c.to_string())
             .collect::<Vec<_>>(),
     );
+    let conn_by_stream: HashMap<u64, &Connection> = report
+        .tcp
+        .connections
+        .iter()
+        .map(|c| (c.stream, c))
+        .collect();
     for i in &report.tcp.issues {
-        let conn = report.tcp.connections.iter().find(|c| c.stream == i.stream);
+        let conn = conn_by_stream.get(&i.stream).copied();
         let severity = tcp_flag(&i.kind)
             .map(|f| f.severity.wireshark_name())
             .unwrap_or("");

@@ -161,8 +161,15 @@ pub fn groups(report: &Report, lang: Lang) -> Vec<ExpertGroup> {
     out
 }
 
-/// A display filter for a set of TCP streams.
+/// Streams named one by one in a `tcp.stream in {...}` filter; beyond this a filter on the
+/// shared completeness value is used, or none.
+pub const MAX_FILTER_STREAMS: usize = 50;
+
+/// A display filter for a set of TCP streams (None beyond [`MAX_FILTER_STREAMS`]).
 pub fn streams_filter(streams: &[u64]) -> Option<String> {
+    if streams.len() > MAX_FILTER_STREAMS {
+        return None;
+    }
     match streams {
         [] => None,
         [one] => Some(format!("tcp.stream eq {one}")),
@@ -534,6 +541,7 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     let no_reply: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "S0").collect();
     if !no_reply.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.syn_no_reply",
             Severity::Warning,
             lang.pick("SYN without reply", "SYN sin respuesta"),
@@ -550,6 +558,7 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     let rejected: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "REJ").collect();
     if !rejected.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.rejected",
             Severity::Warning,
             lang.pick("Connection refused", "Conexión rechazada"),
@@ -565,6 +574,7 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     let midstream: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "OTH").collect();
     if !midstream.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.no_handshake_seen",
             Severity::Note,
             lang.pick("Handshake not captured", "Handshake no capturado"),
@@ -725,6 +735,7 @@ fn rst_items(report: &Report, lang: Lang) -> Vec<ExpertItem> {
 }
 
 fn connection_group(
+    all: &[Connection],
     id: &str,
     severity: Severity,
     title: &str,
@@ -733,6 +744,13 @@ fn connection_group(
     first_frame_is_syn: bool,
 ) -> ExpertGroup {
     let streams: Vec<u64> = conns.iter().map(|c| c.stream).collect();
+    // Many streams: filter on their common tcp.completeness value when it singles them out.
+    let filter = streams_filter(&streams).or_else(|| {
+        let value = conns.first()?.completeness;
+        let same = conns.iter().all(|c| c.completeness == value);
+        let unique = all.iter().filter(|c| c.completeness == value).count() == conns.len();
+        (same && unique).then(|| format!("tcp.completeness == {value}"))
+    });
     ExpertGroup {
         id: id.into(),
         severity,
@@ -743,7 +761,7 @@ fn connection_group(
         explanation: explanation.into(),
         count: conns.len() as u64,
         unit: CountUnit::Connections,
-        filter: streams_filter(&streams),
+        filter,
         streams: Vec::new(),
         items: conns
             .iter()
@@ -1829,5 +1847,6 @@ mod tests {
             streams_filter(&[1, 4]).as_deref(),
             Some("tcp.stream in {1, 4}")
         );
+        assert_eq!(streams_filter(&(0..51).collect::<Vec<_>>()), None);
     }
 }

@@ -19,11 +19,13 @@ use crate::units;
 pub const MAX_TCP_STREAMS: usize = 20;
 /// TLS handshakes listed.
 pub const MAX_TLS_HANDSHAKES: usize = 20;
-/// DNS messages listed (error responses are always listed).
+/// DNS messages listed from the start (plus up to [`MAX_ERROR_ROWS`] later error responses).
 pub const MAX_DNS_MESSAGES: usize = 20;
+/// DNS error responses and ICMP errors listed beyond the first messages.
+pub const MAX_ERROR_ROWS: usize = 20;
 /// DHCP messages listed.
 pub const MAX_DHCP_MESSAGES: usize = 20;
-/// Echo requests/replies listed (error messages are always listed; other ICMP is not).
+/// Echo requests/replies listed (plus up to [`MAX_ERROR_ROWS`] errors; other ICMP is not).
 pub const MAX_ICMP_MESSAGES: usize = 10;
 /// SIP messages listed.
 pub const MAX_SIP_MESSAGES: usize = 20;
@@ -327,12 +329,17 @@ fn join_head(head: &str, parts: &[String]) -> String {
 }
 
 fn dns_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
+    let mut errors = 0;
     for (i, m) in report.dns.messages.iter().enumerate() {
         let is_error = m.response
             && m.rcode
                 .as_deref()
                 .is_some_and(|r| names::dns_rcode_number(r) != Some(0));
-        if i >= MAX_DNS_MESSAGES && !is_error {
+        if is_error {
+            errors += 1;
+        }
+        let early = i < MAX_DNS_MESSAGES;
+        if !(early || (is_error && errors <= MAX_ERROR_ROWS)) {
             continue;
         }
         rows.push(KeyPacket {
@@ -410,9 +417,12 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
 
 fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     // Pings and errors only: neighbour discovery and MLD are routine background traffic.
-    let mut echoes = 0;
+    let (mut echoes, mut errors) = (0, 0);
     for m in &report.icmp.messages {
         let is_error = names::icmp_is_error(m.version, m.icmp_type);
+        if is_error {
+            errors += 1;
+        }
         let is_echo = if m.version == 6 {
             matches!(m.icmp_type, 128 | 129)
         } else {
@@ -421,7 +431,7 @@ fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         if is_echo {
             echoes += 1;
         }
-        if !(is_error || (is_echo && echoes <= MAX_ICMP_MESSAGES)) {
+        if !((is_error && errors <= MAX_ERROR_ROWS) || (is_echo && echoes <= MAX_ICMP_MESSAGES)) {
             continue;
         }
         rows.push(KeyPacket {

@@ -7,7 +7,7 @@
 //! data are left out. Every capture-derived string goes through [`escape::md`], every display
 //! filter through [`escape::md_code`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pcaplens_core::report::flows::Conversation;
 use pcaplens_core::report::tcp::{Connection, SynOptions};
@@ -1330,7 +1330,15 @@ fn dhcp(doc: &mut Doc, report: &Report) {
         &rows,
     );
     doc.capped(rows.len(), dhcp.messages.len());
-    for tr in &dhcp.transactions {
+    let mut acks: HashMap<&str, &pcaplens_core::report::dhcp::Message> = HashMap::new();
+    for m in dhcp.messages.iter().filter(|m| {
+        m.message_type
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("ACK"))
+    }) {
+        acks.entry(m.xid.as_str()).or_insert(m);
+    }
+    for tr in dhcp.transactions.iter().take(MAX_MESSAGE_ROWS) {
         let mut line = format!(
             "xid {}: {} — {} {}",
             md(&tr.xid),
@@ -1357,12 +1365,7 @@ fn dhcp(doc: &mut Doc, report: &Report) {
         }
         doc.bullet(&line);
         // What the ACK configured: the facts a student checks in a DHCP exercise.
-        let ack = dhcp.messages.iter().find(|m| {
-            m.xid == tr.xid
-                && m.message_type
-                    .as_deref()
-                    .is_some_and(|k| k.eq_ignore_ascii_case("ACK"))
-        });
+        let ack = acks.get(tr.xid.as_str());
         if let Some(o) = ack.map(|m| &m.options) {
             let mut parts = Vec::new();
             if let Some(mask) = &o.subnet_mask {

@@ -5,6 +5,8 @@
 //! Sentences are plain text that may contain capture-derived strings: Markdown callers escape
 //! them with [`crate::escape::md`]; [`summary`] strips terminal control characters itself.
 
+use std::collections::HashMap;
+
 use pcaplens_core::report::tcp::Connection;
 use pcaplens_core::Report;
 
@@ -17,6 +19,8 @@ use crate::units::{self, and_list, count, frame_list, frames_text};
 
 /// Streams named in one conclusion before "…".
 const MAX_STREAMS_NAMED: usize = 8;
+/// DHCP transactions described one by one in the conclusions.
+const MAX_DHCP_CONCLUSIONS: usize = 10;
 /// Distinct TLS outcomes (version, cipher, SNI, ALPN) described in the conclusions.
 const MAX_TLS_CONCLUSIONS: usize = 5;
 
@@ -383,8 +387,8 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             .map(|o| o.1.len())
             .sum();
         out.push(lang.pick(
-            format!("{rest} more TLS handshakes are described in the TLS section."),
-            format!("Hay {rest} handshakes TLS más descritos en la sección de TLS."),
+            format!("{rest} more TLS handshakes had other server names or parameters (all are in the JSON export)."),
+            format!("Otros {rest} handshakes TLS tuvieron otros nombres de servidor o parámetros (todos están en la exportación JSON)."),
         ));
     }
     if handshakes
@@ -399,20 +403,29 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             .into(),
         );
     }
+    // Fatal alerts, one sentence per alert name with the streams that ended with it.
+    let mut fatal: Vec<(Option<u8>, Vec<u64>, u64)> = Vec::new();
     for hs in handshakes {
         for alert in hs.alerts.iter().filter(|a| a.level == Some(2)) {
-            let name = alert.description.and_then(names::tls_alert).unwrap_or("?");
-            out.push(lang.pick(
-                format!(
-                    "Stream {} ended with a fatal TLS alert, {name} (frame {}).",
-                    hs.stream, alert.frame
-                ),
-                format!(
-                    "El stream {} terminó con una alerta TLS fatal, {name} (trama {}).",
-                    hs.stream, alert.frame
-                ),
-            ));
+            match fatal.iter_mut().find(|(d, _, _)| *d == alert.description) {
+                Some((_, streams, _)) => {
+                    if streams.last() != Some(&hs.stream) {
+                        streams.push(hs.stream);
+                    }
+                }
+                None => fatal.push((alert.description, vec![hs.stream], alert.frame)),
+            }
         }
+    }
+    for (description, streams, first_frame) in fatal {
+        let name = description.and_then(names::tls_alert).unwrap_or("?");
+        let who = upper_first(&streams_text(lang, &streams));
+        out.push(match (lang, streams.len()) {
+            (Lang::En, 1) => format!("{who} ended with a fatal TLS alert, {name} (frame {first_frame})."),
+            (Lang::En, _) => format!("{who} ended with a fatal TLS alert, {name} (the first in frame {first_frame})."),
+            (Lang::Es, 1) => format!("{who} terminó con una alerta TLS fatal, {name} (trama {first_frame})."),
+            (Lang::Es, _) => format!("{who} terminaron con una alerta TLS fatal, {name} (la primera en la trama {first_frame})."),
+        });
     }
 }
 
@@ -540,12 +553,26 @@ fn issue_frames(report: &Report, stream: u64, kind: &str) -> Vec<u64> {
 }
 
 fn window_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
-    for c in report
+    let zero: Vec<&Connection> = report
         .tcp
         .connections
         .iter()
         .filter(|c| c.analysis.zero_window > 0)
-    {
+        .collect();
+    if zero.len() > MAX_STREAMS_NAMED {
+        let streams: Vec<u64> = zero.iter().map(|c| c.stream).collect();
+        out.push(lang.pick(
+            format!(
+                "{} reached a zero window: their receiving applications could not keep up and the senders had to pause.",
+                upper_first(&streams_text(lang, &streams))
+            ),
+            format!(
+                "{} llegaron a ventana cero: las aplicaciones receptoras no daban abasto y los emisores tuvieron que pararse.",
+                upper_first(&streams_text(lang, &streams))
+            ),
+        ));
+    }
+    for c in zero.iter().filter(|_| zero.len() <= MAX_STREAMS_NAMED) {
         let frames = issue_frames(report, c.stream, "zero_window");
         let where_ = if frames.is_empty() {
             String::new()
@@ -738,8 +765,13 @@ fn dns_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
 
 fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     let dhcp = &report.dhcp;
-    for t in &dhcp.transactions {
-        let msgs: Vec<_> = dhcp.messages.iter().filter(|m| m.xid == t.xid).collect();
+    let mut by_xid: HashMap<&str, Vec<&pcaplens_core::report::dhcp::Message>> = HashMap::new();
+    for m in &dhcp.messages {
+        by_xid.entry(m.xid.as_str()).or_default().push(m);
+    }
+    for t in dhcp.transactions.iter().take(MAX_DHCP_CONCLUSIONS) {
+        let msgs: &[&pcaplens_core::report::dhcp::Message] =
+            by_xid.get(t.xid.as_str()).map_or(&[], Vec::as_slice);
         let ack = msgs.iter().find(|m| {
             m.message_type
                 .as_deref()
@@ -797,6 +829,17 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 format!("DHCP (xid {}): intercambio incompleto ({frames}).", t.xid),
             ));
         }
+    }
+    let rest = dhcp.transactions.len().saturating_sub(MAX_DHCP_CONCLUSIONS);
+    if rest > 0 {
+        let complete = dhcp.transactions[MAX_DHCP_CONCLUSIONS..]
+            .iter()
+            .filter(|t| t.dora_complete)
+            .count();
+        out.push(lang.pick(
+            format!("DHCP: {rest} more transactions, {complete} of them with a complete DORA exchange."),
+            format!("DHCP: {rest} transacciones más, {complete} de ellas con un intercambio DORA completo."),
+        ));
     }
 }
 
