@@ -810,7 +810,7 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 format!("DHCP (xid {}): the server refused the request with a DHCPNAK (frame {}); the client has to start again with DHCPDISCOVER.", t.xid, nak.frame),
                 format!("DHCP (xid {}): el servidor rechazó la petición con un DHCPNAK (trama {}); el cliente debe empezar de nuevo con DHCPDISCOVER.", t.xid, nak.frame),
             ));
-        } else if let Some(only) = single_message(&msgs) {
+        } else if let Some(only) = single_message(msgs) {
             let frame = t.frames.first().copied().unwrap_or_default();
             out.push(lang.pick(
                 format!(
