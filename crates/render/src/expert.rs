@@ -1422,7 +1422,7 @@ fn capture_detail_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
             wireshark_message: None,
             explanation: lang
                 .pick(
-                    "Some frames could not be taken apart completely, so they are counted but not analysed. Wireshark marks such frames as malformed ([Malformed Packet]) or shows only raw data.",
+                    "Some frames could not be taken apart completely, so they are counted but not analyzed. Wireshark marks such frames as malformed ([Malformed Packet]) or shows only raw data.",
                     "Algunas tramas no se han podido desmontar por completo, así que se cuentan pero no se analizan. Wireshark las marca como mal formadas ([Malformed Packet]) o solo muestra los datos en bruto.",
                 )
                 .into(),

@@ -416,7 +416,7 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
 }
 
 fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
-    // Pings and errors only: neighbour discovery and MLD are routine background traffic.
+    // Pings and errors only: neighbor discovery and MLD are routine background traffic.
     let (mut echoes, mut errors) = (0, 0);
     for m in &report.icmp.messages {
         let is_error = names::icmp_is_error(m.version, m.icmp_type);

@@ -2,7 +2,7 @@
 //! Spanish, built only from the Report.
 //!
 //! Sections: summary, method, traffic flows, key packets, detailed analysis (TCP handshake and
-//! options, TLS, TCP behaviour, connection close, DNS, DHCP, ICMP, SIP), Expert Info,
+//! options, TLS, TCP behavior, connection close, DNS, DHCP, ICMP, SIP), Expert Info,
 //! conclusions, and the display filters to check everything in Wireshark. Sections without
 //! data are left out. Every capture-derived string goes through [`escape::md`], every display
 //! filter through [`escape::md_code`].
@@ -69,7 +69,7 @@ pub fn markdown(report: &Report, lang: Lang) -> String {
     doc.section(t(lang, Key::SecAnalysis));
     handshakes(&mut doc, report);
     tls(&mut doc, report);
-    tcp_behaviour(&mut doc, report);
+    tcp_behavior(&mut doc, report);
     close(&mut doc, report);
     dns(&mut doc, report);
     dhcp(&mut doc, report);
@@ -993,13 +993,13 @@ fn is_tls13(hs: &Handshake) -> bool {
     hs.selected_version.as_deref().and_then(names::parse_code) == Some(0x0304)
 }
 
-fn tcp_behaviour(doc: &mut Doc, report: &Report) {
+fn tcp_behavior(doc: &mut Doc, report: &Report) {
     let lang = doc.lang;
     let conns = &report.tcp.connections;
     if conns.is_empty() {
         return;
     }
-    doc.subsection(t(lang, Key::SecTcpBehaviour));
+    doc.subsection(t(lang, Key::SecTcpBehavior));
     let mut any = false;
     let mut kinds_seen: Vec<&str> = Vec::new();
     for c in detailed_streams(report) {
@@ -1808,7 +1808,7 @@ mod tests {
             "## 5. Detailed analysis",
             "### 5.1 TCP three-way handshake and options",
             "### 5.2 TLS",
-            "### 5.3 TCP behaviour",
+            "### 5.3 TCP behavior",
             "### 5.4 Connection close",
             "### 5.5 DNS",
             "### 5.6 DHCP",

@@ -185,7 +185,7 @@ pub fn conclusions(report: &Report, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(error) = &report.error {
         out.push(lang.pick(
-            format!("The file could not be analysed: {error}."),
+            format!("The file could not be analyzed: {error}."),
             format!("No se ha podido analizar el archivo: {error}."),
         ));
         return out;
@@ -1251,7 +1251,7 @@ mod tests {
         };
         assert_eq!(
             conclusions(&r, Lang::En),
-            ["The file could not be analysed: not a capture file."]
+            ["The file could not be analyzed: not a capture file."]
         );
         assert!(summary(&r, Lang::En).contains("could not be read completely"));
     }
