@@ -796,7 +796,7 @@ fn tls_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     for ((level, description), mut items) in by_alert {
         items.sort_by_key(|i| i.frame);
         let level_name = match level {
-            Some(1) => lang.pick("warning", "aviso"),
+            Some(1) => lang.pick("warning", "advertencia"),
             Some(2) => lang.pick("fatal", "fatal"),
             _ => lang.pick("level unknown", "nivel desconocido"),
         };
@@ -1815,7 +1815,7 @@ mod tests {
             .find(|g| g.id == "tcp.analysis.zero_window")
             .unwrap();
         assert_eq!(zero.title, "Ventana cero");
-        assert_eq!(zero.severity.label(Lang::Es), "Aviso");
+        assert_eq!(zero.severity.label(Lang::Es), "Advertencia");
         assert!(zero.explanation.contains("búfer de recepción"));
         let rst = groups
             .iter()

@@ -267,7 +267,7 @@ string_table! {
 
     // Severities (Wireshark's Expert Info levels).
     SeverityError => "Error", "Error";
-    SeverityWarning => "Warning", "Aviso";
+    SeverityWarning => "Warning", "Advertencia";
     SeverityNote => "Note", "Nota";
     SeverityChat => "Chat", "Chat";
     SeverityComment => "Comment", "Comentario";

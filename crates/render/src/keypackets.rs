@@ -310,7 +310,7 @@ pub fn alert_text(lang: Lang, level: Option<u8>, description: Option<u8>) -> Str
         Some(d) => {
             let name = names::tls_alert(d).map_or_else(|| d.to_string(), str::to_string);
             let level = match level {
-                Some(1) => lang.pick(" (warning)", " (aviso)"),
+                Some(1) => lang.pick(" (warning)", " (advertencia)"),
                 Some(2) => " (fatal)",
                 _ => "",
             };

@@ -1864,7 +1864,7 @@ mod tests {
             "| 14 | — | — | TCP | ACK duplicado: el primero de 3 (stream 0) |",
             "  - Opciones del cliente (SYN): MSS 1460 bytes, escala de ventana 7 (×128), SACK permitido.",
             "  - SACK está activo: el receptor puede confirmar los bloques que llegaron después de un hueco, así que tras una pérdida solo hay que reenviar lo que falta.",
-            "| Aviso | TCP | Ventana cero | 1 | 22 | `tcp.analysis.zero_window` |",
+            "| Advertencia | TCP | Ventana cero | 1 | 22 | `tcp.analysis.zero_window` |",
             "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): abortada con RST por el servidor. Estado (Zeek) RSTR (establecida; el servidor la abortó (RST)); última trama 28.",
         ] {
             assert!(doc.lines().any(|l| l == line), "missing line {line:?} in\n{doc}");
