@@ -165,6 +165,20 @@ pub fn groups(report: &Report, lang: Lang) -> Vec<ExpertGroup> {
 /// shared completeness value is used, or none.
 pub const MAX_FILTER_STREAMS: usize = 50;
 
+/// Findings per severity, most severe first, for a badge or a summary line (severities with
+/// nothing are left out).
+pub fn severity_counts(groups: &[ExpertGroup]) -> Vec<(Severity, u64)> {
+    let mut out: Vec<(Severity, u64)> = Vec::new();
+    for g in groups {
+        match out.iter_mut().find(|(s, _)| *s == g.severity) {
+            Some((_, n)) => *n += g.count,
+            None => out.push((g.severity, g.count)),
+        }
+    }
+    out.sort_by_key(|(s, _)| *s);
+    out
+}
+
 /// A display filter for a set of TCP streams (None beyond [`MAX_FILTER_STREAMS`]).
 pub fn streams_filter(streams: &[u64]) -> Option<String> {
     if streams.len() > MAX_FILTER_STREAMS {
@@ -1837,6 +1851,16 @@ mod tests {
         let g = groups(&broken, Lang::En);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn counts_per_severity() {
+        let g = groups(&testdata::lossy_tls_report(), Lang::En);
+        let counts = severity_counts(&g);
+        assert_eq!(counts.first().map(|c| c.0), Some(Severity::Warning));
+        let notes = counts.iter().find(|c| c.0 == Severity::Note).unwrap().1;
+        // retransmission 2 + fast 1 + spurious 1 + dup ACK 3 + NXDOMAIN 1
+        assert_eq!(notes, 8);
     }
 
     #[test]
