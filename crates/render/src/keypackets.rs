@@ -445,7 +445,7 @@ fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     }
 }
 
-/// "ip:port" ("[v6]:port"), or the address alone; None when the Report has no address.
+/// "ip:port" (`[v6]:port`), or the address alone; None when the Report has no address.
 pub fn endpoint(addr: &str, port: Option<u16>) -> Option<String> {
     if addr.is_empty() {
         return None;

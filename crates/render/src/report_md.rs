@@ -4,8 +4,8 @@
 //! Sections: summary, method, traffic flows, key packets, detailed analysis (TCP handshake and
 //! options, TLS, TCP behavior, connection close, DNS, DHCP, ICMP, SIP), Expert Info,
 //! conclusions, and the display filters to check everything in Wireshark. Sections without
-//! data are left out. Every capture-derived string goes through [`escape::md`], every display
-//! filter through [`escape::md_code`].
+//! data are left out. Every capture-derived string goes through [`crate::escape::md`], every display
+//! filter through [`crate::escape::md_code`].
 
 use std::collections::{BTreeMap, HashMap};
 
