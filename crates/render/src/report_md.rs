@@ -601,6 +601,12 @@ fn options_text(lang: Lang, o: &SynOptions) -> String {
     } else {
         lang.pick("no SACK", "sin SACK").into()
     });
+    if o.timestamps {
+        parts.push(
+            lang.pick("timestamps", "marcas de tiempo (timestamps)")
+                .into(),
+        );
+    }
     parts.join(", ")
 }
 
@@ -645,6 +651,12 @@ fn options_meaning(lang: Lang, client: &SynOptions, server: Option<&SynOptions>)
             "El escalado de ventana NO está activo, porque solo lo ofreció un extremo (deben hacerlo los dos): las ventanas de recepción están limitadas a 65 535 bytes.".to_string(),
         )),
     }
+    if client.timestamps && server.timestamps {
+        out.push(lang.pick(
+            "Timestamps are in use: every segment carries a time stamp, used to measure the RTT and to reject old duplicate segments when sequence numbers wrap (PAWS).".to_string(),
+            "Las marcas de tiempo (timestamps) están activas: cada segmento lleva una marca de tiempo que sirve para medir el RTT y para descartar segmentos duplicados antiguos cuando los números de secuencia dan la vuelta (PAWS).".to_string(),
+        ));
+    }
     if client.sack_perm && server.sack_perm {
         out.push(lang.pick(
             "SACK is in use: a receiver can acknowledge blocks that arrived after a gap, so after a loss only the missing data has to be resent.".to_string(),
@@ -678,6 +690,11 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             lang.pick(
                 "Handshake completed (SYN, SYN-ACK and ACK seen in order)".to_string(),
                 "Handshake completo (SYN, SYN-ACK y ACK vistos en orden)".to_string(),
+            )
+        } else if !c.syn_seen {
+            lang.pick(
+                "Handshake not captured: no SYN from the client was seen, the connection had already started when the capture began, so the roles below follow its first packet".to_string(),
+                "Handshake no capturado: no se vio el SYN del cliente, la conexión ya había empezado cuando arrancó la captura, así que los papeles de abajo siguen a su primer paquete".to_string(),
             )
         } else {
             lang.pick(
@@ -713,10 +730,16 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ));
         }
         doc.sub_bullet(&md(&state));
+        // Without a SYN the "client" options may come from a SYN-ACK it sent.
+        let client_segment = if c.client_to_server.syn == 0 && c.client_to_server.syn_ack > 0 {
+            "SYN-ACK"
+        } else {
+            "SYN"
+        };
         match &c.client_options {
             Some(o) => doc.sub_bullet(&md(&format!(
-                "{}: {}.",
-                lang.pick("Client options (SYN)", "Opciones del cliente (SYN)"),
+                "{} ({client_segment}): {}.",
+                lang.pick("Client options", "Opciones del cliente"),
                 options_text(lang, o)
             ))),
             None => doc.sub_bullet(&md(lang.pick(
@@ -733,12 +756,24 @@ fn handshakes(doc: &mut Doc, report: &Report) {
                 ),
                 options_text(lang, o)
             ))),
-            None => doc.sub_bullet(&md(lang.pick(
-                "Server options: no SYN-ACK captured.",
-                "Opciones del servidor: no se capturó el SYN-ACK.",
-            ))),
+            None => {
+                let missing = if client_segment == "SYN-ACK" {
+                    "SYN"
+                } else {
+                    "SYN-ACK"
+                };
+                doc.sub_bullet(&md(&lang.pick(
+                    format!("Server options: no {missing} captured."),
+                    format!("Opciones del servidor: no se capturó el {missing}."),
+                )))
+            }
         }
-        if let Some(client) = &c.client_options {
+        if !c.syn_seen {
+            doc.sub_bullet(&md(lang.pick(
+                "Without both the SYN and the SYN-ACK the options actually in use cannot be told: each depends on what both sides offered.",
+                "Sin el SYN y el SYN-ACK no se puede saber qué opciones se usan de verdad: cada una depende de lo que ofrecieron los dos extremos.",
+            )));
+        } else if let Some(client) = &c.client_options {
             let key = (client.clone(), c.server_options.clone());
             match explained.iter().find(|(k, _)| *k == key) {
                 Some((_, first)) => doc.sub_bullet(&md(&lang.pick(

@@ -86,6 +86,7 @@ pub fn lossy_tls_report() -> Report {
 fn lossy_tls_report_unpaired() -> Report {
     let stream0 = Connection {
         stream: 0,
+        syn_seen: true,
         client_to_server: DirectionStats {
             packets: 14,
             syn: 1,
@@ -139,6 +140,7 @@ fn lossy_tls_report_unpaired() -> Report {
     };
     let stream1 = Connection {
         stream: 1,
+        syn_seen: true,
         client_to_server: DirectionStats {
             packets: 2,
             syn: 2,
@@ -172,6 +174,7 @@ fn lossy_tls_report_unpaired() -> Report {
     };
     let stream2 = Connection {
         stream: 2,
+        syn_seen: true,
         client_to_server: DirectionStats {
             packets: 4,
             syn: 1,
