@@ -309,6 +309,9 @@ fn capture(seed: u64) -> Vec<u8> {
     w.into_inner().unwrap()
 }
 
+/// Per frame: (dup-ack num, dup-ack frame, rto frame) from the report's issues.
+type IssueFacts = (Option<u64>, Option<u64>, Option<u64>);
+
 /// Per frame: (stream, analysis field names present, dup-ack num, dup-ack frame, rto frame).
 type FrameFacts = (
     Option<u64>,
@@ -403,7 +406,7 @@ fn tshark_streams(path: &Path) -> BTreeMap<u64, (u64, Option<i64>)> {
 
 fn our_frames(bytes: &[u8]) -> BTreeMap<u64, FrameFacts> {
     let report = analyze_bytes(bytes, &Config::default());
-    let mut extra: BTreeMap<u64, (Option<u64>, Option<u64>, Option<u64>)> = BTreeMap::new();
+    let mut extra: BTreeMap<u64, IssueFacts> = BTreeMap::new();
     for i in &report.tcp.issues {
         let e = extra.entry(i.frame).or_default();
         if i.dup_ack_num.is_some() {
