@@ -7,9 +7,10 @@
 //!   default);
 //! - out-of-order segments are held (at most [`MAX_PENDING_BYTES`] / [`MAX_PENDING_SEGMENTS`]
 //!   per direction) until the hole before them is filled;
-//! - bytes that will never arrive (capture loss, snaplen cut, a hole the peer already ACKed, or
-//!   pending data overflowing its cap) become a *gap*: the consumer is told how many bytes were
-//!   lost and resynchronises (a TLS record boundary, a SIP start line, ...).
+//! - bytes that will never arrive (a snaplen cut, a hole the peer ACKed while later data is
+//!   held, held data overflowing its cap, or the end of the capture via `flush`) become a
+//!   *gap*: the consumer is told how many bytes were lost and resynchronises (a TLS record
+//!   boundary, a SIP start line, ...).
 //!
 //! The consumer implements [`StreamSink`]. Bytes are *offered*, not pushed: the sink says how many
 //! it consumed and the rest (a partial header, an incomplete message) stays buffered, at most
@@ -25,6 +26,12 @@
 //! State is per direction and bounded; nothing is allocated for a stream until it has payload.
 //! [`StreamSet`] is a compact bitset over Wireshark `tcp.stream` numbers for "already decided"
 //! streams, so analyzers can ignore uninteresting streams without a table entry each.
+//!
+//! The pattern the stream analyzers follow (see `tls` and `sip`): key live state by
+//! `TcpContext::stream` in a capped map (evicting the least recently active entries when full),
+//! create it on a stream's first payload, let the sink decide from the first in-order bytes
+//! whether the protocol is there (else `stop` and mark the stream in a [`StreamSet`]), and
+//! `flush` at FIN/RST or at the end of the capture.
 
 use crate::decode::tcp::Segment;
 
