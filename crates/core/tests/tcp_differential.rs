@@ -3,7 +3,7 @@
 //! fills, FIN/RST, port reuse, IPv4 and IPv6).
 //!
 //! Skips with a notice when tshark is not installed. Set `PCAPLENS_DIFF_SEEDS=n` for more
-//! captures (default 40) and `PCAPLENS_DIFF_KEEP=1` to keep the files in the temp dir.
+//! captures (default 40), `PCAPLENS_DIFF_FIRST=n` to start at another seed, and `PCAPLENS_DIFF_KEEP=1` to keep the files in the temp dir.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -463,13 +463,17 @@ fn tcp_flags_match_tshark_frame_by_frame() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
+    let first: u64 = std::env::var("PCAPLENS_DIFF_FIRST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let keep = std::env::var("PCAPLENS_DIFF_KEEP").is_ok();
     let dir: PathBuf =
         std::env::temp_dir().join(format!("pcaplens-tcpdiff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (mut frames_total, mut frames_equal, mut streams_total, mut streams_equal) = (0, 0, 0, 0);
     let mut failures: Vec<String> = Vec::new();
-    for seed in 1..=seeds {
+    for seed in first..first + seeds {
         let bytes = capture(seed);
         let path = dir.join(format!("seed{seed}.pcap"));
         std::fs::write(&path, &bytes).unwrap();

@@ -334,7 +334,6 @@ impl TcpAnalyzer {
         conn.note_roles(fwd, p.flags);
 
         if analysable {
-            conn.update_irtt(p.flags, p.ts);
             conn.update_completeness(p.flags, p.seglen, is_new);
             let irtt = conn.irtt_ns;
             let [f0, f1] = &mut conn.flows;
@@ -343,6 +342,8 @@ impl TcpAnalyzer {
             if let Some(o) = syn_opts {
                 seq::store_window_scale(f, r, o.wscale, true, p.flags & Flags::ACK != 0);
             }
+            // After the analysis: the packet that completes the iRTT is judged without it.
+            conn.update_irtt(p.flags, p.ts);
         }
         if let Some(o) = syn_opts {
             let slot = &mut conn.opts[usize::from(fwd)];
