@@ -107,10 +107,15 @@ impl SegmentSpec {
         self.payload = payload.to_vec();
         self
     }
-    /// Captured but not received by the peer.
+    /// Captured but never received by the peer.
     pub fn lost(mut self) -> Self {
         self.deliver = false;
         self
+    }
+    /// Captured now, received later by [`TcpConversation::deliver`] (so ACKs the peer sends
+    /// meanwhile do not cover it yet). The same as [`SegmentSpec::lost`] until delivered.
+    pub fn in_flight(self) -> Self {
+        self.lost()
     }
     /// Leaves the sender's `next_seq` unchanged.
     pub fn no_advance(mut self) -> Self {
@@ -409,6 +414,27 @@ impl TcpConversation {
     pub fn data_flags(&mut self, from: Side, flags: TcpFlags, payload: &[u8]) -> usize {
         self.send(from, SegmentSpec::new(flags).payload(payload))
     }
+    /// A data segment captured now and received by the peer only at
+    /// [`TcpConversation::deliver`] (for a capture point far from the receiver).
+    pub fn data_in_flight(&mut self, from: Side, payload: &[u8]) -> usize {
+        self.send(
+            from,
+            SegmentSpec::new(TcpFlags::PSH_ACK)
+                .payload(payload)
+                .in_flight(),
+        )
+    }
+    /// Lets the peer receive segment `index` now (after [`SegmentSpec::in_flight`]).
+    pub fn deliver(&mut self, index: usize) {
+        let seg = &self.segments[index];
+        let (from, seq, len, syn) = (
+            seg.from,
+            seg.seq,
+            seg.seq_len(),
+            seg.flags.contains(TcpFlags::SYN),
+        );
+        self.ep_mut(from.peer()).receive(seq, len, syn);
+    }
     /// A data segment that is captured but lost before reaching the peer.
     pub fn data_lost(&mut self, from: Side, payload: &[u8]) -> usize {
         self.send(
@@ -427,6 +453,32 @@ impl TcpConversation {
     /// RST without ACK (acknowledgement field 0), as sent after a socket was closed.
     pub fn rst_only(&mut self, from: Side) -> usize {
         self.send(from, SegmentSpec::new(TcpFlags::RST))
+    }
+    /// A keep-alive: an ACK whose sequence number is one below `next_seq`, no payload (as
+    /// Linux sends it); the peer ignores it.
+    pub fn keep_alive(&mut self, from: Side) -> usize {
+        let seq = self.next_seq(from).wrapping_sub(1);
+        self.send(
+            from,
+            SegmentSpec::new(TcpFlags::ACK).seq(seq).no_advance().lost(),
+        )
+    }
+    /// A zero-window probe: one byte at `next_seq` that neither advances `next_seq` nor
+    /// reaches the peer (whose window is closed).
+    pub fn zero_window_probe(&mut self, from: Side, byte: u8) -> usize {
+        self.send(
+            from,
+            SegmentSpec::new(TcpFlags::ACK)
+                .payload(&[byte])
+                .no_advance()
+                .lost(),
+        )
+    }
+    /// Sets `from`'s window and sends a pure ACK advertising it (a window update when only the
+    /// window changed).
+    pub fn window_update(&mut self, from: Side, window: u16) -> usize {
+        self.set_window(from, window);
+        self.ack(from)
     }
     /// Re-sends segment `index` (same sender, seq, flags, options and payload) with the
     /// sender's current ACK number and window; the peer receives it.
@@ -519,6 +571,22 @@ impl TcpConversation {
     }
 }
 
+/// Frames of several conversations merged by time (stable: equal times keep the order of
+/// `conversations`, then of each list).
+pub fn merge_frames(conversations: &[&TcpConversation]) -> Vec<(Nanos, Vec<u8>)> {
+    let mut all: Vec<(Nanos, Vec<u8>)> = conversations.iter().flat_map(|c| c.frames()).collect();
+    all.sort_by_key(|(t, _)| *t);
+    all
+}
+
+/// Time-stamped frames as a little-endian µs pcap of `link_type`.
+pub fn frames_to_pcap(link_type: u32, frames: &[(Nanos, Vec<u8>)]) -> Vec<u8> {
+    crate::pcap::pcap_bytes(
+        link_type,
+        frames.iter().map(|(t, f)| (split_nanos(*t), &f[..])),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,12 +659,16 @@ mod tests {
         assert_eq!(c.segments()[d1].ack, 5001);
         assert_eq!(c.segments()[d2].ack, 5001);
         assert_eq!(c.segments()[d1].options.len(), 3);
+        let late = c.data_in_flight(Side::Server, &[4; 10]); // 5301..5311, not yet received
+        assert_eq!(c.sack_blocks(Side::Client), vec![(5101, 5301)]);
+        c.deliver(late);
+        assert_eq!(c.sack_blocks(Side::Client), vec![(5101, 5311)]);
         let r = c.retransmit(lost);
         assert_eq!(c.segments()[r].seq, 5001);
         assert_eq!(c.segments()[r].payload, vec![1; 100]);
         c.ack(Side::Client);
-        assert_eq!(c.segments().last().unwrap().ack, 5301);
-        assert_eq!(c.next_seq(Side::Server), 5301);
+        assert_eq!(c.segments().last().unwrap().ack, 5311);
+        assert_eq!(c.next_seq(Side::Server), 5311);
     }
 
     #[test]
@@ -624,6 +696,46 @@ mod tests {
         assert_eq!(pcap.len(), 24 + 2 * (16 + 54));
         // Seconds of the first record.
         assert_eq!(&pcap[24..28], &1_700_000_000u32.to_le_bytes());
+    }
+
+    #[test]
+    fn test_keep_alive_probe_window_update() {
+        let mut c = conv();
+        c.syn(vec![]);
+        c.syn_ack(vec![]);
+        c.ack(Side::Client);
+        c.data(Side::Client, b"abc");
+        let ka = c.keep_alive(Side::Client);
+        assert_eq!(c.segments()[ka].seq, 1003);
+        assert_eq!(c.next_seq(Side::Client), 1004);
+        c.set_window(Side::Server, 0);
+        c.ack(Side::Server);
+        let p = c.zero_window_probe(Side::Client, b'd');
+        assert_eq!(
+            (c.segments()[p].seq, c.segments()[p].payload.len()),
+            (1004, 1)
+        );
+        assert_eq!(c.next_seq(Side::Client), 1004);
+        assert_eq!(c.rcv_next(Side::Server), 1004);
+        let w = c.window_update(Side::Server, 1000);
+        assert_eq!((c.segments()[w].window, c.segments()[w].ack), (1000, 1004));
+    }
+
+    #[test]
+    fn test_merge_frames_by_time() {
+        let mut a = conv();
+        a.set_time(10);
+        a.syn(vec![]);
+        let mut b = conv();
+        b.set_time(5);
+        b.syn(vec![]);
+        let merged = merge_frames(&[&a, &b]);
+        assert_eq!(
+            merged.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+            vec![5, 10]
+        );
+        let pcap = frames_to_pcap(crate::pcap::linktype::ETHERNET, &merged);
+        assert_eq!(pcap.len(), 24 + 2 * (16 + 54));
     }
 
     #[test]

@@ -14,13 +14,18 @@
 //! The library does no file I/O (it writes to `Vec<u8>` or any `std::io::Write`), so it also
 //! builds for wasm32.
 
+pub mod bench;
 pub mod checksum;
 pub mod conversation;
+pub mod demo;
+pub mod dns;
 pub mod packet;
 pub mod pcap;
 pub mod pcapng;
+pub mod rng;
+pub mod tls;
 
-pub use conversation::{Segment, SegmentSpec, Side, TcpConversation};
+pub use conversation::{frames_to_pcap, merge_frames, Segment, SegmentSpec, Side, TcpConversation};
 pub use packet::{Link, Network, Packet, Tcp, TcpFlags, TcpOption, Transport};
 pub use pcap::{linktype, Endian, PcapHeader, PcapWriter, Precision};
 pub use pcapng::{EnhancedPacket, InterfaceDescription, PcapngWriter, SectionHeader, TsResol};

@@ -13,7 +13,8 @@ pub struct Link {
     /// Up to two VLAN ids, outer first.
     pub vlan_ids: [u16; 2],
     pub vlan_count: u8,
-    /// Protocol carried, when the link header says so directly (SLL/SLL2); Ethernet leaves it `None`.
+    /// Protocol carried, when the link header says so directly (SLL/SLL2); Ethernet leaves it `None`
+    /// except for ARP (0x0806).
     pub ether_type: Option<u16>,
 }
 

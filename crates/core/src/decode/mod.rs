@@ -8,8 +8,13 @@
 //!
 //! Link layers are read here; IP and transport headers through etherparse's lax slicer.
 
+pub mod dhcp;
+pub mod dns;
+pub mod icmp;
 pub mod link;
+pub mod sip;
 pub mod tcp;
+pub mod tls;
 
 use std::net::IpAddr;
 
@@ -279,7 +284,11 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
             };
             (ip, payload)
         }
-        LaxNetSlice::Arp(_) => return,
+        LaxNetSlice::Arp(_) => {
+            // Flows counts ARP frames; Ethernet does not name its EtherType otherwise.
+            packet.link.ether_type = Some(0x0806);
+            return;
+        }
     };
     // Offloaded (TSO) captures write total length 0: fall back to what was captured.
     let ip_payload_len =

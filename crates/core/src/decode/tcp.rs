@@ -1,9 +1,17 @@
 //! TCP segment view and option parsing.
 
 mod field {
+    use std::ops::Range;
+    pub const SRC_PORT: Range<usize> = 0..2;
+    pub const DST_PORT: Range<usize> = 2..4;
+    pub const SEQ_NUM: Range<usize> = 4..8;
+    pub const ACK_NUM: Range<usize> = 8..12;
     /// Byte 12 high nibble is the data offset, low bit is NS; byte 13 holds the classic flags.
     pub const FLAGS_HI: usize = 12;
     pub const FLAGS_LO: usize = 13;
+    pub const WINDOW: Range<usize> = 14..16;
+    /// The fixed header.
+    pub const MIN_HEADER: usize = 20;
 }
 
 /// TCP flags, as the 9 low bits of bytes 12..14.
@@ -60,6 +68,38 @@ pub struct Segment<'a> {
     pub seglen: u32,
     /// The captured payload bytes (may be shorter than `seglen`).
     pub payload: &'a [u8],
+}
+
+impl<'a> Segment<'a> {
+    /// Reads a TCP header the strict slicer refused (a data offset below 20 bytes, or options
+    /// cut short by the snaplen), the way Wireshark still does: ports, numbers, flags and window
+    /// from the first 16 bytes, `seglen` = `ip_payload_len` − header length. `None` when fewer
+    /// than 16 bytes were captured.
+    pub fn parse_lax(bytes: &'a [u8], ip_payload_len: u32) -> Option<Segment<'a>> {
+        let be16 = |r: std::ops::Range<usize>| -> Option<u16> {
+            let b = bytes.get(r)?;
+            Some(u16::from_be_bytes([b[0], b[1]]))
+        };
+        let be32 = |r: std::ops::Range<usize>| -> Option<u32> {
+            let b = bytes.get(r)?;
+            Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let window = be16(field::WINDOW)?;
+        let header_len = (bytes.get(field::FLAGS_HI)? >> 4) * 4;
+        let options_end = usize::from(header_len).min(bytes.len());
+        Some(Segment {
+            src_port: be16(field::SRC_PORT)?,
+            dst_port: be16(field::DST_PORT)?,
+            seq: be32(field::SEQ_NUM)?,
+            ack: be32(field::ACK_NUM)?,
+            flags: Flags::from_header(bytes),
+            window,
+            header_len,
+            options: bytes.get(field::MIN_HEADER..options_end).unwrap_or(&[]),
+            seglen: ip_payload_len.saturating_sub(u32::from(header_len)),
+            payload: bytes.get(usize::from(header_len)..).unwrap_or(&[]),
+        })
+    }
 }
 
 /// One TCP option.
@@ -149,6 +189,25 @@ mod tests {
                 TcpOption::WindowScale(6),
             ]
         );
+    }
+
+    #[test]
+    fn test_parse_lax_bogus_header_length() {
+        // Data offset 0 (bogus), ACK|ECE, 20 bytes of TCP in a 20-byte IP payload.
+        let mut h = [0u8; 20];
+        h[0..2].copy_from_slice(&12809u16.to_be_bytes());
+        h[2..4].copy_from_slice(&55296u16.to_be_bytes());
+        h[4..8].copy_from_slice(&7u32.to_be_bytes());
+        h[13] = 0x50;
+        h[14..16].copy_from_slice(&4347u16.to_be_bytes());
+        let s = Segment::parse_lax(&h, 20).unwrap();
+        assert_eq!(
+            (s.src_port, s.dst_port, s.seq, s.window),
+            (12809, 55296, 7, 4347)
+        );
+        assert_eq!((s.header_len, s.seglen), (0, 20));
+        assert!(s.flags.ack());
+        assert!(Segment::parse_lax(&h[..15], 20).is_none());
     }
 
     #[test]

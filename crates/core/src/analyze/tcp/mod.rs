@@ -1,20 +1,455 @@
-//! The TCP engine (first cut: streams only). Numbers connections as tshark's `tcp.stream`.
+//! The TCP engine: numbers connections as tshark's `tcp.stream`, runs Wireshark's sequence
+//! analysis on every segment and keeps per-connection facts for the report.
+//!
+//! - [`table`]: the stream table (4-tuple → current connection; a SYN with a new ISN starts a
+//!   new stream, as in tshark 4.0).
+//! - [`seq`]: Wireshark 4.0's `tcp_analyze_sequence_number`, rule for rule.
+//! - [`segments`]: the bounded per-flow list of unacked segments.
+//! - [`conn`]: per-connection counters, completeness, handshake, Zeek states and history.
+//! - [`summary`]: turns connections and flagged frames into the report section.
+//!
+//! State is per connection, never per packet: the only growing tables are the connections
+//! themselves and the list of flagged frames, which is capped at [`MAX_ISSUES`].
+
+mod conn;
+mod segments;
+mod seq;
+mod summary;
+mod table;
+
+use std::net::IpAddr;
 
 use super::{Config, TcpContext};
-use crate::decode::Packet;
+use crate::decode::tcp::{Flags, Segment, TcpOption};
+use crate::decode::{decode_ip, Packet, Transport};
 use crate::report::tcp::TcpSection;
 
-#[derive(Debug, Default)]
-pub struct TcpAnalyzer {}
+pub use conn::MAX_HISTORY_LEN;
+use conn::{Conn, SynOpts};
+pub use segments::MAX_UNACKED_SEGMENTS;
+use seq::{SegmentFacts, Verdict};
+use table::{FlowKey, StreamTable};
 
-impl TcpAnalyzer {
-    pub fn new(_config: &Config) -> Self {
-        TcpAnalyzer {}
+/// The most connections tracked. A SYN flood or scan can open millions; beyond this, packets of
+/// new connections are only counted (`untracked_packets`) so memory stays bounded (about
+/// 460 bytes per connection: docs/benchmarks.md).
+pub const MAX_CONNECTIONS: usize = 1_000_000;
+
+/// The most flagged frames listed in `issues` (the per-connection counts stay exact beyond it).
+pub const MAX_ISSUES: usize = 100_000;
+
+/// mcpcap's default retransmission-rate threshold (2%).
+pub const DEFAULT_RETRANSMISSION_THRESHOLD: f64 = 0.02;
+
+/// Analysis flags carried in [`TcpContext::analysis`]: Wireshark's `TCP_A_*` values.
+pub mod flags {
+    pub const RETRANSMISSION: u16 = 0x0001;
+    pub const LOST_SEGMENT: u16 = 0x0002;
+    pub const ACK_LOST_SEGMENT: u16 = 0x0004;
+    pub const KEEP_ALIVE: u16 = 0x0008;
+    pub const DUPLICATE_ACK: u16 = 0x0010;
+    pub const ZERO_WINDOW: u16 = 0x0020;
+    pub const ZERO_WINDOW_PROBE: u16 = 0x0040;
+    pub const ZERO_WINDOW_PROBE_ACK: u16 = 0x0080;
+    pub const KEEP_ALIVE_ACK: u16 = 0x0100;
+    pub const OUT_OF_ORDER: u16 = 0x0200;
+    pub const FAST_RETRANSMISSION: u16 = 0x0400;
+    pub const WINDOW_UPDATE: u16 = 0x0800;
+    pub const WINDOW_FULL: u16 = 0x1000;
+    pub const REUSED_PORTS: u16 = 0x2000;
+    pub const SPURIOUS_RETRANSMISSION: u16 = 0x4000;
+    /// Number of flags (bit positions 0..COUNT).
+    pub const COUNT: usize = 15;
+    /// Frames tshark marks `tcp.analysis.retransmission` (the expert item all three raise).
+    pub const ANY_RETRANSMISSION: u16 =
+        RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION;
+    /// Segments a reassembler should skip: data it has (or may have) seen already.
+    pub const SKIP_FOR_REASSEMBLY: u16 =
+        ANY_RETRANSMISSION | OUT_OF_ORDER | KEEP_ALIVE | ZERO_WINDOW_PROBE;
+
+    /// `tcp.analysis.*` names by bit position.
+    pub const NAMES: [&str; COUNT] = [
+        "retransmission",
+        "lost_segment",
+        "ack_lost_segment",
+        "keep_alive",
+        "duplicate_ack",
+        "zero_window",
+        "zero_window_probe",
+        "zero_window_probe_ack",
+        "keep_alive_ack",
+        "out_of_order",
+        "fast_retransmission",
+        "window_update",
+        "window_full",
+        "reused_ports",
+        "spurious_retransmission",
+    ];
+
+    /// Wireshark's Info-column text by bit position (duplicate ACKs get their numbers added).
+    pub(crate) const MESSAGES: [&str; COUNT] = [
+        "[TCP Retransmission]",
+        "[TCP Previous segment not captured]",
+        "[TCP ACKed unseen segment]",
+        "[TCP Keep-Alive]",
+        "[TCP Dup ACK]",
+        "[TCP ZeroWindow]",
+        "[TCP ZeroWindowProbe]",
+        "[TCP ZeroWindowProbeAck]",
+        "[TCP Keep-Alive ACK]",
+        "[TCP Out-Of-Order]",
+        "[TCP Fast Retransmission]",
+        "[TCP Window Update]",
+        "[TCP Window Full]",
+        "[TCP Port numbers reused]",
+        "[TCP Spurious Retransmission]",
+    ];
+}
+
+/// One flagged frame and flag, stored compactly until the report is built.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IssueRecord {
+    pub frame: u32,
+    pub stream: u32,
+    /// Bit position in `flags`.
+    pub bit: u8,
+    /// Duplicate ACK number, or the retransmitted frame.
+    pub aux: u32,
+    /// Duplicate ACK: the ACK duplicated.
+    pub aux_frame: u32,
+    pub rto_ns: i64,
+}
+
+/// Connections per storage chunk.
+const CONN_CHUNK: usize = 4096;
+
+/// Connections by stream number, in fixed-size chunks: growing never copies what is stored
+/// (no doubling peak), and the report is built chunk by chunk, freeing as it goes.
+#[derive(Debug, Default)]
+pub(crate) struct ConnStore {
+    chunks: Vec<Vec<Conn>>,
+    len: usize,
+}
+
+impl ConnStore {
+    fn push(&mut self, c: Conn) -> usize {
+        if self.chunks.last().is_none_or(|ch| ch.len() == CONN_CHUNK) {
+            self.chunks.push(Vec::with_capacity(CONN_CHUNK));
+        }
+        if let Some(ch) = self.chunks.last_mut() {
+            ch.push(c);
+        }
+        self.len += 1;
+        self.len - 1
     }
-    pub fn on_packet(&mut self, _packet: &Packet<'_>) -> Option<TcpContext> {
-        None
+    /// `idx` comes from the stream table, so it is always in range.
+    #[inline]
+    fn get(&self, idx: usize) -> &Conn {
+        &self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
     }
-    pub fn finish(self) -> TcpSection {
-        TcpSection::default()
+    #[inline]
+    fn get_mut(&mut self, idx: usize) -> &mut Conn {
+        &mut self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Conn> {
+        self.chunks.iter().flatten()
+    }
+    pub fn into_chunks(self) -> Vec<Vec<Conn>> {
+        self.chunks
     }
 }
+
+/// The TCP engine. Feed every packet with [`on_packet`](TcpAnalyzer::on_packet), in order.
+#[derive(Debug)]
+pub struct TcpAnalyzer {
+    table: StreamTable,
+    conns: ConnStore,
+    issues: Vec<IssueRecord>,
+    issues_dropped: u64,
+    /// Packets of connections beyond `MAX_CONNECTIONS`.
+    untracked_packets: u64,
+    config: Config,
+}
+
+/// Saturating frame number (frame counts beyond 4 billion do not fit a browser anyway).
+#[inline]
+fn frame_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[inline]
+fn ts_nanos(ts: crate::capture::Timestamp) -> i64 {
+    ts.secs
+        .saturating_mul(1_000_000_000)
+        .saturating_add(i64::from(ts.nanos))
+}
+
+impl TcpAnalyzer {
+    pub fn new(config: &Config) -> Self {
+        TcpAnalyzer {
+            table: StreamTable::default(),
+            conns: ConnStore::default(),
+            issues: Vec::new(),
+            issues_dropped: 0,
+            untracked_packets: 0,
+            config: config.clone(),
+        }
+    }
+
+    /// Number of connections (streams) so far.
+    pub fn stream_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Bytes of one connection's fixed state (for the memory notes in docs/benchmarks.md).
+    pub fn connection_state_size() -> usize {
+        std::mem::size_of::<Conn>()
+    }
+
+    /// Analyses one packet; returns the TCP facts for the other analyzers when it is TCP.
+    pub fn on_packet(&mut self, packet: &Packet<'_>) -> Option<TcpContext> {
+        let lax;
+        let seg = match &packet.transport {
+            Transport::Tcp(seg) => Some(seg),
+            // A header the slicer refused (bogus data offset, options cut by the snaplen).
+            Transport::Other(6) => match &packet.ip {
+                Some(ip) if ip.fragment.is_none() => {
+                    lax = Segment::parse_lax(ip.payload, ip.payload_len);
+                    lax.as_ref()
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match (&packet.transport, seg) {
+            (_, Some(seg)) => {
+                let ip = packet.ip.as_ref()?;
+                let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
+                // A header longer than the IP payload: Wireshark's "short segment", not analysed.
+                let analysable = ip.payload_len >= u32::from(seg.header_len);
+                let facts = SegmentFacts {
+                    frame: frame_u32(packet.meta.number),
+                    ts: ts_nanos(packet.meta.ts),
+                    seq: seg.seq,
+                    ack: seg.ack,
+                    seglen: seg.seglen,
+                    flags: seg.flags.0,
+                    window: seg.window,
+                };
+                let syn_opts = if seg.flags.syn() {
+                    Some(parse_syn_options(seg.options))
+                } else {
+                    None
+                };
+                self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts)
+            }
+            (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
+                self.on_quoted(packet, icmp.body);
+                None
+            }
+            (Transport::Icmpv6(icmp), _) if matches!(icmp.icmp_type, 1..=4) => {
+                self.on_quoted(packet, icmp.body);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// The stream of `key`, creating it when new; returns (index, created). `None` when a new
+    /// connection would exceed `MAX_CONNECTIONS`.
+    fn stream_for(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<(usize, bool)> {
+        if let Some(idx) = self.table.get(key) {
+            return Some((idx, false));
+        }
+        Some((self.new_stream(key, frame, ts)?, true))
+    }
+
+    fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<usize> {
+        if self.conns.len() >= MAX_CONNECTIONS {
+            self.untracked_packets += 1;
+            return None;
+        }
+        let idx = self
+            .conns
+            .push(Conn::new(key.endpoints(), frame, ts, key.sender_flow()));
+        self.table.insert(key, idx);
+        Some(idx)
+    }
+
+    fn on_segment(
+        &mut self,
+        key: &FlowKey,
+        p: &SegmentFacts,
+        frame_len: u32,
+        analysable: bool,
+        syn_opts: Option<SynOpts>,
+    ) -> Option<TcpContext> {
+        let fwd = key.sender_flow();
+        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts)?;
+        let mut verdict = Verdict::default();
+
+        // Port reuse (dissect_tcp, before the analysis): a SYN whose ISN differs from the
+        // flow's base sequence starts a new conversation; a SYN-ACK with another ISN is only
+        // flagged. tshark 4.0 does not look at FIN/RST here: the same ISN stays in the stream.
+        let syn_ack_bits = p.flags & (Flags::SYN | Flags::ACK);
+        if syn_ack_bits == Flags::SYN || syn_ack_bits == Flags::SYN | Flags::ACK {
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
+            if flow.base_seq_set && p.seq != flow.base_seq {
+                if syn_ack_bits == Flags::SYN {
+                    idx = self.new_stream(key, p.frame, p.ts)?;
+                    is_new = true;
+                }
+                verdict.flags |= flags::REUSED_PORTS;
+            }
+        }
+
+        let stream = idx;
+        let conn = self.conns.get_mut(idx);
+        conn.count_frame(usize::from(fwd), p.frame, p.ts, frame_len);
+        conn.note_roles(fwd, p.flags);
+
+        if analysable {
+            conn.update_irtt(p.flags, p.ts);
+            conn.update_completeness(p.flags, p.seglen, is_new);
+            let irtt = conn.irtt_ns;
+            let [f0, f1] = &mut conn.flows;
+            let (f, r) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
+            seq::analyze(f, r, p, irtt, &mut verdict);
+            if let Some(o) = syn_opts {
+                seq::store_window_scale(f, r, o.wscale, true, p.flags & Flags::ACK != 0);
+            }
+        }
+        if let Some(o) = syn_opts {
+            let slot = &mut conn.opts[usize::from(fwd)];
+            if !slot.seen {
+                *slot = o;
+            }
+        }
+        let seglen = if analysable { p.seglen } else { 0 };
+        conn.count_tcp(usize::from(fwd), p.flags, seglen, verdict.flags);
+        conn.count_analysis(verdict.flags);
+        conn.update_handshake(fwd, p.flags);
+        conn.update_zeek(fwd, p.seq, p.flags, seglen, verdict.flags);
+        let from_client = fwd == conn.client;
+
+        if verdict.flags != 0 {
+            self.record_issues(stream, p.frame, &verdict);
+        }
+        Some(TcpContext {
+            stream: stream as u64,
+            from_client,
+            analysis: u32::from(verdict.flags),
+        })
+    }
+
+    fn record_issues(&mut self, stream: usize, frame: u32, v: &Verdict) {
+        let mut bits = v.flags;
+        while bits != 0 {
+            let bit = bits.trailing_zeros();
+            bits &= bits - 1;
+            if self.issues.len() >= MAX_ISSUES {
+                self.issues_dropped += 1;
+                continue;
+            }
+            let flag = 1u16 << bit;
+            let (aux, aux_frame, rto_ns) = if flag == flags::DUPLICATE_ACK {
+                (v.dupack_num, v.dupack_frame, 0)
+            } else if flag == flags::RETRANSMISSION {
+                (v.rto_frame, 0, v.rto_ns)
+            } else {
+                (0, 0, 0)
+            };
+            self.issues.push(IssueRecord {
+                frame,
+                stream: u32::try_from(stream).unwrap_or(u32::MAX),
+                bit: bit as u8,
+                aux,
+                aux_frame,
+                rto_ns,
+            });
+        }
+    }
+
+    /// An ICMP error quoting a TCP header: tshark finds (or creates) the stream for the quoted
+    /// 4-tuple and counts the frame in it, without analysing it.
+    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8]) {
+        let Some((ip, _)) = decode_ip(body) else {
+            return;
+        };
+        if ip.protocol != 6 || ip.fragment.is_some_and(|f| f.offset > 0) {
+            return;
+        }
+        // tshark reads the header up to the window field before looking up the conversation.
+        let Some(h) = ip.payload.get(..16) else {
+            return;
+        };
+        let sport = u16::from_be_bytes([h[0], h[1]]);
+        let dport = u16::from_be_bytes([h[2], h[3]]);
+        let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+        let fl = u16::from_be_bytes([h[12], h[13]]) & 0x01ff;
+        let key = FlowKey::new(ip.src, ip.dst, sport, dport);
+        let frame = frame_u32(packet.meta.number);
+        let ts = ts_nanos(packet.meta.ts);
+        let fwd = key.sender_flow();
+        let Some((mut idx, _)) = self.stream_for(&key, frame, ts) else {
+            return;
+        };
+        if fl & (Flags::SYN | Flags::ACK) == Flags::SYN {
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
+            if flow.base_seq_set && seq != flow.base_seq {
+                let Some(new) = self.new_stream(&key, frame, ts) else {
+                    return;
+                };
+                idx = new;
+            }
+        }
+        self.conns
+            .get_mut(idx)
+            .count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
+    }
+
+    /// Builds the report section (applying the server filter).
+    pub fn finish(self) -> TcpSection {
+        let filter = summary::Filter::from_config(&self.config);
+        let mut section = summary::build(self.conns, &self.issues, self.issues_dropped, &filter);
+        if self.untracked_packets > 0 {
+            section.notes.push(format!(
+                "more than {MAX_CONNECTIONS} connections: {} packets of later connections were not analysed",
+                self.untracked_packets
+            ));
+        }
+        section
+    }
+}
+
+/// The options of a SYN that the report shows and the analysis needs.
+fn parse_syn_options(bytes: &[u8]) -> SynOpts {
+    let mut o = SynOpts {
+        seen: true,
+        ..SynOpts::default()
+    };
+    for opt in crate::decode::tcp::Options::new(bytes) {
+        match opt {
+            TcpOption::Mss(m) => o.mss = Some(m),
+            TcpOption::WindowScale(w) => o.wscale = Some(w),
+            TcpOption::SackPermitted => o.sack_perm = true,
+            TcpOption::Timestamps { .. } => o.timestamps = true,
+            _ => {}
+        }
+    }
+    o
+}
+
+/// Formats an endpoint as the report shows it: "1.2.3.4:80", "[2001:db8::1]:443".
+pub(crate) fn endpoint_string(addr: IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
