@@ -137,8 +137,7 @@ impl Analyzer for IcmpAnalyzer {
                 }
                 143 => {
                     let r = p.rest_of_header();
-                    m.multicast_address =
-                        Some(format!("{} records", u16::from_be_bytes([r[2], r[3]])));
+                    m.mld_records = Some(u16::from_be_bytes([r[2], r[3]]));
                 }
                 _ => {}
             }
