@@ -67,9 +67,28 @@ pub fn parse_start_line(line: &[u8]) -> Option<StartLine<'_>> {
     Some(StartLine::Request { method, uri })
 }
 
+/// Longest method name we accept in the cheap pre-check (the longest standard one is 9).
+const MAX_METHOD_LEN: usize = 32;
+
+/// Cheap pre-check on the first bytes: "SIP/2.0 " or an upper-case token and a space. Keeps
+/// the line scan off the hot path for the non-SIP UDP traffic every datagram is checked for.
+fn could_start_message(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"SIP/2.0 ") {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(MAX_METHOD_LEN + 1)];
+    match head.iter().position(|&b| b == b' ') {
+        Some(n) if n > 0 => head[..n]
+            .iter()
+            .all(|&b| b.is_ascii_uppercase() || (is_token_byte(b) && !b.is_ascii_lowercase())),
+        _ => false,
+    }
+}
+
 /// Whether `bytes` begin with a SIP start line (used to detect SIP by content on any port).
 pub fn looks_like_sip(bytes: &[u8]) -> bool {
-    split_line(bytes).is_some_and(|(line, _)| parse_start_line(line).is_some())
+    could_start_message(bytes)
+        && split_line(bytes).is_some_and(|(line, _)| parse_start_line(line).is_some())
 }
 
 /// The full name of a compact header form (RFC 3261 §7.3.3 and later RFCs), else `name`.
@@ -234,6 +253,9 @@ impl<'a> SipMessage<'a> {
     /// Parses a message that fills a whole UDP datagram. A Content-Length shorter than the
     /// remaining bytes trims the body; a missing blank line means no body.
     pub fn parse_datagram(bytes: &'a [u8]) -> Option<SipMessage<'a>> {
+        if !could_start_message(bytes) {
+            return None;
+        }
         let (line, rest) = split_line(bytes)?;
         let start = parse_start_line(line)?;
         let line_len = bytes.len() - rest.len();
@@ -578,6 +600,34 @@ a=rtpmap:101 telephone-event/8000\r\n";
             SipMessage::parse_stream(b"HTTP/1.1 200 OK\r\n\r\n"),
             StreamParse::Invalid
         ));
+    }
+
+    /// Random and mutated bytes never panic any parser here.
+    #[test]
+    fn test_random_bytes_never_panic() {
+        let mut rng = crate::analyze::reassembly::tests::Rng(0x5151_5151_abcd_0001);
+        for round in 0..3000 {
+            let mut data = INVITE.to_vec();
+            if round % 4 == 0 {
+                let n = (rng.next() % 300) as usize;
+                data = (0..n).map(|_| rng.next() as u8).collect();
+            } else {
+                for _ in 0..(1 + rng.next() % 10) {
+                    let i = (rng.next() as usize) % data.len();
+                    data[i] = [b'\r', b'\n', b':', b' ', b'=', 0xff][(rng.next() % 6) as usize];
+                }
+                data.truncate((rng.next() as usize) % (data.len() + 1));
+            }
+            if let Some(m) = SipMessage::parse_datagram(&data) {
+                for h in m.headers() {
+                    let _ = (h.canonical(), h.value());
+                }
+                let _ = m.content_length();
+            }
+            let _ = SipMessage::parse_stream(&data);
+            let _ = parse_sdp(&data);
+            let _ = looks_like_sip(&data);
+        }
     }
 
     #[test]

@@ -85,10 +85,13 @@ impl RecordHeader {
     /// Whether this could be a TLS (SSL 3.0 – TLS 1.3) record: known content type, version
     /// 3.x, legal length. Used to detect TLS by content and to resynchronise after a gap.
     pub fn is_plausible(&self) -> bool {
+        self.is_plausible_type_and_version() && self.length > 0 && self.length <= MAX_RECORD_LEN
+    }
+
+    /// Known content type and version 3.0 – 3.4 (whatever the length).
+    pub fn is_plausible_type_and_version(&self) -> bool {
         (content_type::CHANGE_CIPHER_SPEC..=content_type::HEARTBEAT).contains(&self.content_type)
             && (0x0300..=0x0304).contains(&self.version)
-            && self.length > 0
-            && self.length <= MAX_RECORD_LEN
     }
 }
 
@@ -604,6 +607,47 @@ pub(crate) mod tests {
         // No extensions block at all (SSL 3.0 style).
         let ch = ClientHello::parse(&body[..2 + 32 + 1 + 6 + 2]).unwrap();
         assert!(ch.extensions().next().is_none());
+    }
+
+    /// Random and mutated hello bodies never panic the views or the summaries.
+    #[test]
+    fn test_random_hellos_never_panic() {
+        let mut rng = crate::analyze::reassembly::tests::Rng(0x7777_0000_1234_9999);
+        let valid = HelloBuilder {
+            version: 0x0303,
+            session_id: vec![1; 32],
+            ciphers: vec![0x1301, 0x0a0a],
+            extensions: vec![
+                (0, sni_ext("a.example")),
+                (16, alpn_ext(&["h2"])),
+                (43, vec8(&be16s(&[0x0304]))),
+                (51, vec16(&[0, 0x1d, 0, 1, 9])),
+                (13, vec16(&be16s(&[0x0403]))),
+            ],
+        }
+        .client_body();
+        for round in 0..3000 {
+            let mut data = valid.clone();
+            if round % 3 == 0 {
+                let n = (rng.next() % 200) as usize;
+                data = (0..n).map(|_| rng.next() as u8).collect();
+            } else {
+                for _ in 0..(1 + rng.next() % 6) {
+                    let i = (rng.next() as usize) % data.len();
+                    data[i] = rng.next() as u8;
+                }
+                data.truncate((rng.next() as usize) % (data.len() + 1));
+            }
+            if let Some(ch) = ClientHello::parse(&data) {
+                let _ = ClientHelloInfo::from_hello(&ch).has_grease();
+            }
+            if let Some(sh) = ServerHello::parse(&data) {
+                let _ = ServerHelloInfo::from_hello(&sh).selected_version();
+            }
+            let _ = (RecordHeader::parse(&data), looks_like_record(&data));
+            let _ = server_names(&data).count() + alpn_protocols(&data).count();
+            let _ = u16_list8(&data).count() + u16_list16(&data).count() + u8_list8(&data).len();
+        }
     }
 
     #[test]

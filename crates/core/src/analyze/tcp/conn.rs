@@ -32,7 +32,7 @@ pub(crate) enum EndpointState {
 }
 
 /// The most history letters kept per connection (Zeek's string is unbounded; ours is capped).
-pub const MAX_HISTORY_LEN: usize = 24;
+pub const MAX_HISTORY_LEN: usize = 16;
 
 /// Options of an endpoint's first SYN (or SYN-ACK).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,33 +47,37 @@ pub(crate) struct SynOpts {
 /// Per-direction counters (indexed by flow).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct DirStats {
-    pub packets: u32,
-    pub data_packets: u32,
     pub bytes: u64,
     pub payload_bytes: u64,
-    /// Pure SYNs.
-    pub syn: u32,
-    pub syn_ack: u32,
-    pub fin: u32,
-    pub rst: u32,
+    pub packets: u32,
+    pub data_packets: u32,
     /// Frames carrying `tcp.analysis.retransmission` (including fast and spurious ones).
     pub retransmissions: u32,
-    /// Zeek history counters for the logarithmic letters t, g, w.
-    pub hist_retrans: u32,
-    pub hist_gaps: u32,
-    pub hist_zero_win: u32,
-    /// Zeek repeats S/H, F and R only when the sequence number changes.
-    pub hist_last_syn: Option<u32>,
-    pub hist_last_fin: Option<u32>,
-    pub hist_last_rst: Option<u32>,
-    /// Letters already recorded once (a, d, i, q).
+    pub rst: u32,
+    /// Pure SYNs.
+    pub syn: u16,
+    pub syn_ack: u16,
+    pub fin: u16,
+    /// Letters already recorded once (a, d, i, q) and which `hist_last_*` are set.
     pub hist_once: u8,
+    /// Zeek history counters for the logarithmic letters t, g, w (saturating: the letters
+    /// stop at 10,000 events).
+    pub hist_retrans: u16,
+    pub hist_gaps: u16,
+    pub hist_zero_win: u16,
+    /// Zeek repeats S/H, F and R only when the sequence number changes.
+    pub hist_last_syn: u32,
+    pub hist_last_fin: u32,
+    pub hist_last_rst: u32,
 }
 
 const HIST_ACK: u8 = 1;
 const HIST_DATA: u8 = 2;
 const HIST_INCONSISTENT: u8 = 4;
 const HIST_MULTI_FLAG: u8 = 8;
+const HIST_SYN_SEEN: u8 = 16;
+const HIST_FIN_SEEN: u8 = 32;
+const HIST_RST_SEEN: u8 = 64;
 
 /// Handshake progress as the oracle defines it: SYN, then SYN-ACK from the SYN's target,
 /// then a non-SYN ACK from the SYN's sender.
@@ -87,13 +91,28 @@ pub(crate) enum Handshake {
     Done,
 }
 
-/// Endpoint addresses of a connection: IPv4 as the last 4 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Endpoint addresses of a connection, by flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Addrs {
+    V4([u32; 2]),
+    /// Boxed: IPv6 connections pay for their longer addresses, IPv4 ones do not.
+    V6(Box<[u128; 2]>),
+}
+
+/// Endpoints of a connection: addresses and ports of flow 0 and flow 1 senders.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Endpoints {
-    /// Addresses of flow 0 and flow 1 senders.
-    pub addr: [[u8; 16]; 2],
+    pub addr: Addrs,
     pub port: [u16; 2],
-    pub v6: bool,
+}
+
+impl Endpoints {
+    pub fn ip(&self, flow: usize) -> std::net::IpAddr {
+        match &self.addr {
+            Addrs::V4(a) => std::net::IpAddr::V4(a[flow & 1].into()),
+            Addrs::V6(a) => std::net::IpAddr::V6(a[flow & 1].into()),
+        }
+    }
 }
 
 /// One connection.
@@ -114,8 +133,9 @@ pub(crate) struct Conn {
     pub ts_mru_syn: i64,
     /// Wireshark's `tcp.analysis.initial_rtt` in ns (0 = unknown).
     pub irtt_ns: i64,
-    /// Frames flagged, per `flags` bit (indexed by bit position).
-    pub analysis: [u32; flags::COUNT],
+    /// Frames flagged, per `flags` bit (indexed by bit position); allocated at the first flag,
+    /// so clean connections do not carry the table.
+    pub analysis: Option<Box<[u32; flags::COUNT]>>,
     pub history: [u8; MAX_HISTORY_LEN],
     pub history_len: u8,
     pub completeness: u8,
@@ -143,7 +163,7 @@ impl Conn {
             last_ts: ts,
             ts_mru_syn: 0,
             irtt_ns: 0,
-            analysis: [0; flags::COUNT],
+            analysis: None,
             history: [0; MAX_HISTORY_LEN],
             history_len: 0,
             completeness: 0,
@@ -188,32 +208,37 @@ impl Conn {
         }
     }
 
-    /// Wireshark's `tcp.completeness` bits for one packet.
+    /// Wireshark's `tcp.completeness` bits for one packet. The first packet of a conversation
+    /// counts only if it is a pure SYN (SYN, plus DATA when it carries payload); later packets
+    /// never count a pure SYN. (tshark 4.0.17: a stream that starts mid-connection with one
+    /// data packet has completeness 0.)
     #[inline]
     pub fn update_completeness(&mut self, fl: u16, seglen: u32, conversation_is_new: bool) {
+        let syn_ack = fl & (Flags::SYN | Flags::ACK);
         let mut bits = 0;
-        match fl & (Flags::SYN | Flags::ACK) {
-            Flags::SYN if conversation_is_new => {
+        if conversation_is_new {
+            if syn_ack == Flags::SYN {
                 bits |= completeness::SYN;
                 if seglen > 0 {
                     bits |= completeness::DATA;
                 }
             }
-            x if x == Flags::SYN | Flags::ACK => bits |= completeness::SYN_ACK,
-            Flags::ACK => {
+        } else {
+            if syn_ack == Flags::SYN | Flags::ACK {
+                bits |= completeness::SYN_ACK;
+            } else if syn_ack == Flags::ACK {
                 bits |= if seglen > 0 {
                     completeness::DATA
                 } else {
                     completeness::ACK
                 };
             }
-            _ => {}
-        }
-        if fl & (Flags::FIN | Flags::ACK) == Flags::FIN | Flags::ACK {
-            bits |= completeness::FIN;
-        }
-        if fl & Flags::RST != 0 {
-            bits |= completeness::RST;
+            if fl & (Flags::FIN | Flags::ACK) == Flags::FIN | Flags::ACK {
+                bits |= completeness::FIN;
+            }
+            if fl & Flags::RST != 0 {
+                bits |= completeness::RST;
+            }
         }
         self.completeness |= bits;
     }
@@ -239,31 +264,37 @@ impl Conn {
         };
         d.payload_bytes += u64::from(seglen);
         if seglen > 0 {
-            d.data_packets += 1;
+            d.data_packets = d.data_packets.saturating_add(1);
         }
         match fl & (Flags::SYN | Flags::ACK) {
-            Flags::SYN => d.syn += 1,
-            x if x == Flags::SYN | Flags::ACK => d.syn_ack += 1,
+            Flags::SYN => d.syn = d.syn.saturating_add(1),
+            x if x == Flags::SYN | Flags::ACK => d.syn_ack = d.syn_ack.saturating_add(1),
             _ => {}
         }
         if fl & Flags::FIN != 0 {
-            d.fin += 1;
+            d.fin = d.fin.saturating_add(1);
         }
         if fl & Flags::RST != 0 {
-            d.rst += 1;
+            d.rst = d.rst.saturating_add(1);
         }
         if analysis & flags::ANY_RETRANSMISSION != 0 {
-            d.retransmissions += 1;
+            d.retransmissions = d.retransmissions.saturating_add(1);
         }
     }
 
     /// Adds the frame's analysis flags to the per-connection counts.
     #[inline]
     pub fn count_analysis(&mut self, analysis: u16) {
+        if analysis == 0 {
+            return;
+        }
+        let counts = self
+            .analysis
+            .get_or_insert_with(|| Box::new([0; flags::COUNT]));
         let mut bits = analysis;
         while bits != 0 {
             let bit = bits.trailing_zeros() as usize;
-            if let Some(c) = self.analysis.get_mut(bit) {
+            if let Some(c) = counts.get_mut(bit) {
                 *c += 1;
             }
             bits &= bits - 1;
@@ -314,16 +345,19 @@ impl Conn {
                     add(b'i');
                 }
             } else {
-                if syn && d.hist_last_syn != Some(seq) {
-                    d.hist_last_syn = Some(seq);
+                if syn && (d.hist_once & HIST_SYN_SEEN == 0 || d.hist_last_syn != seq) {
+                    d.hist_once |= HIST_SYN_SEEN;
+                    d.hist_last_syn = seq;
                     add(if ack { b'h' } else { b's' });
                 }
-                if fin && d.hist_last_fin != Some(seq) {
-                    d.hist_last_fin = Some(seq);
+                if fin && (d.hist_once & HIST_FIN_SEEN == 0 || d.hist_last_fin != seq) {
+                    d.hist_once |= HIST_FIN_SEEN;
+                    d.hist_last_fin = seq;
                     add(b'f');
                 }
-                if rst && d.hist_last_rst != Some(seq) {
-                    d.hist_last_rst = Some(seq);
+                if rst && (d.hist_once & HIST_RST_SEEN == 0 || d.hist_last_rst != seq) {
+                    d.hist_once |= HIST_RST_SEEN;
+                    d.hist_last_rst = seq;
                     add(b'r');
                 }
             }
@@ -335,7 +369,7 @@ impl Conn {
                 d.hist_once |= HIST_DATA;
                 add(b'd');
             }
-            let mut log_letter = |count: &mut u32, flagged: bool, l: u8| {
+            let mut log_letter = |count: &mut u16, flagged: bool, l: u8| {
                 if flagged {
                     *count = count.saturating_add(1);
                     if is_power_of_ten(*count) {
@@ -568,11 +602,11 @@ impl Conn {
     }
 }
 
-fn is_power_of_ten(mut n: u32) -> bool {
+fn is_power_of_ten(mut n: u16) -> bool {
     if n == 0 {
         return false;
     }
-    while n % 10 == 0 {
+    while n.is_multiple_of(10) {
         n /= 10;
     }
     n == 1

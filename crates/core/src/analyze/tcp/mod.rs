@@ -30,6 +30,11 @@ pub use segments::MAX_UNACKED_SEGMENTS;
 use seq::{SegmentFacts, Verdict};
 use table::{FlowKey, StreamTable};
 
+/// The most connections tracked. A SYN flood or scan can open millions; beyond this, packets of
+/// new connections are only counted (`untracked_packets`) so memory stays bounded (about
+/// 460 bytes per connection: docs/benchmarks.md).
+pub const MAX_CONNECTIONS: usize = 1_000_000;
+
 /// The most flagged frames listed in `issues` (the per-connection counts stay exact beyond it).
 pub const MAX_ISSUES: usize = 100_000;
 
@@ -115,13 +120,57 @@ pub(crate) struct IssueRecord {
     pub rto_ns: i64,
 }
 
+/// Connections per storage chunk.
+const CONN_CHUNK: usize = 4096;
+
+/// Connections by stream number, in fixed-size chunks: growing never copies what is stored
+/// (no doubling peak), and the report is built chunk by chunk, freeing as it goes.
+#[derive(Debug, Default)]
+pub(crate) struct ConnStore {
+    chunks: Vec<Vec<Conn>>,
+    len: usize,
+}
+
+impl ConnStore {
+    fn push(&mut self, c: Conn) -> usize {
+        if self.chunks.last().is_none_or(|ch| ch.len() == CONN_CHUNK) {
+            self.chunks.push(Vec::with_capacity(CONN_CHUNK));
+        }
+        if let Some(ch) = self.chunks.last_mut() {
+            ch.push(c);
+        }
+        self.len += 1;
+        self.len - 1
+    }
+    /// `idx` comes from the stream table, so it is always in range.
+    #[inline]
+    fn get(&self, idx: usize) -> &Conn {
+        &self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+    }
+    #[inline]
+    fn get_mut(&mut self, idx: usize) -> &mut Conn {
+        &mut self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Conn> {
+        self.chunks.iter().flatten()
+    }
+    pub fn into_chunks(self) -> Vec<Vec<Conn>> {
+        self.chunks
+    }
+}
+
 /// The TCP engine. Feed every packet with [`on_packet`](TcpAnalyzer::on_packet), in order.
 #[derive(Debug)]
 pub struct TcpAnalyzer {
     table: StreamTable,
-    conns: Vec<Conn>,
+    conns: ConnStore,
     issues: Vec<IssueRecord>,
     issues_dropped: u64,
+    /// Packets of connections beyond `MAX_CONNECTIONS`.
+    untracked_packets: u64,
     config: Config,
 }
 
@@ -142,9 +191,10 @@ impl TcpAnalyzer {
     pub fn new(config: &Config) -> Self {
         TcpAnalyzer {
             table: StreamTable::default(),
-            conns: Vec::new(),
+            conns: ConnStore::default(),
             issues: Vec::new(),
             issues_dropped: 0,
+            untracked_packets: 0,
             config: config.clone(),
         }
     }
@@ -194,7 +244,7 @@ impl TcpAnalyzer {
                 } else {
                     None
                 };
-                Some(self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts))
+                self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
                 self.on_quoted(packet, icmp.body);
@@ -208,20 +258,25 @@ impl TcpAnalyzer {
         }
     }
 
-    /// The stream of `key`, creating it when new; returns (index, created).
-    fn stream_for(&mut self, key: &FlowKey, frame: u32, ts: i64) -> (usize, bool) {
+    /// The stream of `key`, creating it when new; returns (index, created). `None` when a new
+    /// connection would exceed `MAX_CONNECTIONS`.
+    fn stream_for(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<(usize, bool)> {
         if let Some(idx) = self.table.get(key) {
-            return (idx, false);
+            return Some((idx, false));
         }
-        (self.new_stream(key, frame, ts), true)
+        Some((self.new_stream(key, frame, ts)?, true))
     }
 
-    fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> usize {
-        let idx = self.conns.len();
-        self.conns
+    fn new_stream(&mut self, key: &FlowKey, frame: u32, ts: i64) -> Option<usize> {
+        if self.conns.len() >= MAX_CONNECTIONS {
+            self.untracked_packets += 1;
+            return None;
+        }
+        let idx = self
+            .conns
             .push(Conn::new(key.endpoints(), frame, ts, key.sender_flow()));
         self.table.insert(key, idx);
-        idx
+        Some(idx)
     }
 
     fn on_segment(
@@ -231,9 +286,9 @@ impl TcpAnalyzer {
         frame_len: u32,
         analysable: bool,
         syn_opts: Option<SynOpts>,
-    ) -> TcpContext {
+    ) -> Option<TcpContext> {
         let fwd = key.sender_flow();
-        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts);
+        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts)?;
         let mut verdict = Verdict::default();
 
         // Port reuse (dissect_tcp, before the analysis): a SYN whose ISN differs from the
@@ -241,10 +296,10 @@ impl TcpAnalyzer {
         // flagged. tshark 4.0 does not look at FIN/RST here: the same ISN stays in the stream.
         let syn_ack_bits = p.flags & (Flags::SYN | Flags::ACK);
         if syn_ack_bits == Flags::SYN || syn_ack_bits == Flags::SYN | Flags::ACK {
-            let flow = &self.conns[idx].flows[usize::from(fwd)];
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && p.seq != flow.base_seq {
                 if syn_ack_bits == Flags::SYN {
-                    idx = self.new_stream(key, p.frame, p.ts);
+                    idx = self.new_stream(key, p.frame, p.ts)?;
                     is_new = true;
                 }
                 verdict.flags |= flags::REUSED_PORTS;
@@ -252,7 +307,7 @@ impl TcpAnalyzer {
         }
 
         let stream = idx;
-        let conn = &mut self.conns[idx];
+        let conn = self.conns.get_mut(idx);
         conn.count_frame(usize::from(fwd), p.frame, p.ts, frame_len);
         conn.note_roles(fwd, p.flags);
 
@@ -283,11 +338,11 @@ impl TcpAnalyzer {
         if verdict.flags != 0 {
             self.record_issues(stream, p.frame, &verdict);
         }
-        TcpContext {
+        Some(TcpContext {
             stream: stream as u64,
             from_client,
             analysis: u32::from(verdict.flags),
-        }
+        })
     }
 
     fn record_issues(&mut self, stream: usize, frame: u32, v: &Verdict) {
@@ -339,20 +394,34 @@ impl TcpAnalyzer {
         let frame = frame_u32(packet.meta.number);
         let ts = ts_nanos(packet.meta.ts);
         let fwd = key.sender_flow();
-        let (mut idx, _) = self.stream_for(&key, frame, ts);
+        let Some((mut idx, _)) = self.stream_for(&key, frame, ts) else {
+            return;
+        };
         if fl & (Flags::SYN | Flags::ACK) == Flags::SYN {
-            let flow = &self.conns[idx].flows[usize::from(fwd)];
+            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
             if flow.base_seq_set && seq != flow.base_seq {
-                idx = self.new_stream(&key, frame, ts);
+                let Some(new) = self.new_stream(&key, frame, ts) else {
+                    return;
+                };
+                idx = new;
             }
         }
-        self.conns[idx].count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
+        self.conns
+            .get_mut(idx)
+            .count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
     }
 
     /// Builds the report section (applying the server filter).
     pub fn finish(self) -> TcpSection {
         let filter = summary::Filter::from_config(&self.config);
-        summary::build(&self.conns, &self.issues, self.issues_dropped, &filter)
+        let mut section = summary::build(self.conns, &self.issues, self.issues_dropped, &filter);
+        if self.untracked_packets > 0 {
+            section.notes.push(format!(
+                "more than {MAX_CONNECTIONS} connections: {} packets of later connections were not analysed",
+                self.untracked_packets
+            ));
+        }
+        section
     }
 }
 

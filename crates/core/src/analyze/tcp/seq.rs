@@ -3,7 +3,8 @@
 //! values, with the same quirks. Where 4.0 differs from later Wireshark versions, this follows
 //! 4.0 (checked against tshark 4.0.17): out-of-order uses the time since the flow's highest
 //! segment and has no "already seen" test, fast retransmission ignores SACK, an ACK of unseen
-//! data is reported once per hole (`dupacknum = -1`), and a zero-window-probe ACK must repeat
+//! data is reported once per hole (`dupacknum = -1` when no hole is
+//! known), and a zero-window-probe ACK must repeat
 //! the previous ACK exactly.
 
 use super::flags;
@@ -14,6 +15,9 @@ use crate::decode::tcp::Flags;
 const FAST_RETRANSMISSION_WINDOW_NS: u64 = 20_000_000;
 /// Out-of-order threshold when no initial RTT is known (3 ms).
 const DEFAULT_OOO_THRESHOLD_NS: u64 = 3_000_000;
+
+/// Wireshark stores -1 in its unsigned dup-ACK counter.
+const DUPACK_RESET: u32 = u32::MAX;
 
 /// `win_scale` values with a meaning besides a shift count.
 pub(crate) const WIN_SCALE_UNKNOWN: i8 = -1;
@@ -31,8 +35,9 @@ pub(crate) struct Flow {
     pub lastnondupack: u32,
     /// The last raw 16-bit window, `u32::MAX` before the first packet.
     pub window: u32,
-    /// -1 after an ACK of unseen data; dup ACKs then restart at 1.
-    pub dupacknum: i32,
+    /// Dup ACKs in a row. `DUPACK_RESET` (Wireshark's -1 in an unsigned field) after an ACK of
+    /// unseen data: the next dup ACK counts 1 again, and meanwhile it compares as ">= 2".
+    pub dupacknum: u32,
     pub nextseqtime: i64,
     pub lastacktime: i64,
     /// The analysis flags of this flow's previous packet.
@@ -176,13 +181,13 @@ pub(crate) fn analyze(
             break 'fwd;
         }
         if repeats && window != 0 {
-            fwd.dupacknum = if fwd.dupacknum == -1 {
+            fwd.dupacknum = if fwd.dupacknum == DUPACK_RESET {
                 1
             } else {
-                fwd.dupacknum.saturating_add(1)
+                fwd.dupacknum.wrapping_add(1)
             };
             ta |= flags::DUPLICATE_ACK;
-            verdict.dupack_num = fwd.dupacknum as u32;
+            verdict.dupack_num = fwd.dupacknum;
             verdict.dupack_frame = fwd.lastnondupack;
         }
     }
@@ -194,15 +199,17 @@ pub(crate) fn analyze(
     }
 
     if rev.maxseqtobeacked != 0 && gt_seq(ack, rev.maxseqtobeacked) && has_ack {
-        // 4.0 compares these two with a plain unsigned `>`.
-        if rev.maxseqtobeacked > rev.nextseq {
+        // A hole is known (data seen beyond the contiguous part): report it and move the limit
+        // past it. Otherwise report only if the peer has no dup ACKs running, and make its next
+        // dup ACK count from 1 again. (Checked against tshark 4.0.17, wrap-around included.)
+        if lt_seq(rev.maxseqtobeacked, rev.nextseq) {
             rev.maxseqtobeacked = rev.nextseq;
             ta |= flags::ACK_LOST_SEGMENT;
         } else {
             if rev.dupacknum == 0 {
                 ta |= flags::ACK_LOST_SEGMENT;
             }
-            rev.dupacknum = -1;
+            rev.dupacknum = DUPACK_RESET;
         }
     }
 

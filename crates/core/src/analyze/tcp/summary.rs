@@ -3,10 +3,12 @@
 //! and the `server_ip` / `server_port` filter.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use super::conn::{completeness, Conn, DirStats, Handshake, SynOpts};
-use super::{endpoint_string, flags, IssueRecord, DEFAULT_RETRANSMISSION_THRESHOLD, MAX_ISSUES};
+use super::{
+    endpoint_string, flags, ConnStore, IssueRecord, DEFAULT_RETRANSMISSION_THRESHOLD, MAX_ISSUES,
+};
 use crate::analyze::Config;
 use crate::report::tcp::{
     AnalysisCounts, Connection, DirectionStats, Issue, RstSource, SynOptions, TcpSection,
@@ -54,12 +56,7 @@ impl Filter {
 }
 
 fn endpoint_addr(c: &Conn, flow: usize) -> IpAddr {
-    let bytes = c.endpoints.addr[flow & 1];
-    if c.endpoints.v6 {
-        IpAddr::V6(Ipv6Addr::from(bytes))
-    } else {
-        IpAddr::V4(Ipv4Addr::new(bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
+    c.endpoints.ip(flow)
 }
 
 fn endpoint(c: &Conn, flow: usize) -> String {
@@ -107,7 +104,7 @@ fn add_direction(total: &mut DirectionStats, d: &DirectionStats) {
 }
 
 fn options(o: &SynOpts) -> Option<SynOptions> {
-    o.seen.then(|| SynOptions {
+    o.seen.then_some(SynOptions {
         mss: o.mss,
         wscale: o.wscale,
         sack_perm: o.sack_perm,
@@ -116,7 +113,11 @@ fn options(o: &SynOpts) -> Option<SynOptions> {
 }
 
 fn analysis_counts(c: &Conn) -> AnalysisCounts {
-    let n = |flag: u16| u64::from(c.analysis[flag.trailing_zeros() as usize]);
+    let n = |flag: u16| {
+        c.analysis
+            .as_ref()
+            .map_or(0, |a| u64::from(a[flag.trailing_zeros() as usize]))
+    };
     AnalysisCounts {
         // tshark's tcp.analysis.retransmission: plain, fast and spurious ones.
         retransmission: u64::from(c.dir[0].retransmissions) + u64::from(c.dir[1].retransmissions),
@@ -231,7 +232,7 @@ fn issue(r: &IssueRecord) -> Issue {
 }
 
 pub(crate) fn build(
-    conns: &[Conn],
+    conns: ConnStore,
     issues: &[IssueRecord],
     issues_dropped: u64,
     filter: &Filter,
@@ -242,7 +243,15 @@ pub(crate) fn build(
     let mut rst_by_source: HashMap<IpAddr, u64> = HashMap::new();
     let mut worst: Option<(u64, f64)> = None;
 
-    for (stream, c) in conns.iter().enumerate() {
+    // No reserve: the report grows while the connection state shrinks chunk by chunk, and large
+    // reallocations are remapped rather than copied, so the peak stays near the larger of the two.
+    let streams = conns
+        .into_chunks()
+        .into_iter()
+        .flat_map(|chunk| chunk.into_iter())
+        .enumerate();
+    for (stream, c) in streams {
+        let c = &c;
         if !selected[stream] {
             continue;
         }

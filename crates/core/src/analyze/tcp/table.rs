@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use foldhash::fast::FixedState;
 
-use super::conn::Endpoints;
+use super::conn::{Addrs, Endpoints};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct V4Key {
@@ -69,21 +69,13 @@ impl FlowKey {
 
     pub fn endpoints(&self) -> Endpoints {
         match self.kind {
-            KeyKind::V4(k) => {
-                let mut addr = [[0u8; 16]; 2];
-                for (slot, a) in addr.iter_mut().zip(k.addr) {
-                    slot[12..].copy_from_slice(&a.to_be_bytes());
-                }
-                Endpoints {
-                    addr,
-                    port: k.port,
-                    v6: false,
-                }
-            }
-            KeyKind::V6(k) => Endpoints {
-                addr: [k.addr[0].to_be_bytes(), k.addr[1].to_be_bytes()],
+            KeyKind::V4(k) => Endpoints {
+                addr: Addrs::V4(k.addr),
                 port: k.port,
-                v6: true,
+            },
+            KeyKind::V6(k) => Endpoints {
+                addr: Addrs::V6(Box::new(k.addr)),
+                port: k.port,
             },
         }
     }

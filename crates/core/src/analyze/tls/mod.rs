@@ -427,18 +427,25 @@ impl StreamSink for RecordSink<'_> {
                 let Some(h) = RecordHeader::parse(data) else {
                     return 0;
                 };
-                if !h.is_plausible() {
+                // In sync an empty record is legal (and counted, as tshark does); only
+                // detection and resynchronisation insist on a non-empty one.
+                if !(h.is_plausible() || (h.length == 0 && h.is_plausible_type_and_version())) {
                     self.lose_sync();
                     return data.len();
                 }
                 self.summary.is_tls = true;
-                self.dir.body = Some(RecordBody {
+                let body = RecordBody {
                     content_type: h.content_type,
                     length: h.length,
                     remaining: h.length,
                     damaged: false,
                     alert: [0; 2],
-                });
+                };
+                if h.length == 0 {
+                    self.record_complete(body);
+                } else {
+                    self.dir.body = Some(body);
+                }
                 RECORD_HEADER_LEN
             }
             Some(mut body) => {
@@ -678,14 +685,18 @@ fn resumption(
     server_full_handshake: bool,
 ) -> Option<String> {
     if sh.selected_version() == 0x0304 {
+        // TLS 1.3 echoes the session id for middlebox compatibility: only a PSK resumes.
         return sh.pre_shared_key.then(|| "psk".into());
     }
-    // TLS ≤ 1.2: an abbreviated handshake goes ServerHello → ChangeCipherSpec with no
-    // certificate or key exchange.
-    if !server_ccs || server_full_handshake {
+    let ch = ch?;
+    // TLS ≤ 1.2: the server echoes the client's session id to resume it (RFC 5246 §7.4.1.3;
+    // also done when accepting a ticket, RFC 5077 §3.4), or answers a ticket with an
+    // abbreviated handshake: ServerHello → ChangeCipherSpec, no certificate or key exchange.
+    let echoed = !sh.session_id.is_empty() && sh.session_id == ch.session_id;
+    let abbreviated = server_ccs && !server_full_handshake;
+    if !echoed && !abbreviated {
         return None;
     }
-    let ch = ch?;
     if ch.session_ticket {
         Some("session_ticket".into())
     } else {

@@ -55,7 +55,8 @@ fn server_hello(version_ext: Option<u16>, random: [u8; 32]) -> Vec<u8> {
     }
     HelloBuilder {
         version: 0x0303,
-        session_id: vec![7; 32],
+        // TLS 1.3 echoes the client's session id; a TLS 1.2 full handshake assigns a new one.
+        session_id: vec![if version_ext.is_some() { 7 } else { 8 }; 32],
         ciphers: vec![if version_ext.is_some() {
             0x1302
         } else {
@@ -395,4 +396,27 @@ fn test_random_streams_never_panic() {
         }
         let _ = c.finish();
     }
+}
+
+#[test]
+fn test_tls12_session_id_echo_is_resumption() {
+    let mut c = Conn::new();
+    c.send(true, &rec(22, &hs_msg(1, &client_hello())));
+    // A TLS 1.2 ServerHello echoing the client's session id (7 × 32), capture ends there.
+    let mut body = server_hello(None, [3; 32]);
+    body[35..67].copy_from_slice(&[7; 32]);
+    c.send(false, &rec(22, &hs_msg(2, &body)));
+    let s = c.finish();
+    assert_eq!(s.handshakes[0].resumed.as_deref(), Some("session_id"));
+}
+
+#[test]
+fn test_empty_record_in_stream_is_counted() {
+    let mut c = Conn::new();
+    c.send(true, &rec(22, &hs_msg(1, &client_hello())));
+    let mut data = rec(23, &[]);
+    data.extend(rec(23, &[1; 10]));
+    c.send(true, &data);
+    let s = c.finish();
+    assert_eq!(s.handshakes[0].client_records.application_data, 2);
 }
