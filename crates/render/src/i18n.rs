@@ -120,6 +120,7 @@ string_table! {
     DownloadMarkdown => "Download report (Markdown)", "Descargar informe (Markdown)";
     DownloadConnectionsCsv => "Download connections (CSV)", "Descargar conexiones (CSV)";
     DownloadIssuesCsv => "Download TCP issues (CSV)", "Descargar incidencias TCP (CSV)";
+    DownloadDnsCsv => "Download DNS messages (CSV)", "Descargar mensajes DNS (CSV)";
     CopyFilter => "Copy filter", "Copiar filtro";
     Copied => "Copied", "Copiado";
     ShowAll => "Show all", "Mostrar todo";
@@ -253,6 +254,7 @@ string_table! {
     SeverityWarning => "Warning", "Aviso";
     SeverityNote => "Note", "Nota";
     SeverityChat => "Chat", "Chat";
+    SeverityComment => "Comment", "Comentario";
     SeverityFromWireshark => "severity as Wireshark assigns it", "severidad tal como la asigna Wireshark";
     SeverityFromPcaplens => "severity chosen by pcaplens; Wireshark does not flag this",
         "severidad elegida por pcaplens; Wireshark no lo marca";

@@ -4,7 +4,7 @@
 //! - [`keypackets::key_packets`]: the packets worth pointing at (handshakes, hellos, first
 //!   anomalies, DNS/DHCP exchanges), with frame numbers as Wireshark shows them;
 //! - [`report_md::markdown`]: the report a student hands in, in English or Spanish;
-//! - [`csv::connections`] / [`csv::issues`]: spreadsheets (RFC 4180);
+//! - [`csv::connections`] / [`csv::issues`] / [`csv::dns`]: spreadsheets (RFC 4180);
 //! - [`text::summary`]: a few plain-text lines for the command line;
 //! - [`i18n`]: `Lang` and the string table every front end uses for its labels.
 //!

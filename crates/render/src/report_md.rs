@@ -247,6 +247,16 @@ fn method(doc: &mut Doc, report: &Report) {
         }
         parts.push(md(&iface.link_type));
         parts.push(format!("snaplen {}", iface.snaplen));
+        if let Some(os) = &iface.os {
+            parts.push(format!("{} {}", lang.pick("OS", "SO"), md(os)));
+        }
+        if let Some(f) = &iface.filter {
+            parts.push(format!(
+                "{} {}",
+                lang.pick("capture filter", "filtro de captura"),
+                md(f)
+            ));
+        }
         let s = format!(
             "**{} #{i}:** {}",
             lang.pick("Interface", "Interfaz"),
@@ -256,6 +266,39 @@ fn method(doc: &mut Doc, report: &Report) {
     }
     for c in &cap.comments {
         doc.bullet(&format!("{} {}", label(Key::ColComments), md(c)));
+    }
+    for (value, en, es) in [
+        (
+            &cap.capture_application,
+            "Capture application",
+            "Aplicación de captura",
+        ),
+        (
+            &cap.capture_os,
+            "Capture operating system",
+            "Sistema operativo de captura",
+        ),
+        (
+            &cap.capture_hardware,
+            "Capture hardware",
+            "Hardware de captura",
+        ),
+    ] {
+        if let Some(v) = value {
+            doc.bullet(&format!("**{}:** {}", lang.pick(en, es), md(v)));
+        }
+    }
+    if cap.cut_packets > 0 {
+        doc.bullet(&md(&lang.pick(
+            format!("{} packets were cut short by the snapshot length (only their first bytes were saved).", cap.cut_packets),
+            format!("{} paquetes se recortaron por la longitud de captura (solo se guardaron sus primeros bytes).", cap.cut_packets),
+        )));
+    }
+    if cap.time_ordered == Some(false) {
+        doc.bullet(&md(lang.pick(
+            "The packets are not in strict time order (capinfos: strict time order False).",
+            "Los paquetes no están en orden temporal estricto (capinfos: orden temporal estricto False).",
+        )));
     }
     let f = &report.filter;
     if f.server_ip.is_some() || f.server_port.is_some() {
@@ -304,7 +347,11 @@ fn flows(doc: &mut Doc, report: &Report) {
     let conns = &report.tcp.connections;
     let ip = &report.flows.ip_conversations;
     let udp = &report.flows.udp_conversations;
-    if conns.is_empty() && ip.is_empty() && udp.is_empty() {
+    if conns.is_empty()
+        && ip.is_empty()
+        && udp.is_empty()
+        && report.flows.protocol_frames.is_empty()
+    {
         return;
     }
     doc.section(t(lang, Key::SecFlows));
@@ -351,17 +398,12 @@ fn flows(doc: &mut Doc, report: &Report) {
 
     if !ip.is_empty() {
         doc.subsection(t(lang, Key::SecIpConversations));
-        let mut sorted: Vec<&Conversation> = ip.iter().collect();
-        sorted.sort_by(|a, b| {
-            (b.bytes_a_to_b + b.bytes_b_to_a)
-                .cmp(&(a.bytes_a_to_b + a.bytes_b_to_a))
-                .then_with(|| a.a.cmp(&b.a))
-                .then_with(|| a.b.cmp(&b.b))
-        });
-        conversation_table(doc, &sorted, ip.len());
+        // In the core's order, which is tshark's `-z conv` order (most frames first).
+        let listed: Vec<&Conversation> = ip.iter().collect();
+        conversation_table(doc, &listed, ip.len());
 
         doc.subsection(t(lang, Key::SecTopTalkers));
-        let talkers = top_talkers(ip);
+        let talkers = talkers(report);
         let rows: Vec<Vec<String>> = talkers
             .iter()
             .take(MAX_TALKERS)
@@ -386,16 +428,22 @@ fn flows(doc: &mut Doc, report: &Report) {
         doc.capped(rows.len(), talkers.len());
     }
 
+    let protocols = &report.flows.protocol_frames;
+    if !protocols.is_empty() {
+        doc.subsection(lang.pick("Frames per protocol", "Tramas por protocolo"));
+        let mut list: Vec<(&String, &u64)> = protocols.iter().collect();
+        list.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|(name, n)| vec![md(name), n.to_string()])
+            .collect();
+        doc.table(&[t(lang, Key::ColProtocol), t(lang, Key::ColFrames)], &rows);
+    }
+
     if !udp.is_empty() {
         doc.subsection(t(lang, Key::SecUdpConversations));
-        let mut sorted: Vec<&Conversation> = udp.iter().collect();
-        sorted.sort_by(|a, b| {
-            (b.packets_a_to_b + b.packets_b_to_a)
-                .cmp(&(a.packets_a_to_b + a.packets_b_to_a))
-                .then_with(|| a.a.cmp(&b.a))
-                .then_with(|| a.b.cmp(&b.b))
-        });
-        conversation_table(doc, &sorted, udp.len());
+        let listed: Vec<&Conversation> = udp.iter().collect();
+        conversation_table(doc, &listed, udp.len());
     }
 }
 
@@ -429,6 +477,18 @@ fn conversation_table(doc: &mut Doc, convs: &[&Conversation], total: usize) {
         &rows,
     );
     doc.capped(rows.len(), total);
+}
+
+/// The top talkers: the core's list when it has one, else computed from the conversations.
+fn talkers(report: &Report) -> Vec<(String, u64, u64)> {
+    let core = &report.flows.top_talkers_by_bytes;
+    if core.is_empty() {
+        top_talkers(&report.flows.ip_conversations)
+    } else {
+        core.iter()
+            .map(|t| (t.address.clone(), t.packets, t.bytes))
+            .collect()
+    }
 }
 
 /// Every address of the IP conversations with the packets and bytes it sent plus received
@@ -554,6 +614,10 @@ fn options_meaning(lang: Lang, client: &SynOptions, server: Option<&SynOptions>)
         )),
     }
     match (client.wscale, server.wscale) {
+        (Some(0), Some(0)) => out.push(lang.pick(
+            "Window scaling was negotiated with a shift of 0 on both sides (×1): the windows stay within 65 535 bytes.".to_string(),
+            "Se negoció el escalado de ventana con un desplazamiento de 0 en ambos extremos (×1): las ventanas siguen limitadas a 65 535 bytes.".to_string(),
+        )),
         (Some(c), Some(s)) => out.push(lang.pick(
             format!("Window scaling is in use (both sides sent it): the client's window values are multiplied by {} and the server's by {}, so windows larger than 64 KiB are possible.", 1u32 << c.min(14), 1u32 << s.min(14)),
             format!("El escalado de ventana está activo (lo enviaron los dos extremos): los valores de ventana del cliente se multiplican por {} y los del servidor por {}, así que son posibles ventanas de más de 64 KiB.", 1u32 << c.min(14), 1u32 << s.min(14)),
@@ -620,7 +684,9 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ));
         }
         state.push('.');
-        if let Some(irtt) = c.irtt_s {
+        // Wireshark also measures an "initial RTT" to a RST/ACK; it is a handshake RTT only
+        // when the handshake completed.
+        if let Some(irtt) = c.irtt_s.filter(|_| c.handshake_completed) {
             state.push_str(&lang.pick(
                 format!(
                     " Initial RTT (from the SYN to the handshake's ACK, at the capture point): {}.",
@@ -835,6 +901,44 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
     if let Some(ja4) = &hs.ja4 {
         doc.sub_bullet(&format!("JA4: {}", md_code(ja4)));
     }
+    if let Some(ja3s) = &hs.ja3s {
+        doc.sub_bullet(&format!("JA3S: {}", md_code(ja3s)));
+    }
+    if let Some(ja4s) = &hs.ja4s {
+        doc.sub_bullet(&format!("JA4S: {}", md_code(ja4s)));
+    }
+    if let Some(hrr) = &hs.hello_retry_request {
+        let group = hrr
+            .selected_group
+            .as_deref()
+            .map(|g| format!(" ({} {})", lang.pick("group", "grupo"), md(g)))
+            .unwrap_or_default();
+        doc.sub_bullet(&format!(
+            "{}{group}.",
+            md(&lang.pick(
+                format!("HelloRetryRequest in frame {}: the server asked the client to send its key share again for another group", hrr.frame),
+                format!("HelloRetryRequest en la trama {}: el servidor pidió al cliente que repitiera su key share con otro grupo", hrr.frame),
+            ))
+        ));
+    }
+    if let Some(how) = &hs.resumed {
+        doc.sub_bullet(&md(&lang.pick(
+            format!("Session resumed ({how}): the two sides reused keys from an earlier session instead of a full handshake, so no certificate is sent."),
+            format!("Sesión reanudada ({how}): los dos extremos reutilizaron claves de una sesión anterior en vez de hacer un handshake completo, así que no se envía certificado."),
+        )));
+    }
+    if hs.ech {
+        doc.sub_bullet(&md(lang.pick(
+            "The ClientHello carries Encrypted Client Hello (ECH): the real server name may be hidden, and the visible SNI may belong to a front server (it can also be GREASE ECH, a decoy).",
+            "El ClientHello lleva Encrypted Client Hello (ECH): el nombre real del servidor puede ir oculto y el SNI visible puede ser de un servidor frontal (también puede ser GREASE ECH, un señuelo).",
+        )));
+    }
+    if hs.lost_bytes > 0 {
+        doc.sub_bullet(&md(&lang.pick(
+            format!("{} bytes of this stream are missing from the capture, so some TLS records could not be read.", hs.lost_bytes),
+            format!("Faltan {} bytes de este stream en la captura, así que algunos registros TLS no se han podido leer.", hs.lost_bytes),
+        )));
+    }
     let r = &hs.records;
     doc.sub_bullet(&md(&lang.pick(
         format!(
@@ -853,6 +957,12 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
             a.frame,
             keypackets::alert_text(lang, a.level, a.description)
         );
+        if a.from == "client" || a.from == "server" {
+            s.push_str(&lang.pick(
+                format!(", sent by {}", names::side(lang, &a.from)),
+                format!(", enviada por {}", names::side(lang, &a.from)),
+            ));
+        }
         if let Some(d) = a.description {
             s.push_str(&format!(". {}", names::tls_alert_meaning(lang, d)));
         }
@@ -914,11 +1024,15 @@ fn tcp_behaviour(doc: &mut Doc, report: &Report) {
             continue;
         }
         any = true;
-        doc.bullet(&format!(
-            "{}: {}.",
-            stream_heading(c),
-            md(&parts.join("; "))
-        ));
+        let mut line = format!("{}: {}.", stream_heading(c), md(&parts.join("; ")));
+        if !c.handshake_completed && c.analysis.retransmission > 0 && c.payload_bytes == 0 {
+            line.push(' ');
+            line.push_str(&md(lang.pick(
+                "The retransmitted segments are the SYN itself: the client tried again because no SYN-ACK came back.",
+                "Los segmentos retransmitidos son el propio SYN: el cliente lo volvió a intentar porque no llegó ningún SYN-ACK.",
+            )));
+        }
+        doc.bullet(&line);
     }
     if !any {
         doc.para(&md(lang.pick(
@@ -1025,7 +1139,7 @@ fn dns(doc: &mut Doc, report: &Report) {
         return;
     }
     doc.subsection(t(lang, Key::SecDns));
-    doc.para(&md(&format!(
+    let mut summary = format!(
         "{}, {}, {}.",
         count(
             lang,
@@ -1045,7 +1159,26 @@ fn dns(doc: &mut Doc, report: &Report) {
             ("query without response", "queries without response"),
             ("consulta sin respuesta", "consultas sin respuesta")
         ),
-    )));
+    );
+    if let Some(l) = &dns.latency {
+        summary.push(' ');
+        summary.push_str(&lang.pick(
+            format!(
+                "Response time: min {}, mean {}, max {}.",
+                units::duration(lang, l.min_ms / 1000.0),
+                units::duration(lang, l.mean_ms / 1000.0),
+                units::duration(lang, l.max_ms / 1000.0)
+            ),
+            format!(
+                "Tiempo de respuesta: mínimo {}, medio {}, máximo {}.",
+                units::duration(lang, l.min_ms / 1000.0),
+                units::duration(lang, l.mean_ms / 1000.0),
+                units::duration(lang, l.max_ms / 1000.0)
+            ),
+        ));
+    }
+    doc.para(&md(&summary));
+    let dash = || "—".to_string();
     let rows: Vec<Vec<String>> = dns
         .messages
         .iter()
@@ -1061,32 +1194,60 @@ fn dns(doc: &mut Doc, report: &Report) {
             if m.answers.len() > 5 {
                 answers.push_str(&format!(" … (+{})", m.answers.len() - 5));
             }
+            let pair = match (m.response, m.response_in, m.response_to) {
+                (false, Some(r), _) => {
+                    lang.pick(format!("response in {r}"), format!("respuesta en {r}"))
+                }
+                (false, None, _) => lang.pick("no response", "sin respuesta").to_string(),
+                (true, _, Some(q)) => match m.latency_ms {
+                    Some(ms) => lang.pick(
+                        format!("answers {q} ({})", units::duration(lang, ms / 1000.0)),
+                        format!("responde a {q} ({})", units::duration(lang, ms / 1000.0)),
+                    ),
+                    None => lang.pick(format!("answers {q}"), format!("responde a {q}")),
+                },
+                (true, _, None) => String::new(),
+            };
             vec![
                 m.frame.to_string(),
-                if m.response {
-                    md(lang.pick("response", "respuesta"))
-                } else {
-                    md(lang.pick("query", "consulta"))
-                },
-                format!("0x{:04x}", m.id),
-                m.qname.as_deref().map(md).unwrap_or_else(|| "—".into()),
-                m.qtype.as_deref().map(md).unwrap_or_else(|| "—".into()),
-                m.rcode.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                keypackets::endpoint(&m.src, Some(m.src_port))
+                    .map(|e| md(&e))
+                    .unwrap_or_else(dash),
+                keypackets::endpoint(&m.dst, Some(m.dst_port))
+                    .map(|e| md(&e))
+                    .unwrap_or_else(dash),
+                format!(
+                    "{} 0x{:04x}",
+                    md(if m.response {
+                        lang.pick("response", "respuesta")
+                    } else {
+                        lang.pick("query", "consulta")
+                    }),
+                    m.id
+                ),
+                m.qname.as_deref().map(md).unwrap_or_else(dash),
+                m.qtype.as_deref().map(md).unwrap_or_else(dash),
+                m.rcode
+                    .as_deref()
+                    .filter(|_| m.response)
+                    .map(md)
+                    .unwrap_or_else(dash),
                 md(&answers),
-                md(&m.transport),
+                md(&pair),
             ]
         })
         .collect();
     doc.table(
         &[
             t(lang, Key::ColFrame),
+            t(lang, Key::ColSource),
+            t(lang, Key::ColDestination),
             t(lang, Key::ColMessage),
-            "ID",
             t(lang, Key::ColQuery),
             t(lang, Key::ColType),
             t(lang, Key::ColRcode),
             t(lang, Key::ColAnswers),
-            t(lang, Key::ColTransport),
+            lang.pick("Query / response", "Consulta / respuesta"),
         ],
         &rows,
     );
@@ -1134,7 +1295,11 @@ fn dhcp(doc: &mut Doc, report: &Report) {
                     .as_deref()
                     .map(md)
                     .unwrap_or_else(|| "—".into()),
-                m.yiaddr.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                m.yiaddr
+                    .as_deref()
+                    .filter(|a| *a != "0.0.0.0")
+                    .map(md)
+                    .unwrap_or_else(|| "—".into()),
                 m.server_id.as_deref().map(md).unwrap_or_else(|| "—".into()),
             ]
         })
@@ -1152,13 +1317,67 @@ fn dhcp(doc: &mut Doc, report: &Report) {
     );
     doc.capped(rows.len(), dhcp.messages.len());
     for tr in &dhcp.transactions {
-        doc.bullet(&format!(
+        let mut line = format!(
             "xid {}: {} — {} {}",
             md(&tr.xid),
             md(&frames_text(lang, &tr.frames, MAX_FRAMES_LISTED)),
             md(t(lang, Key::ColDoraComplete)),
             yes_no(lang, tr.dora_complete)
-        ));
+        );
+        if !tr.sequence.is_empty() {
+            line.push_str(&format!(" ({})", md(&tr.sequence.join(" → "))));
+        }
+        if let Some(ip) = &tr.assigned_ip {
+            line.push_str(&format!(
+                "; {} {}",
+                md(lang.pick("assigned", "asignada")),
+                md(ip)
+            ));
+        }
+        if !tr.servers.is_empty() {
+            line.push_str(&format!(
+                "; {} {}",
+                md(lang.pick("server", "servidor")),
+                md(&tr.servers.join(", "))
+            ));
+        }
+        doc.bullet(&line);
+        // What the ACK configured: the facts a student checks in a DHCP exercise.
+        let ack = dhcp.messages.iter().find(|m| {
+            m.xid == tr.xid
+                && m.message_type
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("ACK"))
+        });
+        if let Some(o) = ack.map(|m| &m.options) {
+            let mut parts = Vec::new();
+            if let Some(mask) = &o.subnet_mask {
+                parts.push(format!("{} {mask}", lang.pick("mask", "máscara")));
+            }
+            if !o.routers.is_empty() {
+                parts.push(format!(
+                    "{} {}",
+                    lang.pick("gateway", "puerta de enlace"),
+                    o.routers.join(", ")
+                ));
+            }
+            if !o.dns_servers.is_empty() {
+                parts.push(format!("DNS {}", o.dns_servers.join(", ")));
+            }
+            if let Some(domain) = &o.domain_name {
+                parts.push(format!("{} {domain}", lang.pick("domain", "dominio")));
+            }
+            if let Some(lease) = o.lease_time {
+                parts.push(format!(
+                    "{} {}",
+                    lang.pick("lease", "concesión"),
+                    units::duration(lang, f64::from(lease))
+                ));
+            }
+            if !parts.is_empty() {
+                doc.sub_bullet(&md(&format!("ACK: {}", parts.join(", "))));
+            }
+        }
     }
 }
 
@@ -1199,17 +1418,21 @@ fn icmp(doc: &mut Doc, report: &Report) {
         .map(|m| {
             vec![
                 m.frame.to_string(),
+                keypackets::endpoint(&m.src, None)
+                    .map(|e| md(&e))
+                    .unwrap_or_else(|| "—".into()),
+                keypackets::endpoint(&m.dst, None)
+                    .map(|e| md(&e))
+                    .unwrap_or_else(|| "—".into()),
                 if m.version == 6 {
                     "ICMPv6".into()
                 } else {
                     "ICMP".into()
                 },
-                md(&names::icmp_name(lang, m.version, m.icmp_type, m.code)),
+                md(&keypackets::icmp_info(lang, m)),
                 format!("{}/{}", m.icmp_type, m.code),
-                m.id.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
-                m.seq.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
-                m.reply_frame
-                    .map(|v| v.to_string())
+                m.rtt_ms
+                    .map(|ms| md_plain(&units::duration(lang, ms / 1000.0)))
                     .unwrap_or_else(|| "—".into()),
             ]
         })
@@ -1217,12 +1440,12 @@ fn icmp(doc: &mut Doc, report: &Report) {
     doc.table(
         &[
             t(lang, Key::ColFrame),
+            t(lang, Key::ColSource),
+            t(lang, Key::ColDestination),
             t(lang, Key::ColProtocol),
             t(lang, Key::ColDescription),
             lang.pick("Type/code", "Tipo/código"),
-            t(lang, Key::ColIdentifier),
-            t(lang, Key::ColSequence),
-            t(lang, Key::ColReplyFrame),
+            "RTT",
         ],
         &rows,
     );
@@ -1269,6 +1492,74 @@ fn sip(doc: &mut Doc, report: &Report) {
         &rows,
     );
     doc.capped(rows.len(), sip.messages.len());
+
+    if sip.calls.is_empty() {
+        return;
+    }
+    let dash = || "—".to_string();
+    let rows: Vec<Vec<String>> = sip
+        .calls
+        .iter()
+        .take(MAX_MESSAGE_ROWS)
+        .map(|c| {
+            let final_status = c.final_status.map(|st| {
+                let reason = c
+                    .final_reason
+                    .clone()
+                    .or_else(|| names::sip_reason(st).map(str::to_string));
+                match reason {
+                    Some(r) => format!("{st} {r}"),
+                    None => st.to_string(),
+                }
+            });
+            let codecs: Vec<String> = c
+                .offer
+                .iter()
+                .chain(c.answer.iter())
+                .flat_map(|sdp| sdp.media.iter())
+                .flat_map(|m| m.codecs.iter().cloned())
+                .fold(Vec::new(), |mut acc, codec| {
+                    if !acc.contains(&codec) {
+                        acc.push(codec);
+                    }
+                    acc
+                });
+            vec![
+                md(&c.call_id),
+                c.method.as_deref().map(md).unwrap_or_else(dash),
+                c.from.as_deref().map(md).unwrap_or_else(dash),
+                c.to.as_deref().map(md).unwrap_or_else(dash),
+                md(names::sip_call_state(lang, &c.state, c.method.as_deref())),
+                final_status.as_deref().map(md).unwrap_or_else(dash),
+                c.setup_s
+                    .map(|d| md_plain(&units::duration(lang, d)))
+                    .unwrap_or_else(dash),
+                c.duration_s
+                    .map(|d| md_plain(&units::duration(lang, d)))
+                    .unwrap_or_else(dash),
+                if codecs.is_empty() {
+                    dash()
+                } else {
+                    md(&codecs.join(", "))
+                },
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            t(lang, Key::ColCallId),
+            t(lang, Key::ColMethod),
+            lang.pick("From", "De"),
+            lang.pick("To", "Para"),
+            t(lang, Key::ColState),
+            lang.pick("Final response", "Respuesta final"),
+            lang.pick("Setup time", "Tiempo de establecimiento"),
+            t(lang, Key::ColDuration),
+            lang.pick("Codecs", "Códecs"),
+        ],
+        &rows,
+    );
+    doc.capped(rows.len(), sip.calls.len());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1519,7 +1810,7 @@ mod tests {
             "- **Packets:** 60 (30.0 kB captured)",
             "| 1 | 10.0.0.2:51000 | 93.184.216.34:443 | TCP | SYN: the client opens the connection (stream 0), MSS=1460 WS=128 SACK\\_PERM |",
             "| 4 | 10.0.0.2:51000 | 93.184.216.34:443 | TLS | ClientHello: SNI www.example.com; offers TLS 1.3, TLS 1.2; ALPN h2, http/1.1 |",
-            "| 14 | — | — | TCP | First duplicate ACK of 3 (stream 0) |",
+            "| 14 | — | — | TCP | Duplicate ACK: first of 3 (stream 0) |",
             "  - Client options (SYN): MSS 1460 bytes, window scale 7 (×128), SACK permitted.",
             "  - Server options (SYN-ACK): MSS 1400 bytes, window scale 9 (×512), SACK permitted.",
             "  - MSS: each side announces the largest segment it can receive, so the client sends at most 1400 bytes of data per segment and the server at most 1460.",

@@ -778,19 +778,34 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 format!("DHCP (xid {}): the server refused the request with a DHCPNAK (frame {}); the client has to start again with DHCPDISCOVER.", t.xid, nak.frame),
                 format!("DHCP (xid {}): el servidor rechazó la petición con un DHCPNAK (trama {}); el cliente debe empezar de nuevo con DHCPDISCOVER.", t.xid, nak.frame),
             ));
-        } else {
+        } else if let Some(only) = single_message(&msgs) {
+            let frame = t.frames.first().copied().unwrap_or_default();
             out.push(lang.pick(
                 format!(
-                    "DHCP (xid {}): incomplete exchange (frames {frames}).",
+                    "DHCP (xid {}): the client sent {only} (frame {frame}).",
                     t.xid
                 ),
                 format!(
-                    "DHCP (xid {}): intercambio incompleto (tramas {frames}).",
+                    "DHCP (xid {}): el cliente envió {only} (trama {frame}).",
                     t.xid
                 ),
             ));
+        } else {
+            let frames = frames_text(lang, &t.frames, 8);
+            out.push(lang.pick(
+                format!("DHCP (xid {}): incomplete exchange ({frames}).", t.xid),
+                format!("DHCP (xid {}): intercambio incompleto ({frames}).", t.xid),
+            ));
         }
     }
+}
+
+/// "DHCPRELEASE" when a transaction is one message that needs no answer (RELEASE, DECLINE,
+/// INFORM without reply).
+fn single_message(msgs: &[&pcaplens_core::report::dhcp::Message]) -> Option<String> {
+    let [only] = msgs else { return None };
+    let kind = only.message_type.as_deref()?.to_ascii_uppercase();
+    matches!(kind.as_str(), "RELEASE" | "DECLINE" | "INFORM").then(|| format!("DHCP{kind}"))
 }
 
 fn icmp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
