@@ -173,13 +173,7 @@ impl Analyzer for DnsAnalyzer {
     }
 
     fn finish(mut self) -> DnsSection {
-        let s = &mut self.section;
-        s.unanswered = s
-            .messages
-            .iter()
-            .filter(|m| !m.response && m.response_in.is_none())
-            .count() as u64;
-        s.latency = self.latency.report();
+        self.section.latency = self.latency.report();
         self.section
     }
 }
@@ -258,6 +252,8 @@ impl DnsAnalyzer {
                 .or_default() += 1;
         } else {
             s.queries += 1;
+            // Until a response matches it (see `match_transaction`).
+            s.unanswered += 1;
             for q in &msg.questions {
                 *s.qtypes
                     .entry(wire::type_name(q.qtype).into_owned())
@@ -349,6 +345,7 @@ impl DnsAnalyzer {
             return;
         }
         t.rep_frame = Some(origin.frame);
+        s.unanswered = s.unanswered.saturating_sub(1);
         let latency_ms = (now - t.req_ts) as f64 / 1e6;
         if let Some(q) = t.query_index.and_then(|i| s.messages.get_mut(i)) {
             q.response_in = Some(origin.frame);

@@ -164,6 +164,8 @@ impl Analyzer for IcmpAnalyzer {
             });
         }
         s.echo_requests += u64::from(is_request);
+        // Until a reply pairs with it (see `on_echo`).
+        s.unanswered += u64::from(is_request);
         s.echo_replies += u64::from(is_reply);
         let index = if s.messages.len() < MAX_MESSAGES {
             s.messages.push(m);
@@ -196,15 +198,6 @@ impl Analyzer for IcmpAnalyzer {
 
     fn finish(mut self) -> IcmpSection {
         let s = &mut self.section;
-        s.unanswered = s
-            .messages
-            .iter()
-            .filter(|m| {
-                let request =
-                    (m.version == 4 && m.icmp_type == 8) || (m.version == 6 && m.icmp_type == 128);
-                request && m.reply_frame.is_none()
-            })
-            .count() as u64;
         s.rtt = self.rtt.report();
         self.section
     }
@@ -245,6 +238,7 @@ impl IcmpAnalyzer {
             return; // a duplicate reply
         }
         req.replied = true;
+        self.section.unanswered = self.section.unanswered.saturating_sub(1);
         let rtt_ms = (now - req.ts) as f64 / 1e6;
         let s = &mut self.section;
         if let Some(r) = req.index.and_then(|i| s.messages.get_mut(i)) {
