@@ -198,6 +198,8 @@ impl CapinfosAnalyzer {
             }
         });
         let mut warnings = info.warnings.clone();
+        // Keep the reader's "... and N more warnings" line last.
+        let overflow = warnings.pop_if(|w| w.starts_with("... and "));
         for u in &self.link_types {
             if !u.link_type.is_supported() {
                 warnings.push(format!(
@@ -210,6 +212,7 @@ impl CapinfosAnalyzer {
                 ));
             }
         }
+        warnings.extend(overflow);
         Capinfos {
             format: info.format.map(|f| f.name().to_string()),
             file_type: info.file_type.map(str::to_string),
