@@ -1067,11 +1067,15 @@ pub fn summary(report: &Report, lang: Lang) -> String {
         }
     } else {
         out.push_str(lang.pick("Expert Info:\n", "Información experta:\n"));
+        let width = groups
+            .iter()
+            .map(|g| g.severity.label(lang).chars().count())
+            .max()
+            .unwrap_or(0);
         for g in &groups {
             let unit = match g.unit {
-                CountUnit::Frames => "",
-                CountUnit::Connections => lang.pick(" conn.", " conex."),
-                CountUnit::Problems => "",
+                CountUnit::Connections => lang.pick(" (connections)", " (conexiones)"),
+                CountUnit::Frames | CountUnit::Problems => "",
             };
             let filter = g
                 .filter
@@ -1079,7 +1083,7 @@ pub fn summary(report: &Report, lang: Lang) -> String {
                 .map(|f| format!("  [{f}]"))
                 .unwrap_or_default();
             out.push_str(&escape::plain(&format!(
-                "  {:<8} {:>6}{unit}  {}{filter}",
+                "  {:<width$} {:>6}  {}{unit}{filter}",
                 g.severity.label(lang),
                 g.count,
                 g.title
@@ -1236,7 +1240,7 @@ mod tests {
         let s = summary(&r, Lang::En);
         assert!(!s.contains('\u{1b}'));
         assert!(
-            s.contains("Expert Info:\n  Warning       1  Zero window  [tcp.analysis.zero_window]"),
+            s.contains("Expert Info:\n  Warning      1  Zero window  [tcp.analysis.zero_window]"),
             "{s}"
         );
         assert!(s.contains("Connection reset (RST)"));
