@@ -8,6 +8,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use pcaplens_core::{Analysis, Config, Report};
+use pcaplens_render::i18n::Lang;
 
 /// Size of each read from the file.
 const CHUNK: usize = 4 << 20;
@@ -22,7 +23,8 @@ const EXIT_FAILED: u8 = 2;
 
 const USAGE: &str = "\
 Usage:
-  pcaplens analyze FILE [--json] [--server-ip IP] [--server-port N]
+  pcaplens analyze FILE [--json | --markdown | --csv] [--lang en|es]
+                        [--server-ip IP] [--server-port N]
   pcaplens --help | --version
 
 Analyzes a pcap or pcapng capture (optionally gzip-compressed) the way Wireshark does and prints
@@ -31,6 +33,10 @@ for standard input.
 
 Options:
   --json             print the report as JSON instead of the summary
+  --markdown         print the hand-in report (Markdown), as the web app downloads it
+  --csv              print the connections as CSV
+  --lang LANG        language of the summary and the Markdown report: en or es
+                     (default: from LANG / LC_ALL, else en)
   --server-ip IP     restrict the TCP section to connections with this server address
   --server-port N    restrict the TCP section to connections with this server port
   -h, --help         show this help
@@ -47,6 +53,9 @@ Exit status:
 struct Args {
     file: String,
     json: bool,
+    markdown: bool,
+    csv: bool,
+    lang: Option<Lang>,
     server_ip: Option<String>,
     server_port: Option<u16>,
 }
@@ -84,6 +93,14 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--json" => parsed.json = true,
+            "--markdown" => parsed.markdown = true,
+            "--csv" => parsed.csv = true,
+            "--lang" => {
+                let v = value("--lang")?;
+                parsed.lang = Some(
+                    Lang::from_tag(&v).ok_or_else(|| format!("--lang: '{v}' is not en or es"))?,
+                );
+            }
             "--server-ip" => {
                 let v = value("--server-ip")?;
                 v.parse::<std::net::IpAddr>()
@@ -105,6 +122,14 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         }
     }
     parsed.file = file.ok_or("analyze needs a FILE")?;
+    if [parsed.json, parsed.markdown, parsed.csv]
+        .iter()
+        .filter(|f| **f)
+        .count()
+        > 1
+    {
+        return Err("choose one of --json, --markdown, --csv".into());
+    }
     Ok(Command::Analyze(parsed))
 }
 
@@ -149,6 +174,16 @@ fn analyze(args: &Args) -> Result<Report, String> {
     Ok(analysis.finish())
 }
 
+/// The language the environment asks for (LC_ALL, then LANG), English otherwise.
+fn lang_from_env() -> Lang {
+    ["LC_ALL", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .map(|v| Lang::from_browser(&v.replace('_', "-")))
+        .unwrap_or(Lang::En)
+}
+
 /// Writes to stdout; a closed pipe (`pcaplens ... | head`) is not an error.
 fn emit(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
@@ -187,12 +222,17 @@ fn main() -> ExitCode {
                 } else {
                     EXIT_OK
                 };
+                let lang = args.lang.unwrap_or_else(lang_from_env);
                 let text = if args.json {
                     report.to_json()
                 } else if report.error.is_some() {
                     String::new()
+                } else if args.markdown {
+                    pcaplens_render::report_md::markdown(&report, lang)
+                } else if args.csv {
+                    pcaplens_render::csv::connections(&report)
                 } else {
-                    summary::render(&report, &args.file)
+                    summary::render(&report, &args.file, lang)
                 };
                 (text, code)
             }
@@ -243,6 +283,8 @@ mod tests {
             &["analyze", "a", "--server-ip", "nope"],
             &["analyze", "a", "--server-port"],
             &["analyze", "a", "--frobnicate"],
+            &["analyze", "a", "--lang", "fr"],
+            &["analyze", "a", "--json", "--csv"],
             &["frobnicate"],
             &[],
         ] {

@@ -1,30 +1,15 @@
-//! The human-readable summary: the capinfos facts, then one line per report section.
-//!
-//! The section lines are drawn generically from the report's JSON (counts of lists, numbers,
-//! one level of nested numbers), so the summary follows the report as sections grow without
-//! the CLI knowing their types.
+//! The human-readable summary: the capinfos facts, then what the capture holds and its Expert
+//! Info, worded by pcaplens-render (the same words the web app shows).
 
 use std::fmt::Write;
 
 use pcaplens_core::report::capinfos::Capinfos;
 use pcaplens_core::Report;
+use pcaplens_render::i18n::Lang;
 use serde_json::Value;
 
 /// Packet comments and warnings shown before "... and N more".
 const MAX_LISTED: usize = 10;
-
-/// Top-level report keys that are not analysis sections.
-const NOT_SECTIONS: &[&str] = &[
-    "schema_version",
-    "generator",
-    "file_name",
-    "error",
-    "filter",
-    "capinfos",
-];
-
-/// Sections in the order the summary lists them.
-const SECTION_ORDER: &[&str] = &["tcp", "tls", "dns", "dhcp", "icmp", "sip", "flows"];
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -207,55 +192,8 @@ fn capinfos_lines(out: &mut String, c: &Capinfos) {
     }
 }
 
-/// "connections 12, issues 30 (duplicate_ack 10, retransmission 3), summary.total 12".
-fn section_line(section: &Value) -> String {
-    let mut parts = Vec::new();
-    let Some(map) = section.as_object() else {
-        return String::new();
-    };
-    for (key, value) in map {
-        match value {
-            Value::Number(n) => parts.push(format!("{key} {n}")),
-            Value::Array(items) => {
-                let mut part = format!("{key} {}", items.len());
-                // Lists of flagged frames: break them down by kind.
-                let mut kinds: Vec<(String, usize)> = Vec::new();
-                for item in items {
-                    if let Some(kind) = item.get("kind").and_then(Value::as_str) {
-                        match kinds.iter_mut().find(|(k, _)| k == kind) {
-                            Some((_, n)) => *n += 1,
-                            None => kinds.push((kind.to_string(), 1)),
-                        }
-                    }
-                }
-                if !kinds.is_empty() {
-                    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                    let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-                    let _ = write!(part, " ({})", list.join(", "));
-                }
-                parts.push(part);
-            }
-            Value::Object(inner) => {
-                for (k, v) in inner {
-                    if let Value::Number(n) = v {
-                        if n.as_f64() != Some(0.0) {
-                            parts.push(format!("{key}.{k} {n}"));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if parts.is_empty() {
-        "(nothing)".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// The whole summary.
-pub fn render(report: &Report, file: &str) -> String {
+pub fn render(report: &Report, file: &str, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {file}\n", report.generator);
     capinfos_lines(&mut out, &report.capinfos);
@@ -272,24 +210,9 @@ pub fn render(report: &Report, file: &str) -> String {
             let _ = writeln!(out, "\nFilter: {} (TCP section only)", active.join(", "));
         }
     }
-    let _ = writeln!(out, "\nSections");
-    if let Some(map) = json.as_object() {
-        // The usual order first, then any section added later.
-        let mut names: Vec<&String> = map.keys().collect();
-        names.sort_by_key(|n| {
-            SECTION_ORDER
-                .iter()
-                .position(|o| o == n)
-                .unwrap_or(usize::MAX)
-        });
-        for name in names {
-            let section = &map[name];
-            if NOT_SECTIONS.contains(&name.as_str()) || !section.is_object() {
-                continue;
-            }
-            let _ = writeln!(out, "  {name:<8}{}", section_line(section));
-        }
-    }
+    // What the capture holds and its Expert Info, in the words the web app uses.
+    out.push('\n');
+    out.push_str(&pcaplens_render::text::summary(report, lang));
     let _ = writeln!(out, "\nFull report: pcaplens analyze {file} --json");
     out
 }
@@ -307,20 +230,5 @@ mod tests {
         );
         assert_eq!(utc("951782400.5"), "2000-02-29 00:00:00.5 UTC");
         assert_eq!(utc("-86400"), "1969-12-31 00:00:00 UTC");
-    }
-
-    #[test]
-    fn generic_section_line() {
-        let v: Value = serde_json::json!({
-            "summary": {"total_connections": 2, "failed": 0},
-            "connections": [{}, {}],
-            "issues": [{"kind": "duplicate_ack"}, {"kind": "retransmission"}, {"kind": "duplicate_ack"}],
-            "name": "x"
-        });
-        assert_eq!(
-            section_line(&v),
-            "connections 2, issues 3 (duplicate_ack 2, retransmission 1), summary.total_connections 2"
-        );
-        assert_eq!(section_line(&serde_json::json!({})), "(nothing)");
     }
 }

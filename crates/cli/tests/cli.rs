@@ -111,7 +111,23 @@ fn summary_and_json_of_a_good_capture() {
         out.contains("First packet    2023-11-14 22:13:20.000000 UTC"),
         "{out}"
     );
-    assert!(out.contains("Sections") && out.contains("tcp"), "{out}");
+    assert!(out.contains("contains 5 packets"), "{out}");
+    let o = pcaplens(&["analyze", p, "--lang", "es"]);
+    assert!(
+        text(&o.stdout).contains("contiene 5 paquetes"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = pcaplens(&["analyze", p, "--markdown", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).starts_with("# "), "{}", text(&o.stdout));
+    let o = pcaplens(&["analyze", p, "--csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        text(&o.stdout).starts_with("stream,"),
+        "{}",
+        text(&o.stdout)
+    );
     let o = pcaplens(&[
         "analyze",
         p,

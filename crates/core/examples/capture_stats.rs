@@ -17,12 +17,15 @@ fn main() {
         let r = analysis.finish();
         let c = &r.capinfos;
         println!(
-            "{path}\t{}\t{}\t{}\t{}\t{}",
+            "{path}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.packets,
             c.frames,
             c.truncated,
             r.error.as_deref().unwrap_or("-"),
-            c.warnings.first().map(String::as_str).unwrap_or("-")
+            c.warnings.first().map(String::as_str).unwrap_or("-"),
+            c.wire_bytes,
+            c.first_time_exact.as_deref().unwrap_or("n/a"),
+            c.last_time_exact.as_deref().unwrap_or("n/a"),
         );
     }
 }

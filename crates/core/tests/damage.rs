@@ -436,7 +436,11 @@ fn no_panic_on_mutated_captures() {
     }
     bases.extend(corpus_bases());
     let fields: Vec<Vec<(usize, bool)>> = bases.iter().map(|(_, b)| length_fields(b)).collect();
-    let mut rng = Rng(seed | 1);
+    // splitmix64 of the seed: distinct seeds give distinct, nonzero xorshift states.
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    let mut rng = Rng((z ^ (z >> 31)) | 1);
     let started = Instant::now();
     let mut frames = 0u64;
     for i in 0..total {

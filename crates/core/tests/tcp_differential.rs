@@ -3,7 +3,7 @@
 //! fills, FIN/RST, port reuse, IPv4 and IPv6).
 //!
 //! Skips with a notice when tshark is not installed. Set `PCAPLENS_DIFF_SEEDS=n` for more
-//! captures (default 60) and `PCAPLENS_DIFF_KEEP=1` to keep the files in the temp dir.
+//! captures (default 40), `PCAPLENS_DIFF_FIRST=n` to start at another seed, and `PCAPLENS_DIFF_KEEP=1` to keep the files in the temp dir.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -286,11 +286,18 @@ fn capture(seed: u64) -> Vec<u8> {
     } else {
         ("10.1.0.1", "10.2.0.2")
     };
-    let conns = rng.range(1, 4);
+    let conns = rng.range(1, 8);
+    // Sometimes a connection shares a live 4-tuple with another one (chaos tshark must survive).
+    let clash = rng.chance(200_000);
     let mut frames: Vec<(u64, Vec<u8>)> = Vec::new();
     let base = 1_700_000_000_000_000_000u64 + seed * 1_000_000_000;
     for i in 0..conns {
-        let port = 40000 + (i as u16 % 2); // the third connection reuses the first's 4-tuple
+        // The third connection reuses the first one's 4-tuple after everything so far.
+        let port = match i {
+            2 => 40000,
+            3 if clash => 40001,
+            _ => 40000 + i as u16,
+        };
         let client: SocketAddr = format!("{ca}:{port}").parse().unwrap();
         let server: SocketAddr = format!("{sa}:443").parse().unwrap();
         let start = if i == 2 {
@@ -455,14 +462,18 @@ fn tcp_flags_match_tshark_frame_by_frame() {
     let seeds: u64 = std::env::var("PCAPLENS_DIFF_SEEDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
+        .unwrap_or(40);
+    let first: u64 = std::env::var("PCAPLENS_DIFF_FIRST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let keep = std::env::var("PCAPLENS_DIFF_KEEP").is_ok();
     let dir: PathBuf =
         std::env::temp_dir().join(format!("pcaplens-tcpdiff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (mut frames_total, mut frames_equal, mut streams_total, mut streams_equal) = (0, 0, 0, 0);
     let mut failures: Vec<String> = Vec::new();
-    for seed in 1..=seeds {
+    for seed in first..first + seeds {
         let bytes = capture(seed);
         let path = dir.join(format!("seed{seed}.pcap"));
         std::fs::write(&path, &bytes).unwrap();

@@ -5,7 +5,10 @@
 //! the shortest form that reads back to the same f64 as the JSON value. Capture-derived text goes through [`csv_field`], which also
 //! defuses spreadsheet formulas.
 
-use pcaplens_core::report::tcp::AnalysisCounts;
+use std::collections::HashMap;
+
+use pcaplens_core::report::tcp::{AnalysisCounts, Connection};
+use pcaplens_core::report::tls::Handshake;
 use pcaplens_core::Report;
 
 use crate::escape::csv_field;
@@ -60,6 +63,23 @@ pub const CONNECTION_COLUMNS: &[&str] = &[
     "tls_version",
     "tls_cipher",
     "tls_alpn",
+    // Added with the core's per-direction statistics; new columns only ever go at the end.
+    "syn_seen",
+    "client_timestamps",
+    "server_timestamps",
+    "client_to_server_packets",
+    "client_to_server_bytes",
+    "client_to_server_payload_bytes",
+    "server_to_client_packets",
+    "server_to_client_bytes",
+    "server_to_client_payload_bytes",
+    "client_fin",
+    "server_fin",
+    "client_rst",
+    "server_rst",
+    "tls_ja3",
+    "tls_ja4",
+    "tls_ja3s",
 ];
 
 /// The columns of [`issues`], in order.
@@ -72,6 +92,32 @@ pub const ISSUE_COLUMNS: &[&str] = &[
     "client",
     "server",
     "message",
+    "original_frame",
+    "rto_s",
+    "dup_ack_of",
+    "dup_ack_num",
+];
+
+/// The columns of [`dns`], in order.
+pub const DNS_COLUMNS: &[&str] = &[
+    "frame",
+    "time",
+    "src",
+    "src_port",
+    "dst",
+    "dst_port",
+    "transport",
+    "protocol",
+    "id",
+    "response",
+    "qname",
+    "qtype",
+    "rcode",
+    "answers",
+    "response_in",
+    "response_to",
+    "latency_ms",
+    "retransmission",
 ];
 
 fn float(v: f64) -> String {
@@ -126,8 +172,15 @@ pub fn connections(report: &Report) -> String {
             .map(|c| c.to_string())
             .collect::<Vec<_>>(),
     );
+    // Indexed once: a capture can hold a million connections and as many handshakes.
+    let tls_by_stream: HashMap<u64, &Handshake> = report
+        .tls
+        .handshakes
+        .iter()
+        .map(|h| (h.stream, h))
+        .collect();
     for c in &report.tcp.connections {
-        let tls = report.tls.handshakes.iter().find(|h| h.stream == c.stream);
+        let tls = tls_by_stream.get(&c.stream).copied();
         let co = c.client_options.as_ref();
         let so = c.server_options.as_ref();
         let mut row = vec![
@@ -179,6 +232,25 @@ pub fn connections(report: &Report) -> String {
                 .unwrap_or_default(),
         );
         row.push(text(tls.and_then(|h| h.server_alpn.as_deref())));
+        let (up, down) = (&c.client_to_server, &c.server_to_client);
+        row.extend([
+            c.syn_seen.to_string(),
+            opt(co.map(|o| o.timestamps)),
+            opt(so.map(|o| o.timestamps)),
+            up.packets.to_string(),
+            up.bytes.to_string(),
+            up.payload_bytes.to_string(),
+            down.packets.to_string(),
+            down.bytes.to_string(),
+            down.payload_bytes.to_string(),
+            up.fin.to_string(),
+            down.fin.to_string(),
+            up.rst.to_string(),
+            down.rst.to_string(),
+            text(tls.and_then(|h| h.ja3.as_deref())),
+            text(tls.and_then(|h| h.ja4.as_deref())),
+            text(tls.and_then(|h| h.ja3s.as_deref())),
+        ]);
         debug_assert_eq!(row.len(), CONNECTION_COLUMNS.len());
         push_row(&mut out, &row);
     }
@@ -196,8 +268,14 @@ pub fn issues(report: &Report) -> String {
             .map(|c| c.to_string())
             .collect::<Vec<_>>(),
     );
+    let conn_by_stream: HashMap<u64, &Connection> = report
+        .tcp
+        .connections
+        .iter()
+        .map(|c| (c.stream, c))
+        .collect();
     for i in &report.tcp.issues {
-        let conn = report.tcp.connections.iter().find(|c| c.stream == i.stream);
+        let conn = conn_by_stream.get(&i.stream).copied();
         let severity = tcp_flag(&i.kind)
             .map(|f| f.severity.wireshark_name())
             .unwrap_or("");
@@ -213,6 +291,51 @@ pub fn issues(report: &Report) -> String {
             text(conn.map(|c| c.client.as_str())),
             text(conn.map(|c| c.server.as_str())),
             csv_field(&i.message),
+            opt(i.original_frame),
+            i.rto_s.map(float).unwrap_or_default(),
+            opt(i.dup_ack_of),
+            opt(i.dup_ack_num),
+        ];
+        push_row(&mut out, &row);
+    }
+    out
+}
+
+/// One row per DNS message listed in the Report (answers joined as "A 1.2.3.4; CNAME x").
+pub fn dns(report: &Report) -> String {
+    let mut out = String::new();
+    push_row(
+        &mut out,
+        &DNS_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for m in &report.dns.messages {
+        let answers: Vec<String> = m
+            .answers
+            .iter()
+            .map(|a| format!("{} {}", a.rtype, a.data))
+            .collect();
+        let row = vec![
+            m.frame.to_string(),
+            float(m.time),
+            csv_field(&m.src),
+            m.src_port.to_string(),
+            csv_field(&m.dst),
+            m.dst_port.to_string(),
+            csv_field(&m.transport),
+            csv_field(&m.protocol),
+            m.id.to_string(),
+            m.response.to_string(),
+            text(m.qname.as_deref()),
+            text(m.qtype.as_deref()),
+            text(m.rcode.as_deref()),
+            csv_field(&answers.join("; ")),
+            opt(m.response_in),
+            opt(m.response_to),
+            m.latency_ms.map(float).unwrap_or_default(),
+            m.retransmission.to_string(),
         ];
         push_row(&mut out, &row);
     }
@@ -313,6 +436,7 @@ mod tests {
         assert_eq!(rows[0], ISSUE_COLUMNS);
         assert_eq!(rows.len(), 1 + r.tcp.issues.len());
         assert_eq!(rows[1][7], "a\"b,c\nd");
+        assert!(rows.iter().all(|r| r.len() == ISSUE_COLUMNS.len()));
         assert_eq!(rows[1][5], "'=cmd|' /C calc'!A0");
     }
 
@@ -329,11 +453,29 @@ mod tests {
                 "frame.number == 14 && tcp.analysis.duplicate_ack",
                 "10.0.0.2:51000",
                 "93.184.216.34:443",
+                "",
+                "",
+                "",
+                "",
                 ""
             ]
         );
         let zero = rows.iter().find(|r| r[2] == "zero_window").unwrap();
         assert_eq!(zero[3], "Warning");
+    }
+
+    #[test]
+    fn dns_csv_rows() {
+        let mut r = testdata::lossy_tls_report();
+        r.dns.messages[3].qname = Some("x,\"y\"\n=z".into());
+        let rows = parse(&dns(&r));
+        assert_eq!(rows[0], DNS_COLUMNS);
+        assert_eq!(rows.len(), 1 + r.dns.messages.len());
+        assert!(rows.iter().all(|row| row.len() == DNS_COLUMNS.len()));
+        assert_eq!(rows[1][..4], ["2", "0", "10.0.0.2", "5353"]);
+        assert_eq!(rows[1][14], "3", "query 2 answered in frame 3");
+        assert_eq!(rows[2][13], "A 93.184.216.34");
+        assert_eq!(rows[4][10], "x,\"y\"\n=z");
     }
 
     #[test]

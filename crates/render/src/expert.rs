@@ -9,11 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use pcaplens_core::report::tcp::{AnalysisCounts, Connection};
+use pcaplens_core::report::tcp::{AnalysisCounts, Connection, DirectionStats, Issue};
 use pcaplens_core::Report;
 
 use crate::i18n::{t, Key, Lang};
 use crate::names;
+use crate::units;
 
 /// Wireshark's Expert Info severities, most severe first (so sorting puts errors on top).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,6 +23,8 @@ pub enum Severity {
     Warning,
     Note,
     Chat,
+    /// Packet comments (pcapng), which Wireshark lists in Expert Info too.
+    Comment,
 }
 
 impl Severity {
@@ -33,6 +36,7 @@ impl Severity {
                 Severity::Warning => Key::SeverityWarning,
                 Severity::Note => Key::SeverityNote,
                 Severity::Chat => Key::SeverityChat,
+                Severity::Comment => Key::SeverityComment,
             },
         )
     }
@@ -44,6 +48,7 @@ impl Severity {
             Severity::Warning => "Warning",
             Severity::Note => "Note",
             Severity::Chat => "Chat",
+            Severity::Comment => "Comment",
         }
     }
 }
@@ -141,20 +146,44 @@ impl ExpertItem {
 pub fn groups(report: &Report, lang: Lang) -> Vec<ExpertGroup> {
     let mut out = Vec::new();
     capture_groups(report, lang, &mut out);
+    capture_detail_groups(report, lang, &mut out);
     tcp_analysis_groups(report, lang, &mut out);
     tcp_connection_groups(report, lang, &mut out);
     tls_groups(report, lang, &mut out);
     dns_groups(report, lang, &mut out);
+    dns_retransmission_groups(report, lang, &mut out);
     icmp_groups(report, lang, &mut out);
     dhcp_groups(report, lang, &mut out);
+    dhcp_server_groups(report, lang, &mut out);
     sip_groups(report, lang, &mut out);
     // Stable: keeps the catalog order inside one severity.
     out.sort_by_key(|g| g.severity);
     out
 }
 
-/// A display filter for a set of TCP streams.
+/// Streams named one by one in a `tcp.stream in {...}` filter; beyond this a filter on the
+/// shared completeness value is used, or none.
+pub const MAX_FILTER_STREAMS: usize = 50;
+
+/// Findings per severity, most severe first, for a badge or a summary line (severities with
+/// nothing are left out).
+pub fn severity_counts(groups: &[ExpertGroup]) -> Vec<(Severity, u64)> {
+    let mut out: Vec<(Severity, u64)> = Vec::new();
+    for g in groups {
+        match out.iter_mut().find(|(s, _)| *s == g.severity) {
+            Some((_, n)) => *n += g.count,
+            None => out.push((g.severity, g.count)),
+        }
+    }
+    out.sort_by_key(|(s, _)| *s);
+    out
+}
+
+/// A display filter for a set of TCP streams (None beyond [`MAX_FILTER_STREAMS`]).
 pub fn streams_filter(streams: &[u64]) -> Option<String> {
+    if streams.len() > MAX_FILTER_STREAMS {
+        return None;
+    }
     match streams {
         [] => None,
         [one] => Some(format!("tcp.stream eq {one}")),
@@ -373,6 +402,34 @@ pub fn tcp_flag(kind: &str) -> Option<&'static TcpFlag> {
     TCP_FLAGS.iter().find(|f| f.kind == kind)
 }
 
+/// What Wireshark shows beside a flagged frame: "Dup ACK #2 of frame 57", "retransmits frame
+/// 12 (200.0 ms later)".
+pub fn tcp_issue_detail(lang: Lang, issue: &Issue) -> Option<String> {
+    if let (Some(of), Some(n)) = (issue.dup_ack_of, issue.dup_ack_num) {
+        return Some(lang.pick(
+            format!("Dup ACK #{n} of frame {of}"),
+            format!("ACK duplicado n.º {n} de la trama {of}"),
+        ));
+    }
+    let orig = issue.original_frame?;
+    Some(match issue.rto_s {
+        Some(rto) => lang.pick(
+            format!(
+                "retransmits frame {orig} ({} later)",
+                units::duration(lang, rto)
+            ),
+            format!(
+                "retransmite la trama {orig} ({} después)",
+                units::duration(lang, rto)
+            ),
+        ),
+        None => lang.pick(
+            format!("retransmits frame {orig}"),
+            format!("retransmite la trama {orig}"),
+        ),
+    })
+}
+
 /// Issue kinds that also raise Wireshark's generic retransmission item: tshark 4.0 adds
 /// `tcp.analysis.retransmission` to fast retransmissions but not to spurious ones (checked
 /// against the oracle's `tshark -z expert` counts).
@@ -392,7 +449,7 @@ fn tcp_analysis_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) 
             .map(|issue| ExpertItem {
                 frame: Some(issue.frame),
                 stream: Some(issue.stream),
-                detail: None,
+                detail: tcp_issue_detail(lang, issue),
                 filter: Some(format!("frame.number == {}", issue.frame)),
             })
             .collect();
@@ -493,53 +550,12 @@ fn tcp_analysis_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) 
 fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     let conns = &report.tcp.connections;
 
-    let reset: Vec<&Connection> = conns.iter().filter(|c| c.close == "rst").collect();
-    if !reset.is_empty() {
-        let items = reset
-            .iter()
-            .map(|c| ExpertItem {
-                frame: None,
-                stream: Some(c.stream),
-                detail: Some(match c.rst_from.as_deref() {
-                    Some(who) => format!(
-                        "{} → {}: {} {}",
-                        c.client,
-                        c.server,
-                        lang.pick("reset by", "abortada por"),
-                        names::side(lang, who)
-                    ),
-                    None => format!("{} → {}", c.client, c.server),
-                }),
-                filter: Some(format!(
-                    "tcp.stream eq {} && tcp.flags.reset == 1",
-                    c.stream
-                )),
-            })
-            .collect();
-        out.push(ExpertGroup {
-            id: "tcp.connection.rst".into(),
-            severity: Severity::Warning,
-            severity_source: SeveritySource::Wireshark,
-            protocol: "TCP",
-            title: lang.pick("Connection reset (RST)", "Conexión abortada (RST)").into(),
-            wireshark_message: Some("Connection reset (RST)"),
-            explanation: lang
-                .pick(
-                    "A RST ends a connection at once, without the orderly FIN exchange. It happens when a port is closed (the SYN is answered with RST), when an application aborts or crashes, when a firewall or load balancer kills the connection, or when some applications close this way on purpose. Wireshark counts RST frames; this group counts connections that saw at least one.",
-                    "Un RST termina la conexión de inmediato, sin el intercambio ordenado de FIN. Ocurre cuando un puerto está cerrado (se responde al SYN con RST), cuando una aplicación aborta o falla, cuando un cortafuegos o balanceador corta la conexión, o cuando algunas aplicaciones cierran así a propósito. Wireshark cuenta tramas RST; este grupo cuenta las conexiones en las que hubo al menos una.",
-                )
-                .into(),
-            count: reset.len() as u64,
-            unit: CountUnit::Connections,
-            filter: Some("tcp.flags.reset == 1".into()),
-            streams: Vec::new(),
-            items,
-        });
-    }
+    flag_frame_groups(report, lang, out);
 
     let no_reply: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "S0").collect();
     if !no_reply.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.syn_no_reply",
             Severity::Warning,
             lang.pick("SYN without reply", "SYN sin respuesta"),
@@ -556,6 +572,7 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     let rejected: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "REJ").collect();
     if !rejected.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.rejected",
             Severity::Warning,
             lang.pick("Connection refused", "Conexión rechazada"),
@@ -571,6 +588,7 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     let midstream: Vec<&Connection> = conns.iter().filter(|c| c.conn_state == "OTH").collect();
     if !midstream.is_empty() {
         out.push(connection_group(
+            conns,
             "pcaplens.tcp.no_handshake_seen",
             Severity::Note,
             lang.pick("Handshake not captured", "Handshake no capturado"),
@@ -584,7 +602,154 @@ fn tcp_connection_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>
     }
 }
 
+/// A TCP header flag Wireshark reports per frame in Expert Info, counted from the per-direction
+/// statistics of each connection.
+struct FlagItem {
+    id: &'static str,
+    severity: Severity,
+    wireshark_message: &'static str,
+    title: (&'static str, &'static str),
+    explanation: (&'static str, &'static str),
+    filter: &'static str,
+    count: fn(&DirectionStats) -> u64,
+}
+
+const FLAG_ITEMS: &[FlagItem] = &[
+    FlagItem {
+        id: "tcp.connection.rst",
+        severity: Severity::Warning,
+        wireshark_message: "Connection reset (RST)",
+        title: ("Connection reset (RST)", "Conexión abortada (RST)"),
+        explanation: (
+            "A RST ends a connection at once, without the orderly FIN exchange. It happens when a port is closed (the SYN is answered with RST), when an application aborts or crashes, when a firewall or load balancer kills the connection, or when some applications close this way on purpose.",
+            "Un RST termina la conexión de inmediato, sin el intercambio ordenado de FIN. Ocurre cuando un puerto está cerrado (se responde al SYN con RST), cuando una aplicación aborta o falla, cuando un cortafuegos o balanceador corta la conexión, o cuando algunas aplicaciones cierran así a propósito.",
+        ),
+        filter: "tcp.flags.reset == 1",
+        count: |d| d.rst,
+    },
+    FlagItem {
+        id: "tcp.connection.syn",
+        severity: Severity::Chat,
+        wireshark_message: "Connection establish request (SYN)",
+        title: ("Connection request (SYN)", "Petición de conexión (SYN)"),
+        explanation: (
+            "A client asks to open a connection: the first step of the three-way handshake. More SYNs than connections means some SYNs were retransmitted.",
+            "Un cliente pide abrir una conexión: el primer paso del acuerdo en tres pasos (three-way handshake). Si hay más SYN que conexiones, algunos SYN se retransmitieron.",
+        ),
+        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+        count: |d| d.syn,
+    },
+    FlagItem {
+        id: "tcp.connection.sack",
+        severity: Severity::Chat,
+        wireshark_message: "Connection establish acknowledge (SYN+ACK)",
+        title: ("Connection accepted (SYN-ACK)", "Conexión aceptada (SYN-ACK)"),
+        explanation: (
+            "The server accepts a connection request: the second step of the three-way handshake.",
+            "El servidor acepta una petición de conexión: el segundo paso del acuerdo en tres pasos (three-way handshake).",
+        ),
+        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 1",
+        count: |d| d.syn_ack,
+    },
+    FlagItem {
+        id: "tcp.connection.fin",
+        severity: Severity::Chat,
+        wireshark_message: "Connection finish (FIN)",
+        title: ("Connection finish (FIN)", "Fin de conexión (FIN)"),
+        explanation: (
+            "One side has no more data to send and starts (or answers) the orderly close. A normal close has a FIN from each side.",
+            "Un extremo no tiene más datos que enviar y empieza (o responde a) el cierre ordenado. Un cierre normal tiene un FIN de cada extremo.",
+        ),
+        filter: "tcp.flags.fin == 1",
+        count: |d| d.fin,
+    },
+];
+
+fn flag_frame_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
+    for item in FLAG_ITEMS {
+        let streams: Vec<StreamCount> = report
+            .tcp
+            .connections
+            .iter()
+            .filter_map(|c| {
+                let n = (item.count)(&c.client_to_server) + (item.count)(&c.server_to_client);
+                (n > 0).then(|| StreamCount {
+                    stream: c.stream,
+                    count: n,
+                    filter: format!("tcp.stream eq {} && {}", c.stream, item.filter),
+                })
+            })
+            .collect();
+        let count: u64 = streams.iter().map(|s| s.count).sum();
+        if count == 0 {
+            continue;
+        }
+        let items = if item.id == "tcp.connection.rst" {
+            rst_items(report, lang)
+        } else {
+            Vec::new()
+        };
+        out.push(ExpertGroup {
+            id: item.id.into(),
+            severity: item.severity,
+            severity_source: SeveritySource::Wireshark,
+            protocol: "TCP",
+            title: lang.pick(item.title.0, item.title.1).into(),
+            wireshark_message: Some(item.wireshark_message),
+            explanation: lang.pick(item.explanation.0, item.explanation.1).into(),
+            count,
+            unit: CountUnit::Frames,
+            filter: Some(item.filter.into()),
+            streams,
+            items,
+        });
+    }
+}
+
+/// One item per reset connection: who sent the RSTs (their frame numbers are not in the
+/// Report).
+fn rst_items(report: &Report, lang: Lang) -> Vec<ExpertItem> {
+    report
+        .tcp
+        .connections
+        .iter()
+        .filter(|c| c.client_to_server.rst + c.server_to_client.rst > 0)
+        .map(|c| {
+            let mut who = Vec::new();
+            if c.client_to_server.rst > 0 {
+                who.push(format!(
+                    "{} {}",
+                    c.client_to_server.rst,
+                    lang.pick("from the client", "del cliente")
+                ));
+            }
+            if c.server_to_client.rst > 0 {
+                who.push(format!(
+                    "{} {}",
+                    c.server_to_client.rst,
+                    lang.pick("from the server", "del servidor")
+                ));
+            }
+            ExpertItem {
+                frame: None,
+                stream: Some(c.stream),
+                detail: Some(format!(
+                    "{} → {}: RST {}",
+                    c.client,
+                    c.server,
+                    units::and_list(lang, &who)
+                )),
+                filter: Some(format!(
+                    "tcp.stream eq {} && tcp.flags.reset == 1",
+                    c.stream
+                )),
+            }
+        })
+        .collect()
+}
+
 fn connection_group(
+    all: &[Connection],
     id: &str,
     severity: Severity,
     title: &str,
@@ -593,6 +758,13 @@ fn connection_group(
     first_frame_is_syn: bool,
 ) -> ExpertGroup {
     let streams: Vec<u64> = conns.iter().map(|c| c.stream).collect();
+    // Many streams: filter on their common tcp.completeness value when it singles them out.
+    let filter = streams_filter(&streams).or_else(|| {
+        let value = conns.first()?.completeness;
+        let same = conns.iter().all(|c| c.completeness == value);
+        let unique = all.iter().filter(|c| c.completeness == value).count() == conns.len();
+        (same && unique).then(|| format!("tcp.completeness == {value}"))
+    });
     ExpertGroup {
         id: id.into(),
         severity,
@@ -603,7 +775,7 @@ fn connection_group(
         explanation: explanation.into(),
         count: conns.len() as u64,
         unit: CountUnit::Connections,
-        filter: streams_filter(&streams),
+        filter,
         streams: Vec::new(),
         items: conns
             .iter()
@@ -631,14 +803,14 @@ fn tls_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
                 .push(ExpertItem::frame(
                     alert.frame,
                     Some(hs.stream),
-                    hs.sni.clone(),
+                    Some(alert_detail(lang, &alert.from, hs.sni.as_deref())),
                 ));
         }
     }
     for ((level, description), mut items) in by_alert {
         items.sort_by_key(|i| i.frame);
         let level_name = match level {
-            Some(1) => lang.pick("warning", "aviso"),
+            Some(1) => lang.pick("warning", "advertencia"),
             Some(2) => lang.pick("fatal", "fatal"),
             _ => lang.pick("level unknown", "nivel desconocido"),
         };
@@ -702,6 +874,24 @@ fn tls_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     }
 }
 
+/// "sent by the server (SNI example.com)".
+fn alert_detail(lang: Lang, from: &str, sni: Option<&str>) -> String {
+    let mut s = match from {
+        "client" | "server" => lang.pick(
+            format!("sent by {}", names::side(lang, from)),
+            format!("enviada por {}", names::side(lang, from)),
+        ),
+        _ => String::new(),
+    };
+    if let Some(sni) = sni {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&format!("(SNI {sni})"));
+    }
+    s
+}
+
 // ---------------------------------------------------------------------------------------------
 // DNS
 
@@ -763,10 +953,75 @@ fn dns_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             unit: CountUnit::Frames,
             filter: Some("dns.flags.response == 0 && !dns.response_in".into()),
             streams: Vec::new(),
-            items: unanswered_dns_queries(report)
-                .into_iter()
+            items: dns
+                .messages
+                .iter()
+                .filter(|m| !m.response && m.response_in.is_none())
                 .map(|m| ExpertItem::frame(m.frame, None, dns_detail(m)))
                 .collect(),
+        });
+    }
+}
+
+fn dns_retransmission_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
+    for response in [false, true] {
+        let items: Vec<ExpertItem> = report
+            .dns
+            .messages
+            .iter()
+            .filter(|m| m.retransmission && m.response == response)
+            .map(|m| {
+                let mut detail = dns_detail(m).unwrap_or_default();
+                if let Some(q) = m.response_to {
+                    detail.push_str(&lang.pick(
+                        format!(" (answers frame {q})"),
+                        format!(" (responde a la trama {q})"),
+                    ));
+                }
+                ExpertItem::frame(m.frame, None, Some(detail.trim().to_string()))
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let (id, message, title, explanation) = if response {
+            (
+                "dns.retransmit_response",
+                "DNS response retransmission",
+                lang.pick("DNS response retransmission", "Respuesta DNS retransmitida"),
+                lang.pick(
+                    "The same response was sent again for a query that had already been answered: usually the client repeated the query, or (in mDNS) a host repeats its announcements on purpose.",
+                    "Se volvió a enviar la misma respuesta a una consulta ya respondida: normalmente el cliente repitió la consulta o (en mDNS) un equipo repite sus anuncios a propósito.",
+                ),
+            )
+        } else {
+            (
+                "dns.retransmit_request",
+                "DNS query retransmission",
+                lang.pick("DNS query retransmission", "Consulta DNS retransmitida"),
+                lang.pick(
+                    "The client sent the same query again (same id) before getting an answer: the first one or its response was lost or slow. In mDNS repeated queries are normal.",
+                    "El cliente volvió a enviar la misma consulta (mismo id) antes de recibir respuesta: la primera o su respuesta se perdió o tardó. En mDNS repetir consultas es normal.",
+                ),
+            )
+        };
+        out.push(ExpertGroup {
+            id: id.into(),
+            severity: Severity::Warning,
+            severity_source: SeveritySource::Wireshark,
+            protocol: "DNS",
+            title: title.into(),
+            // tshark appends ". Original request in frame N" (or response) to this text.
+            wireshark_message: Some(message),
+            explanation: explanation.into(),
+            count: items.len() as u64,
+            unit: CountUnit::Frames,
+            filter: Some(format!(
+                "dns.retransmission && dns.flags.response == {}",
+                u8::from(response)
+            )),
+            streams: Vec::new(),
+            items,
         });
     }
 }
@@ -780,28 +1035,6 @@ fn dns_detail(m: &pcaplens_core::report::dns::Message) -> Option<String> {
     }
 }
 
-/// The queries without a response, when the Report lets us tell which ones they are: a query
-/// is answered by a later response with the same id and question. The list is only returned
-/// when its length equals the core's own `unanswered` count (otherwise the pairing rules differ,
-/// e.g. mDNS, and guessing frames would mislead).
-fn unanswered_dns_queries(report: &Report) -> Vec<&pcaplens_core::report::dns::Message> {
-    let dns = &report.dns;
-    let mut out = Vec::new();
-    for (i, q) in dns.messages.iter().enumerate().filter(|(_, m)| !m.response) {
-        let answered = dns.messages[i + 1..]
-            .iter()
-            .any(|r| r.response && r.id == q.id && r.qname == q.qname && r.qtype == q.qtype);
-        if !answered {
-            out.push(q);
-        }
-    }
-    if out.len() as u64 == dns.unanswered {
-        out
-    } else {
-        Vec::new()
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // ICMP
 
@@ -811,7 +1044,13 @@ fn icmp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
         .messages
         .iter()
         .filter(|m| is_echo_request(m.version, m.icmp_type) && m.reply_frame.is_none())
-        .map(|m| ExpertItem::frame(m.frame, None, m.seq.map(|s| format!("seq={s}"))))
+        .map(|m| {
+            let mut detail = format!("{} → {}", m.src, m.dst);
+            if let Some(seq) = m.seq {
+                detail.push_str(&format!(" seq={seq}"));
+            }
+            ExpertItem::frame(m.frame, None, Some(detail))
+        })
         .collect();
     if !unanswered.is_empty() {
         let v6 = icmp
@@ -865,7 +1104,7 @@ fn icmp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             .push(ExpertItem::frame(
                 m.frame,
                 None,
-                Some(names::icmp_name(lang, m.version, m.icmp_type, m.code)),
+                Some(icmp_error_detail(lang, m)),
             ));
     }
     for ((version, icmp_type), items) in errors {
@@ -892,6 +1131,38 @@ fn icmp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             items,
         });
     }
+}
+
+/// "Destination unreachable (port unreachable), from 10.0.0.2, about udp 10.0.0.1:5353 →
+/// 10.0.0.2:53".
+fn icmp_error_detail(lang: Lang, m: &pcaplens_core::report::icmp::Message) -> String {
+    let mut s = names::icmp_name(lang, m.version, m.icmp_type, m.code);
+    if !m.src.is_empty() {
+        s.push_str(&lang.pick(format!(", from {}", m.src), format!(", de {}", m.src)));
+    }
+    if let Some(q) = &m.quoted {
+        let end = |addr: &str, port: Option<u16>| {
+            crate::keypackets::endpoint(addr, port).unwrap_or_default()
+        };
+        s.push_str(&lang.pick(
+            format!(
+                ", about {} {} → {}",
+                q.protocol,
+                end(&q.src, q.src_port),
+                end(&q.dst, q.dst_port)
+            ),
+            format!(
+                ", sobre {} {} → {}",
+                q.protocol,
+                end(&q.src, q.src_port),
+                end(&q.dst, q.dst_port)
+            ),
+        ));
+    }
+    if let Some(mtu) = m.mtu {
+        s.push_str(&format!(", MTU {mtu}"));
+    }
+    s
 }
 
 fn is_echo_request(version: u8, icmp_type: u8) -> bool {
@@ -977,10 +1248,13 @@ fn dhcp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
                 })
             })
             .map(|m| {
-                let detail = match &m.client_mac {
+                let mut detail = match &m.client_mac {
                     Some(mac) => format!("xid {}, {mac}", m.xid),
                     None => format!("xid {}", m.xid),
                 };
+                if let Some(reason) = &m.options.message {
+                    detail.push_str(&format!(": \"{reason}\""));
+                }
                 ExpertItem::frame(m.frame, None, Some(detail))
             })
             .collect();
@@ -1002,6 +1276,47 @@ fn dhcp_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
             items,
         });
     }
+}
+
+fn dhcp_server_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
+    let items: Vec<ExpertItem> = report
+        .dhcp
+        .transactions
+        .iter()
+        .filter(|t| t.multiple_servers)
+        .filter_map(|t| {
+            let frame = *t.frames.first()?;
+            Some(ExpertItem::frame(
+                frame,
+                None,
+                Some(format!("xid {}: {}", t.xid, t.servers.join(", "))),
+            ))
+        })
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    out.push(ExpertGroup {
+        id: "pcaplens.dhcp.multiple_servers".into(),
+        severity: Severity::Warning,
+        severity_source: SeveritySource::Pcaplens,
+        protocol: "DHCP",
+        title: lang
+            .pick("Several DHCP servers answered", "Respondieron varios servidores DHCP")
+            .into(),
+        wireshark_message: None,
+        explanation: lang
+            .pick(
+                "More than one server answered the same client request. Sometimes that is planned redundancy, but a server nobody configured (a rogue DHCP server, e.g. a home router plugged into the network) hands out wrong addresses, gateways or DNS servers.",
+                "Más de un servidor respondió a la misma petición del cliente. A veces es redundancia prevista, pero un servidor que nadie ha configurado (un servidor DHCP no autorizado, p. ej. un router doméstico conectado a la red) reparte direcciones, puertas de enlace o servidores DNS incorrectos.",
+            )
+            .into(),
+        count: items.len() as u64,
+        unit: CountUnit::Frames,
+        filter: Some("dhcp".into()),
+        streams: Vec::new(),
+        items,
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1073,6 +1388,149 @@ fn sip_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
 
 // ---------------------------------------------------------------------------------------------
 // The capture file itself
+
+fn capture_detail_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
+    let cap = &report.capinfos;
+    let problems = &cap.decode_problems;
+    if problems.total() > 0 {
+        let mut items = Vec::new();
+        for (n, en, es) in [
+            (
+                problems.unknown_link_type,
+                "link type not decoded",
+                "tipo de enlace no decodificado",
+            ),
+            (
+                problems.link_truncated,
+                "link-layer header cut short",
+                "cabecera de enlace cortada",
+            ),
+            (
+                problems.bad_ip,
+                "IP header cut short or invalid",
+                "cabecera IP cortada o no válida",
+            ),
+            (
+                problems.bad_transport,
+                "TCP/UDP header cut short or invalid",
+                "cabecera TCP/UDP cortada o no válida",
+            ),
+        ] {
+            if n > 0 {
+                items.push(ExpertItem {
+                    frame: None,
+                    stream: None,
+                    detail: Some(format!("{n} × {}", lang.pick(en, es))),
+                    filter: None,
+                });
+            }
+        }
+        out.push(ExpertGroup {
+            id: "pcaplens.capture.decode_problems".into(),
+            severity: Severity::Warning,
+            severity_source: SeveritySource::Pcaplens,
+            protocol: "Capture",
+            title: lang
+                .pick("Frames not fully decoded", "Tramas no decodificadas por completo")
+                .into(),
+            wireshark_message: None,
+            explanation: lang
+                .pick(
+                    "Some frames could not be taken apart completely, so they are counted but not analyzed. Wireshark marks such frames as malformed ([Malformed Packet]) or shows only raw data.",
+                    "Algunas tramas no se han podido desmontar por completo, así que se cuentan pero no se analizan. Wireshark las marca como mal formadas ([Malformed Packet]) o solo muestra los datos en bruto.",
+                )
+                .into(),
+            count: problems.total(),
+            unit: CountUnit::Frames,
+            filter: Some("_ws.malformed".into()),
+            streams: Vec::new(),
+            items,
+        });
+    }
+    if cap.cut_packets > 0 {
+        let limit = cap
+            .inferred_snaplen
+            .map(|[lo, hi]| {
+                if lo == hi {
+                    format!(" ({lo} bytes)")
+                } else {
+                    format!(" ({lo}–{hi} bytes)")
+                }
+            })
+            .unwrap_or_default();
+        out.push(ExpertGroup {
+            id: "pcaplens.capture.cut_packets".into(),
+            severity: Severity::Note,
+            severity_source: SeveritySource::Pcaplens,
+            protocol: "Capture",
+            title: lang
+                .pick(
+                    "Packets cut short by the snapshot length",
+                    "Paquetes recortados por la longitud de captura",
+                )
+                .into(),
+            wireshark_message: None,
+            explanation: lang
+                .pick(
+                    format!("The capture kept only the start of these packets{limit} (snaplen). Headers are complete, but payloads are not, so anything that needs the full payload (TLS messages split over packets, DNS answers) may be missing."),
+                    format!("La captura solo guardó el principio de estos paquetes{limit} (snaplen). Las cabeceras están completas, pero los datos no, así que puede faltar lo que necesite el contenido entero (mensajes TLS repartidos en varios paquetes, respuestas DNS)."),
+                ),
+            count: cap.cut_packets,
+            unit: CountUnit::Frames,
+            filter: Some("frame.len > frame.cap_len".into()),
+            streams: Vec::new(),
+            items: Vec::new(),
+        });
+    }
+    if cap.time_ordered == Some(false) {
+        out.push(ExpertGroup {
+            id: "pcaplens.capture.time_order".into(),
+            severity: Severity::Note,
+            severity_source: SeveritySource::Pcaplens,
+            protocol: "Capture",
+            title: lang
+                .pick("Packets out of time order", "Paquetes desordenados en el tiempo")
+                .into(),
+            wireshark_message: None,
+            explanation: lang
+                .pick(
+                    "Some packets carry an earlier time than the packet before them (capinfos: strict time order False). Usual after merging captures from several interfaces or machines; time-based analysis (RTT, retransmission timing) may be off around them.",
+                    "Algunos paquetes tienen una hora anterior a la del paquete previo (capinfos: orden temporal estricto False). Es habitual al combinar capturas de varias interfaces o equipos; el análisis basado en tiempos (RTT, retransmisiones) puede fallar cerca de ellos.",
+                )
+                .into(),
+            count: 1,
+            unit: CountUnit::Problems,
+            filter: Some("frame.time_delta < 0".into()),
+            streams: Vec::new(),
+            items: Vec::new(),
+        });
+    }
+    if !cap.packet_comments.is_empty() || cap.packet_comments_dropped > 0 {
+        out.push(ExpertGroup {
+            id: "frame.comment".into(),
+            severity: Severity::Comment,
+            severity_source: SeveritySource::Wireshark,
+            protocol: "Frame",
+            title: lang.pick("Packet comments", "Comentarios de paquete").into(),
+            wireshark_message: None,
+            explanation: lang
+                .pick(
+                    "Notes someone attached to packets when saving the capture (pcapng). Wireshark lists them in Expert Info as comments.",
+                    "Notas que alguien añadió a los paquetes al guardar la captura (pcapng). Wireshark las muestra en la información experta como comentarios.",
+                )
+                .into(),
+            count: cap.packet_comments.len() as u64 + cap.packet_comments_dropped,
+            unit: CountUnit::Frames,
+            filter: Some("frame.comment".into()),
+            streams: Vec::new(),
+            items: cap
+                .packet_comments
+                .iter()
+                .map(|c| ExpertItem::frame(c.frame, None, Some(c.comment.clone())))
+                .collect(),
+        });
+    }
+}
 
 fn capture_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     if let Some(error) = &report.error {
@@ -1216,6 +1674,10 @@ mod tests {
                 "tcp.analysis.duplicate_ack",
                 "dns.flags.rcode.nxdomain",
                 "tcp.analysis.window_update",
+                "tcp.connection.syn",
+                "tcp.connection.sack",
+                "tcp.connection.fin",
+                "frame.comment",
             ]
         );
 
@@ -1274,6 +1736,91 @@ mod tests {
     }
 
     #[test]
+    fn details_from_the_new_report_fields() {
+        let mut report = testdata::lossy_tls_report();
+        report.tcp.issues[0].dup_ack_of = Some(13);
+        report.tcp.issues[0].dup_ack_num = Some(1);
+        report.tcp.issues[3].original_frame = Some(12);
+        report.tcp.issues[3].rto_s = Some(0.2);
+        report
+            .dns
+            .messages
+            .push(pcaplens_core::report::dns::Message {
+                frame: 45,
+                id: 7,
+                qname: Some("lost.example".into()),
+                qtype: Some("AAAA".into()),
+                retransmission: true,
+                ..Default::default()
+            });
+        report.capinfos.decode_problems.bad_ip = 2;
+        let detail = |groups: &[ExpertGroup], id: &str, frame: u64| {
+            groups
+                .iter()
+                .find(|g| g.id == id)
+                .and_then(|g| g.items.iter().find(|i| i.frame == Some(frame)))
+                .and_then(|i| i.detail.clone())
+                .unwrap_or_else(|| panic!("no {id} item for frame {frame}"))
+        };
+        let en = groups(&report, Lang::En);
+        assert_eq!(
+            detail(&en, "tcp.analysis.duplicate_ack", 14),
+            "Dup ACK #1 of frame 13"
+        );
+        assert_eq!(
+            detail(&en, "tcp.analysis.retransmission", 17),
+            "retransmits frame 12 (200.0 ms later)"
+        );
+        assert_eq!(
+            detail(&en, "icmp.type.3", 36),
+            "Destination unreachable (port unreachable), from 10.0.0.9, about udp 10.0.0.2:40000 → 10.0.0.9:161"
+        );
+        assert_eq!(
+            detail(&en, "dhcp.option.dhcp.6", 49),
+            "xid 0x00000def, 66:77:88:99:aa:bb: \"wrong network\""
+        );
+        assert_eq!(detail(&en, "frame.comment", 14), "loss | starts `here`");
+        assert_eq!(
+            detail(&en, "tls.alert_message.desc.40", 26),
+            "sent by the server (SNI www.example.com)"
+        );
+        assert_eq!(
+            detail(&en, "dns.retransmit_request", 45),
+            "lost.example AAAA"
+        );
+        assert_eq!(
+            detail(&en, "icmp.resp_not_found", 35),
+            "10.0.0.2 → 10.0.0.1 seq=2"
+        );
+        let comment = en.iter().find(|g| g.id == "frame.comment").unwrap();
+        assert_eq!(comment.severity, Severity::Comment);
+        let decode = en
+            .iter()
+            .find(|g| g.id == "pcaplens.capture.decode_problems")
+            .unwrap();
+        assert_eq!(decode.count, 2);
+        let rst = en.iter().find(|g| g.id == "tcp.connection.rst").unwrap();
+        assert_eq!((rst.count, rst.unit), (1, CountUnit::Frames));
+        let syn = en.iter().find(|g| g.id == "tcp.connection.syn").unwrap();
+        assert_eq!(syn.count, 4, "1 + 2 (a retransmitted SYN) + 1");
+        assert_eq!(syn.severity, Severity::Chat);
+
+        let es = groups(&report, Lang::Es);
+        assert_eq!(
+            detail(&es, "tcp.analysis.duplicate_ack", 14),
+            "ACK duplicado n.º 1 de la trama 13"
+        );
+        assert_eq!(
+            detail(&es, "tcp.analysis.retransmission", 17),
+            "retransmite la trama 12 (200,0 ms después)"
+        );
+        assert_eq!(
+            detail(&es, "tls.alert_message.desc.40", 26),
+            "enviada por el servidor (SNI www.example.com)"
+        );
+    }
+
+    #[test]
     fn spanish_groups() {
         let report = testdata::lossy_tls_report();
         let groups = groups(&report, Lang::Es);
@@ -1282,7 +1829,7 @@ mod tests {
             .find(|g| g.id == "tcp.analysis.zero_window")
             .unwrap();
         assert_eq!(zero.title, "Ventana cero");
-        assert_eq!(zero.severity.label(Lang::Es), "Aviso");
+        assert_eq!(zero.severity.label(Lang::Es), "Advertencia");
         assert!(zero.explanation.contains("búfer de recepción"));
         let rst = groups
             .iter()
@@ -1290,7 +1837,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             rst.items[0].detail.as_deref(),
-            Some("10.0.0.2:51000 → 93.184.216.34:443: abortada por el servidor")
+            Some("10.0.0.2:51000 → 93.184.216.34:443: RST 1 del servidor")
         );
     }
 
@@ -1307,6 +1854,16 @@ mod tests {
     }
 
     #[test]
+    fn counts_per_severity() {
+        let g = groups(&testdata::lossy_tls_report(), Lang::En);
+        let counts = severity_counts(&g);
+        assert_eq!(counts.first().map(|c| c.0), Some(Severity::Warning));
+        let notes = counts.iter().find(|c| c.0 == Severity::Note).unwrap().1;
+        // retransmission 2 + fast 1 + spurious 1 + dup ACK 3 + NXDOMAIN 1
+        assert_eq!(notes, 8);
+    }
+
+    #[test]
     fn stream_filters() {
         assert_eq!(streams_filter(&[]), None);
         assert_eq!(streams_filter(&[3]).as_deref(), Some("tcp.stream eq 3"));
@@ -1314,5 +1871,6 @@ mod tests {
             streams_filter(&[1, 4]).as_deref(),
             Some("tcp.stream in {1, 4}")
         );
+        assert_eq!(streams_filter(&(0..51).collect::<Vec<_>>()), None);
     }
 }

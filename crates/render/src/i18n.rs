@@ -105,13 +105,13 @@ string_table! {
     AppTitle => "pcaplens", "pcaplens";
     AppTagline => "Packet capture analysis in your browser. Nothing is uploaded.",
         "Análisis de capturas de tráfico en tu navegador. No se sube nada.";
-    PrivacyNote => "Your capture never leaves this computer: it is analysed inside this page.",
+    PrivacyNote => "Your capture never leaves this computer: it is analyzed inside this page.",
         "Tu captura no sale de este equipo: se analiza dentro de esta página.";
     OpenFile => "Open capture…", "Abrir captura…";
     DropHint => "Drop a .pcap, .pcapng or .gz file here, or choose one.",
         "Arrastra aquí un archivo .pcap, .pcapng o .gz, o elige uno.";
     LoadDemo => "Load the demo capture", "Cargar la captura de ejemplo";
-    Analyzing => "Analysing…", "Analizando…";
+    Analyzing => "Analyzing…", "Analizando…";
     Cancel => "Cancel", "Cancelar";
     Cancelled => "Analysis cancelled.", "Análisis cancelado.";
     Frames => "frames", "tramas";
@@ -120,12 +120,23 @@ string_table! {
     DownloadMarkdown => "Download report (Markdown)", "Descargar informe (Markdown)";
     DownloadConnectionsCsv => "Download connections (CSV)", "Descargar conexiones (CSV)";
     DownloadIssuesCsv => "Download TCP issues (CSV)", "Descargar incidencias TCP (CSV)";
+    DownloadDnsCsv => "Download DNS messages (CSV)", "Descargar mensajes DNS (CSV)";
     CopyFilter => "Copy filter", "Copiar filtro";
     Copied => "Copied", "Copiado";
     ShowAll => "Show all", "Mostrar todo";
     ShowLess => "Show less", "Mostrar menos";
     Search => "Search", "Buscar";
     NoFile => "Choose a capture file to start.", "Elige un archivo de captura para empezar.";
+    DropToAnalyze => "Drop the capture to analyze it", "Suelta la captura para analizarla";
+    Home => "Home", "Inicio";
+    ReportViews => "Report views", "Vistas del informe";
+    AnalyzedIn => "Analyzed in", "Analizado en";
+    ProgressRead => "Part of the file read so far", "Parte del archivo leída hasta ahora";
+    FileSize => "Capture size", "Tamaño de la captura";
+    CaptureIncomplete => "This capture is incomplete", "Esta captura está incompleta";
+    CaptureDamaged => "Parts of the capture were damaged and skipped. The results below cover the rest.",
+        "Algunas partes de la captura estaban dañadas y se han omitido. Los resultados cubren el resto.";
+    NoTcpConnections => "No TCP connections in this capture.", "No hay conexiones TCP en esta captura.";
     NothingHere => "Nothing of this kind in the capture.", "No hay nada de este tipo en la captura.";
     NoIssues => "No problems found.", "No se han encontrado problemas.";
     FilterApplied => "TCP section restricted by the filter", "Sección TCP restringida por el filtro";
@@ -178,6 +189,12 @@ string_table! {
     ColClose => "Close", "Cierre";
     ColHandshake => "Handshake", "Handshake";
     ColIrtt => "Initial RTT", "RTT inicial";
+    ColConnections => "Connections", "Conexiones";
+    CompletedHandshakes => "Completed handshakes", "Handshakes completados";
+    FailedHandshakes => "Failed handshakes", "Handshakes fallidos";
+    ClosedWithFin => "Closed with FIN", "Cerradas con FIN";
+    ResetConnections => "Reset (RST)", "Abortadas (RST)";
+    StillOpen => "Still open at the end", "Abiertas al final";
     ColSynOptions => "SYN options", "Opciones del SYN";
     ColMss => "MSS", "MSS";
     ColWindowScale => "Window scale", "Escala de ventana";
@@ -250,9 +267,10 @@ string_table! {
 
     // Severities (Wireshark's Expert Info levels).
     SeverityError => "Error", "Error";
-    SeverityWarning => "Warning", "Aviso";
+    SeverityWarning => "Warning", "Advertencia";
     SeverityNote => "Note", "Nota";
     SeverityChat => "Chat", "Chat";
+    SeverityComment => "Comment", "Comentario";
     SeverityFromWireshark => "severity as Wireshark assigns it", "severidad tal como la asigna Wireshark";
     SeverityFromPcaplens => "severity chosen by pcaplens; Wireshark does not flag this",
         "severidad elegida por pcaplens; Wireshark no lo marca";
@@ -270,7 +288,7 @@ string_table! {
     SecAnalysis => "Detailed analysis", "Análisis detallado";
     SecHandshake => "TCP three-way handshake and options", "Acuerdo en tres pasos (three-way handshake) de TCP y opciones";
     SecTls => "TLS", "TLS";
-    SecTcpBehaviour => "TCP behaviour", "Comportamiento de TCP";
+    SecTcpBehavior => "TCP behavior", "Comportamiento de TCP";
     SecClose => "Connection close", "Cierre de las conexiones";
     SecDns => "DNS", "DNS";
     SecDhcp => "DHCP", "DHCP";

@@ -7,22 +7,25 @@
 
 use std::collections::BTreeMap;
 
-use pcaplens_core::report::tcp::Connection;
+use pcaplens_core::report::tcp::{Connection, Issue};
 use pcaplens_core::Report;
 
-use crate::expert::tcp_flag;
+use crate::expert::{tcp_flag, tcp_issue_detail};
 use crate::i18n::Lang;
 use crate::names;
+use crate::units;
 
 /// TCP streams whose handshake and first anomalies are listed.
 pub const MAX_TCP_STREAMS: usize = 20;
 /// TLS handshakes listed.
 pub const MAX_TLS_HANDSHAKES: usize = 20;
-/// DNS messages listed (error responses are always listed).
+/// DNS messages listed from the start (plus up to [`MAX_ERROR_ROWS`] later error responses).
 pub const MAX_DNS_MESSAGES: usize = 20;
+/// DNS error responses and ICMP errors listed beyond the first messages.
+pub const MAX_ERROR_ROWS: usize = 20;
 /// DHCP messages listed.
 pub const MAX_DHCP_MESSAGES: usize = 20;
-/// Echo requests/replies listed (error messages are always listed; other ICMP is not).
+/// Echo requests/replies listed (plus up to [`MAX_ERROR_ROWS`] errors; other ICMP is not).
 pub const MAX_ICMP_MESSAGES: usize = 10;
 /// SIP messages listed.
 pub const MAX_SIP_MESSAGES: usize = 20;
@@ -138,18 +141,21 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
 
     // The first frame of each anomaly per listed stream.
     let listed: Vec<u64> = conns.iter().map(|c| c.stream).collect();
-    let mut first: BTreeMap<(u64, &str), (u64, u64)> = BTreeMap::new();
+    let mut first: BTreeMap<(u64, &str), (&Issue, u64)> = BTreeMap::new();
     for issue in &report.tcp.issues {
         if !listed.contains(&issue.stream) {
             continue;
         }
         let entry = first
             .entry((issue.stream, issue.kind.as_str()))
-            .or_insert((issue.frame, 0));
-        entry.0 = entry.0.min(issue.frame);
+            .or_insert((issue, 0));
+        if issue.frame < entry.0.frame {
+            entry.0 = issue;
+        }
         entry.1 += 1;
     }
-    for ((stream, kind), (frame, n)) in first {
+    for ((stream, kind), (issue, n)) in first {
+        let frame = issue.frame;
         let zero_windows = conns
             .iter()
             .find(|c| c.stream == stream)
@@ -164,9 +170,13 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             .unwrap_or_else(|| kind.replace('_', " "));
         let description = match (lang, n) {
             (Lang::En, 1) => format!("{title} (stream {stream})"),
-            (Lang::En, n) => format!("First {} of {n} (stream {stream})", lower_first(&title)),
+            (Lang::En, n) => format!("{title}: first of {n} (stream {stream})"),
             (Lang::Es, 1) => format!("{title} (stream {stream})"),
             (Lang::Es, n) => format!("{title}: {} {n} (stream {stream})", first_of_es(kind)),
+        };
+        let description = match tcp_issue_detail(lang, issue) {
+            Some(detail) => format!("{description}: {detail}"),
+            None => description,
         };
         rows.push(KeyPacket {
             frame,
@@ -176,17 +186,6 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             protocol: "TCP",
             description,
         });
-    }
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // Keep acronyms ("ACK…") as they are.
-        Some(c) if chars.clone().next().is_some_and(char::is_lowercase) => {
-            c.to_lowercase().chain(chars).collect()
-        }
-        _ => text.to_string(),
     }
 }
 
@@ -211,8 +210,15 @@ fn tls_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             .connections
             .iter()
             .find(|c| c.stream == hs.stream);
-        let client = conn.map(|c| c.client.clone());
-        let server = conn.map(|c| c.server.clone());
+        let or_conn = |own: &str, from_conn: Option<&String>| {
+            if own.is_empty() {
+                from_conn.cloned()
+            } else {
+                Some(own.to_string())
+            }
+        };
+        let client = or_conn(&hs.client, conn.map(|c| &c.client));
+        let server = or_conn(&hs.server, conn.map(|c| &c.server));
         if let Some(frame) = hs.client_hello_frame {
             let mut parts = vec![];
             if let Some(sni) = &hs.sni {
@@ -263,11 +269,16 @@ fn tls_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             });
         }
         for alert in &hs.alerts {
+            let (source, destination) = match alert.from.as_str() {
+                "client" => (client.clone(), server.clone()),
+                "server" => (server.clone(), client.clone()),
+                _ => (None, None),
+            };
             rows.push(KeyPacket {
                 frame: alert.frame,
                 stream: Some(hs.stream),
-                source: None,
-                destination: None,
+                source,
+                destination,
                 protocol: "TLS",
                 description: alert_text(lang, alert.level, alert.description),
             });
@@ -299,7 +310,7 @@ pub fn alert_text(lang: Lang, level: Option<u8>, description: Option<u8>) -> Str
         Some(d) => {
             let name = names::tls_alert(d).map_or_else(|| d.to_string(), str::to_string);
             let level = match level {
-                Some(1) => lang.pick(" (warning)", " (aviso)"),
+                Some(1) => lang.pick(" (warning)", " (advertencia)"),
                 Some(2) => " (fatal)",
                 _ => "",
             };
@@ -318,19 +329,24 @@ fn join_head(head: &str, parts: &[String]) -> String {
 }
 
 fn dns_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
+    let mut errors = 0;
     for (i, m) in report.dns.messages.iter().enumerate() {
         let is_error = m.response
             && m.rcode
                 .as_deref()
                 .is_some_and(|r| names::dns_rcode_number(r) != Some(0));
-        if i >= MAX_DNS_MESSAGES && !is_error {
+        if is_error {
+            errors += 1;
+        }
+        let early = i < MAX_DNS_MESSAGES;
+        if !(early || (is_error && errors <= MAX_ERROR_ROWS)) {
             continue;
         }
         rows.push(KeyPacket {
             frame: m.frame,
             stream: None,
-            source: None,
-            destination: None,
+            source: endpoint(&m.src, Some(m.src_port)),
+            destination: endpoint(&m.dst, Some(m.dst_port)),
             protocol: "DNS",
             description: dns_info(lang, m),
         });
@@ -368,6 +384,12 @@ pub fn dns_info(lang: Lang, m: &pcaplens_core::report::dns::Message) -> String {
     if m.answers.len() > 4 {
         s.push_str(&format!(" … (+{})", m.answers.len() - 4));
     }
+    if let Some(ms) = m.latency_ms {
+        s.push_str(&format!(" ({})", units::duration(lang, ms / 1000.0)));
+    }
+    if !m.response && m.response_in.is_none() {
+        s.push_str(lang.pick(" (no response)", " (sin respuesta)"));
+    }
     s
 }
 
@@ -375,7 +397,8 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     for m in report.dhcp.messages.iter().take(MAX_DHCP_MESSAGES) {
         let kind = m.message_type.as_deref().unwrap_or("?");
         let mut description = format!("DHCP {kind} (xid {})", m.xid);
-        if let Some(ip) = &m.yiaddr {
+        // yiaddr 0.0.0.0 means "none" (the client's own messages).
+        if let Some(ip) = m.yiaddr.as_ref().filter(|a| *a != "0.0.0.0") {
             description.push_str(&format!(", {} {ip}", lang.pick("address", "dirección")));
         }
         if let Some(mac) = &m.client_mac {
@@ -384,8 +407,8 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         rows.push(KeyPacket {
             frame: m.frame,
             stream: None,
-            source: None,
-            destination: None,
+            source: endpoint(&m.src, Some(m.src_port)),
+            destination: endpoint(&m.dst, Some(m.dst_port)),
             protocol: "DHCP",
             description,
         });
@@ -393,10 +416,13 @@ fn dhcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
 }
 
 fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
-    // Pings and errors only: neighbour discovery and MLD are routine background traffic.
-    let mut echoes = 0;
+    // Pings and errors only: neighbor discovery and MLD are routine background traffic.
+    let (mut echoes, mut errors) = (0, 0);
     for m in &report.icmp.messages {
         let is_error = names::icmp_is_error(m.version, m.icmp_type);
+        if is_error {
+            errors += 1;
+        }
         let is_echo = if m.version == 6 {
             matches!(m.icmp_type, 128 | 129)
         } else {
@@ -405,21 +431,33 @@ fn icmp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         if is_echo {
             echoes += 1;
         }
-        if !(is_error || (is_echo && echoes <= MAX_ICMP_MESSAGES)) {
+        if !((is_error && errors <= MAX_ERROR_ROWS) || (is_echo && echoes <= MAX_ICMP_MESSAGES)) {
             continue;
         }
         rows.push(KeyPacket {
             frame: m.frame,
             stream: None,
-            source: None,
-            destination: None,
+            source: endpoint(&m.src, None),
+            destination: endpoint(&m.dst, None),
             protocol: if m.version == 6 { "ICMPv6" } else { "ICMP" },
             description: icmp_info(lang, m),
         });
     }
 }
 
-/// "Echo request id=1 seq=1 (reply in frame 34)".
+/// "ip:port" (`[v6]:port`), or the address alone; None when the Report has no address.
+pub fn endpoint(addr: &str, port: Option<u16>) -> Option<String> {
+    if addr.is_empty() {
+        return None;
+    }
+    Some(match port {
+        Some(p) if addr.contains(':') => format!("[{addr}]:{p}"),
+        Some(p) => format!("{addr}:{p}"),
+        None => addr.to_string(),
+    })
+}
+
+/// "Echo request id=1 seq=1 (reply in frame 34)"; for errors, the packet they are about.
 pub fn icmp_info(lang: Lang, m: &pcaplens_core::report::icmp::Message) -> String {
     let mut s = names::icmp_name(lang, m.version, m.icmp_type, m.code);
     if let Some(id) = m.id {
@@ -437,6 +475,18 @@ pub fn icmp_info(lang: Lang, m: &pcaplens_core::report::icmp::Message) -> String
         None if is_request => s.push_str(lang.pick(" (no reply)", " (sin respuesta)")),
         None => {}
     }
+    if let Some(q) = &m.quoted {
+        let about = format!(
+            "{} {} → {}",
+            q.protocol,
+            endpoint(&q.src, q.src_port).unwrap_or_default(),
+            endpoint(&q.dst, q.dst_port).unwrap_or_default()
+        );
+        s.push_str(&lang.pick(format!(", about {about}"), format!(", sobre {about}")));
+    }
+    if let Some(mtu) = m.mtu {
+        s.push_str(&format!(", MTU {mtu}"));
+    }
     s
 }
 
@@ -444,11 +494,17 @@ fn sip_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     for m in report.sip.messages.iter().take(MAX_SIP_MESSAGES) {
         let head = match (&m.method, m.status) {
             (Some(method), _) => format!("{} {method}", lang.pick("Request:", "Petición:")),
-            (None, Some(status)) => format!(
-                "{} {status}{}",
-                lang.pick("Status:", "Estado:"),
-                names::sip_reason(status).map_or_else(String::new, |r| format!(" {r}"))
-            ),
+            (None, Some(status)) => {
+                let reason = m
+                    .reason
+                    .clone()
+                    .or_else(|| names::sip_reason(status).map(str::to_string));
+                format!(
+                    "{} {status}{}",
+                    lang.pick("Status:", "Estado:"),
+                    reason.map_or_else(String::new, |r| format!(" {r}"))
+                )
+            }
             (None, None) => "SIP".to_string(),
         };
         let description = match &m.cseq {
@@ -458,8 +514,8 @@ fn sip_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
         rows.push(KeyPacket {
             frame: m.frame,
             stream: None,
-            source: None,
-            destination: None,
+            source: (!m.src.is_empty()).then(|| m.src.clone()),
+            destination: (!m.dst.is_empty()).then(|| m.dst.clone()),
             protocol: "SIP",
             description,
         });
@@ -494,7 +550,7 @@ mod tests {
             "ServerHello: TLS 1.3; TLS_AES_128_GCM_SHA256"
         );
         assert_eq!(sh.source.as_deref(), Some("93.184.216.34:443"));
-        assert_eq!(find(14).description, "First duplicate ACK of 3 (stream 0)");
+        assert_eq!(find(14).description, "Duplicate ACK: first of 3 (stream 0)");
         assert_eq!(
             find(14).source,
             None,
@@ -519,8 +575,17 @@ mod tests {
         assert_eq!(find(35).description, "Echo request id=1 seq=2 (no reply)");
         assert_eq!(
             find(36).description,
-            "Destination unreachable (port unreachable)"
+            "Destination unreachable (port unreachable), about udp 10.0.0.2:40000 → 10.0.0.9:161"
         );
+        assert_eq!(find(36).source.as_deref(), Some("10.0.0.9"));
+        assert_eq!(find(2).source.as_deref(), Some("10.0.0.2:5353"));
+        assert_eq!(find(2).destination.as_deref(), Some("10.0.0.1:53"));
+        assert_eq!(
+            find(40).description,
+            "Standard query 0x0007 AAAA lost.example (no response)"
+        );
+        // The alert says who sent it.
+        assert_eq!(find(26).source.as_deref(), Some("93.184.216.34:443"));
         assert_eq!(
             find(46).description,
             "DHCP OFFER (xid 0x00000abc), address 10.0.0.2, client 00:11:22:33:44:55"
@@ -556,6 +621,24 @@ mod tests {
             find(2).description,
             "Consulta estándar 0x1234 A www.example.com"
         );
+    }
+
+    #[test]
+    fn issue_rows_carry_wiresharks_details() {
+        let mut r = testdata::lossy_tls_report();
+        r.tcp.issues[0].dup_ack_of = Some(13);
+        r.tcp.issues[0].dup_ack_num = Some(1);
+        let rows = key_packets(&r, Lang::Es);
+        let row = rows.iter().find(|r| r.frame == 14).unwrap();
+        assert_eq!(
+            row.description,
+            "ACK duplicado: el primero de 3 (stream 0): ACK duplicado n.º 1 de la trama 13"
+        );
+        assert_eq!(
+            endpoint("2001:db8::1", Some(53)).as_deref(),
+            Some("[2001:db8::1]:53")
+        );
+        assert_eq!(endpoint("", Some(53)), None);
     }
 
     #[test]

@@ -354,6 +354,24 @@ pub fn sip_reason(status: u16) -> Option<&'static str> {
     })
 }
 
+/// A SIP dialog's state as the core reports it ("completed", "answered", "cancelled",
+/// "rejected", "unanswered").
+pub fn sip_call_state(lang: Lang, state: &str, method: Option<&str>) -> &'static str {
+    let invite = method.is_none_or(|m| m.eq_ignore_ascii_case("INVITE"));
+    match state {
+        "completed" if !invite => lang.pick("completed", "completada"),
+        "completed" => lang.pick(
+            "completed (answered, then BYE)",
+            "completada (contestada y luego BYE)",
+        ),
+        "answered" => lang.pick("answered, no BYE seen", "contestada, sin BYE"),
+        "cancelled" => lang.pick("cancelled by the caller", "cancelada por quien llama"),
+        "rejected" => lang.pick("rejected", "rechazada"),
+        "unanswered" => lang.pick("no final answer", "sin respuesta final"),
+        _ => lang.pick("unknown", "desconocido"),
+    }
+}
+
 /// What a Zeek conn_state means.
 pub fn conn_state(lang: Lang, state: &str) -> &'static str {
     match state {

@@ -2,12 +2,12 @@
 //! Spanish, built only from the Report.
 //!
 //! Sections: summary, method, traffic flows, key packets, detailed analysis (TCP handshake and
-//! options, TLS, TCP behaviour, connection close, DNS, DHCP, ICMP, SIP), Expert Info,
+//! options, TLS, TCP behavior, connection close, DNS, DHCP, ICMP, SIP), Expert Info,
 //! conclusions, and the display filters to check everything in Wireshark. Sections without
-//! data are left out. Every capture-derived string goes through [`escape::md`], every display
-//! filter through [`escape::md_code`].
+//! data are left out. Every capture-derived string goes through [`crate::escape::md`], every display
+//! filter through [`crate::escape::md_code`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pcaplens_core::report::flows::Conversation;
 use pcaplens_core::report::tcp::{Connection, SynOptions};
@@ -69,7 +69,7 @@ pub fn markdown(report: &Report, lang: Lang) -> String {
     doc.section(t(lang, Key::SecAnalysis));
     handshakes(&mut doc, report);
     tls(&mut doc, report);
-    tcp_behaviour(&mut doc, report);
+    tcp_behavior(&mut doc, report);
     close(&mut doc, report);
     dns(&mut doc, report);
     dhcp(&mut doc, report);
@@ -247,6 +247,16 @@ fn method(doc: &mut Doc, report: &Report) {
         }
         parts.push(md(&iface.link_type));
         parts.push(format!("snaplen {}", iface.snaplen));
+        if let Some(os) = &iface.os {
+            parts.push(format!("{} {}", lang.pick("OS", "SO"), md(os)));
+        }
+        if let Some(f) = &iface.filter {
+            parts.push(format!(
+                "{} {}",
+                lang.pick("capture filter", "filtro de captura"),
+                md(f)
+            ));
+        }
         let s = format!(
             "**{} #{i}:** {}",
             lang.pick("Interface", "Interfaz"),
@@ -255,7 +265,54 @@ fn method(doc: &mut Doc, report: &Report) {
         doc.bullet(&s);
     }
     for c in &cap.comments {
-        doc.bullet(&format!("{} {}", label(Key::ColComments), md(c)));
+        // A comment may span lines: one sub-item per line, each escaped on its own.
+        let lines: Vec<&str> = c
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect();
+        match lines.as_slice() {
+            [one] => doc.bullet(&format!("{} {}", label(Key::ColComments), md(one))),
+            _ => {
+                doc.bullet(&label(Key::ColComments));
+                for line in lines {
+                    doc.sub_bullet(&md(line));
+                }
+            }
+        }
+    }
+    for (value, en, es) in [
+        (
+            &cap.capture_application,
+            "Capture application",
+            "Aplicación de captura",
+        ),
+        (
+            &cap.capture_os,
+            "Capture operating system",
+            "Sistema operativo de captura",
+        ),
+        (
+            &cap.capture_hardware,
+            "Capture hardware",
+            "Hardware de captura",
+        ),
+    ] {
+        if let Some(v) = value {
+            doc.bullet(&format!("**{}:** {}", lang.pick(en, es), md(v)));
+        }
+    }
+    if cap.cut_packets > 0 {
+        doc.bullet(&md(&lang.pick(
+            format!("{} packets were cut short by the snapshot length (only their first bytes were saved).", cap.cut_packets),
+            format!("{} paquetes se recortaron por la longitud de captura (solo se guardaron sus primeros bytes).", cap.cut_packets),
+        )));
+    }
+    if cap.time_ordered == Some(false) {
+        doc.bullet(&md(lang.pick(
+            "The packets are not in strict time order (capinfos: strict time order False).",
+            "Los paquetes no están en orden temporal estricto (capinfos: orden temporal estricto False).",
+        )));
     }
     let f = &report.filter;
     if f.server_ip.is_some() || f.server_port.is_some() {
@@ -304,7 +361,11 @@ fn flows(doc: &mut Doc, report: &Report) {
     let conns = &report.tcp.connections;
     let ip = &report.flows.ip_conversations;
     let udp = &report.flows.udp_conversations;
-    if conns.is_empty() && ip.is_empty() && udp.is_empty() {
+    if conns.is_empty()
+        && ip.is_empty()
+        && udp.is_empty()
+        && report.flows.protocol_frames.is_empty()
+    {
         return;
     }
     doc.section(t(lang, Key::SecFlows));
@@ -351,17 +412,12 @@ fn flows(doc: &mut Doc, report: &Report) {
 
     if !ip.is_empty() {
         doc.subsection(t(lang, Key::SecIpConversations));
-        let mut sorted: Vec<&Conversation> = ip.iter().collect();
-        sorted.sort_by(|a, b| {
-            (b.bytes_a_to_b + b.bytes_b_to_a)
-                .cmp(&(a.bytes_a_to_b + a.bytes_b_to_a))
-                .then_with(|| a.a.cmp(&b.a))
-                .then_with(|| a.b.cmp(&b.b))
-        });
-        conversation_table(doc, &sorted, ip.len());
+        // In the core's order, which is tshark's `-z conv` order (most frames first).
+        let listed: Vec<&Conversation> = ip.iter().collect();
+        conversation_table(doc, &listed, ip.len());
 
         doc.subsection(t(lang, Key::SecTopTalkers));
-        let talkers = top_talkers(ip);
+        let talkers = talkers(report);
         let rows: Vec<Vec<String>> = talkers
             .iter()
             .take(MAX_TALKERS)
@@ -386,16 +442,22 @@ fn flows(doc: &mut Doc, report: &Report) {
         doc.capped(rows.len(), talkers.len());
     }
 
+    let protocols = &report.flows.protocol_frames;
+    if !protocols.is_empty() {
+        doc.subsection(lang.pick("Frames per protocol", "Tramas por protocolo"));
+        let mut list: Vec<(&String, &u64)> = protocols.iter().collect();
+        list.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|(name, n)| vec![md(name), n.to_string()])
+            .collect();
+        doc.table(&[t(lang, Key::ColProtocol), t(lang, Key::ColFrames)], &rows);
+    }
+
     if !udp.is_empty() {
         doc.subsection(t(lang, Key::SecUdpConversations));
-        let mut sorted: Vec<&Conversation> = udp.iter().collect();
-        sorted.sort_by(|a, b| {
-            (b.packets_a_to_b + b.packets_b_to_a)
-                .cmp(&(a.packets_a_to_b + a.packets_b_to_a))
-                .then_with(|| a.a.cmp(&b.a))
-                .then_with(|| a.b.cmp(&b.b))
-        });
-        conversation_table(doc, &sorted, udp.len());
+        let listed: Vec<&Conversation> = udp.iter().collect();
+        conversation_table(doc, &listed, udp.len());
     }
 }
 
@@ -429,6 +491,18 @@ fn conversation_table(doc: &mut Doc, convs: &[&Conversation], total: usize) {
         &rows,
     );
     doc.capped(rows.len(), total);
+}
+
+/// The top talkers: the core's list when it has one, else computed from the conversations.
+fn talkers(report: &Report) -> Vec<(String, u64, u64)> {
+    let core = &report.flows.top_talkers_by_bytes;
+    if core.is_empty() {
+        top_talkers(&report.flows.ip_conversations)
+    } else {
+        core.iter()
+            .map(|t| (t.address.clone(), t.packets, t.bytes))
+            .collect()
+    }
 }
 
 /// Every address of the IP conversations with the packets and bytes it sent plus received
@@ -527,6 +601,12 @@ fn options_text(lang: Lang, o: &SynOptions) -> String {
     } else {
         lang.pick("no SACK", "sin SACK").into()
     });
+    if o.timestamps {
+        parts.push(
+            lang.pick("timestamps", "marcas de tiempo (timestamps)")
+                .into(),
+        );
+    }
     parts.join(", ")
 }
 
@@ -554,6 +634,10 @@ fn options_meaning(lang: Lang, client: &SynOptions, server: Option<&SynOptions>)
         )),
     }
     match (client.wscale, server.wscale) {
+        (Some(0), Some(0)) => out.push(lang.pick(
+            "Window scaling was negotiated with a shift of 0 on both sides (×1): the windows stay within 65 535 bytes.".to_string(),
+            "Se negoció el escalado de ventana con un desplazamiento de 0 en ambos extremos (×1): las ventanas siguen limitadas a 65 535 bytes.".to_string(),
+        )),
         (Some(c), Some(s)) => out.push(lang.pick(
             format!("Window scaling is in use (both sides sent it): the client's window values are multiplied by {} and the server's by {}, so windows larger than 64 KiB are possible.", 1u32 << c.min(14), 1u32 << s.min(14)),
             format!("El escalado de ventana está activo (lo enviaron los dos extremos): los valores de ventana del cliente se multiplican por {} y los del servidor por {}, así que son posibles ventanas de más de 64 KiB.", 1u32 << c.min(14), 1u32 << s.min(14)),
@@ -566,6 +650,12 @@ fn options_meaning(lang: Lang, client: &SynOptions, server: Option<&SynOptions>)
             "Window scaling is NOT in use, because only one side offered it (both must): the receive windows are limited to 65 535 bytes.".to_string(),
             "El escalado de ventana NO está activo, porque solo lo ofreció un extremo (deben hacerlo los dos): las ventanas de recepción están limitadas a 65 535 bytes.".to_string(),
         )),
+    }
+    if client.timestamps && server.timestamps {
+        out.push(lang.pick(
+            "Timestamps are in use: every segment carries a time stamp, used to measure the RTT and to reject old duplicate segments when sequence numbers wrap (PAWS).".to_string(),
+            "Las marcas de tiempo (timestamps) están activas: cada segmento lleva una marca de tiempo que sirve para medir el RTT y para descartar segmentos duplicados antiguos cuando los números de secuencia dan la vuelta (PAWS).".to_string(),
+        ));
     }
     if client.sack_perm && server.sack_perm {
         out.push(lang.pick(
@@ -601,6 +691,11 @@ fn handshakes(doc: &mut Doc, report: &Report) {
                 "Handshake completed (SYN, SYN-ACK and ACK seen in order)".to_string(),
                 "Handshake completo (SYN, SYN-ACK y ACK vistos en orden)".to_string(),
             )
+        } else if !c.syn_seen {
+            lang.pick(
+                "Handshake not captured: no SYN from the client was seen, the connection had already started when the capture began, so the roles below follow its first packet".to_string(),
+                "Handshake no capturado: no se vio el SYN del cliente, la conexión ya había empezado cuando arrancó la captura, así que los papeles de abajo siguen a su primer paquete".to_string(),
+            )
         } else {
             lang.pick(
                 format!(
@@ -620,7 +715,9 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ));
         }
         state.push('.');
-        if let Some(irtt) = c.irtt_s {
+        // Wireshark also measures an "initial RTT" to a RST/ACK; it is a handshake RTT only
+        // when the handshake completed.
+        if let Some(irtt) = c.irtt_s.filter(|_| c.handshake_completed) {
             state.push_str(&lang.pick(
                 format!(
                     " Initial RTT (from the SYN to the handshake's ACK, at the capture point): {}.",
@@ -633,10 +730,16 @@ fn handshakes(doc: &mut Doc, report: &Report) {
             ));
         }
         doc.sub_bullet(&md(&state));
+        // Without a SYN the "client" options may come from a SYN-ACK it sent.
+        let client_segment = if c.client_to_server.syn == 0 && c.client_to_server.syn_ack > 0 {
+            "SYN-ACK"
+        } else {
+            "SYN"
+        };
         match &c.client_options {
             Some(o) => doc.sub_bullet(&md(&format!(
-                "{}: {}.",
-                lang.pick("Client options (SYN)", "Opciones del cliente (SYN)"),
+                "{} ({client_segment}): {}.",
+                lang.pick("Client options", "Opciones del cliente"),
                 options_text(lang, o)
             ))),
             None => doc.sub_bullet(&md(lang.pick(
@@ -653,12 +756,24 @@ fn handshakes(doc: &mut Doc, report: &Report) {
                 ),
                 options_text(lang, o)
             ))),
-            None => doc.sub_bullet(&md(lang.pick(
-                "Server options: no SYN-ACK captured.",
-                "Opciones del servidor: no se capturó el SYN-ACK.",
-            ))),
+            None => {
+                let missing = if client_segment == "SYN-ACK" {
+                    "SYN"
+                } else {
+                    "SYN-ACK"
+                };
+                doc.sub_bullet(&md(&lang.pick(
+                    format!("Server options: no {missing} captured."),
+                    format!("Opciones del servidor: no se capturó el {missing}."),
+                )))
+            }
         }
-        if let Some(client) = &c.client_options {
+        if !c.syn_seen {
+            doc.sub_bullet(&md(lang.pick(
+                "Without both the SYN and the SYN-ACK the options actually in use cannot be told: each depends on what both sides offered.",
+                "Sin el SYN y el SYN-ACK no se puede saber qué opciones se usan de verdad: cada una depende de lo que ofrecieron los dos extremos.",
+            )));
+        } else if let Some(client) = &c.client_options {
             let key = (client.clone(), c.server_options.clone());
             match explained.iter().find(|(k, _)| *k == key) {
                 Some((_, first)) => doc.sub_bullet(&md(&lang.pick(
@@ -835,6 +950,44 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
     if let Some(ja4) = &hs.ja4 {
         doc.sub_bullet(&format!("JA4: {}", md_code(ja4)));
     }
+    if let Some(ja3s) = &hs.ja3s {
+        doc.sub_bullet(&format!("JA3S: {}", md_code(ja3s)));
+    }
+    if let Some(ja4s) = &hs.ja4s {
+        doc.sub_bullet(&format!("JA4S: {}", md_code(ja4s)));
+    }
+    if let Some(hrr) = &hs.hello_retry_request {
+        let group = hrr
+            .selected_group
+            .as_deref()
+            .map(|g| format!(" ({} {})", lang.pick("group", "grupo"), md(g)))
+            .unwrap_or_default();
+        doc.sub_bullet(&format!(
+            "{}{group}.",
+            md(&lang.pick(
+                format!("HelloRetryRequest in frame {}: the server asked the client to send its key share again for another group", hrr.frame),
+                format!("HelloRetryRequest en la trama {}: el servidor pidió al cliente que repitiera su key share con otro grupo", hrr.frame),
+            ))
+        ));
+    }
+    if let Some(how) = &hs.resumed {
+        doc.sub_bullet(&md(&lang.pick(
+            format!("Session resumed ({how}): the two sides reused keys from an earlier session instead of a full handshake, so no certificate is sent."),
+            format!("Sesión reanudada ({how}): los dos extremos reutilizaron claves de una sesión anterior en vez de hacer un handshake completo, así que no se envía certificado."),
+        )));
+    }
+    if hs.ech {
+        doc.sub_bullet(&md(lang.pick(
+            "The ClientHello carries Encrypted Client Hello (ECH): the real server name may be hidden, and the visible SNI may belong to a front server (it can also be GREASE ECH, a decoy).",
+            "El ClientHello lleva Encrypted Client Hello (ECH): el nombre real del servidor puede ir oculto y el SNI visible puede ser de un servidor frontal (también puede ser GREASE ECH, un señuelo).",
+        )));
+    }
+    if hs.lost_bytes > 0 {
+        doc.sub_bullet(&md(&lang.pick(
+            format!("{} bytes of this stream are missing from the capture, so some TLS records could not be read.", hs.lost_bytes),
+            format!("Faltan {} bytes de este stream en la captura, así que algunos registros TLS no se han podido leer.", hs.lost_bytes),
+        )));
+    }
     let r = &hs.records;
     doc.sub_bullet(&md(&lang.pick(
         format!(
@@ -853,6 +1006,12 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
             a.frame,
             keypackets::alert_text(lang, a.level, a.description)
         );
+        if a.from == "client" || a.from == "server" {
+            s.push_str(&lang.pick(
+                format!(", sent by {}", names::side(lang, &a.from)),
+                format!(", enviada por {}", names::side(lang, &a.from)),
+            ));
+        }
         if let Some(d) = a.description {
             s.push_str(&format!(". {}", names::tls_alert_meaning(lang, d)));
         }
@@ -869,13 +1028,13 @@ fn is_tls13(hs: &Handshake) -> bool {
     hs.selected_version.as_deref().and_then(names::parse_code) == Some(0x0304)
 }
 
-fn tcp_behaviour(doc: &mut Doc, report: &Report) {
+fn tcp_behavior(doc: &mut Doc, report: &Report) {
     let lang = doc.lang;
     let conns = &report.tcp.connections;
     if conns.is_empty() {
         return;
     }
-    doc.subsection(t(lang, Key::SecTcpBehaviour));
+    doc.subsection(t(lang, Key::SecTcpBehavior));
     let mut any = false;
     let mut kinds_seen: Vec<&str> = Vec::new();
     for c in detailed_streams(report) {
@@ -914,11 +1073,15 @@ fn tcp_behaviour(doc: &mut Doc, report: &Report) {
             continue;
         }
         any = true;
-        doc.bullet(&format!(
-            "{}: {}.",
-            stream_heading(c),
-            md(&parts.join("; "))
-        ));
+        let mut line = format!("{}: {}.", stream_heading(c), md(&parts.join("; ")));
+        if !c.handshake_completed && c.analysis.retransmission > 0 && c.payload_bytes == 0 {
+            line.push(' ');
+            line.push_str(&md(lang.pick(
+                "The retransmitted segments are the SYN itself: the client tried again because no SYN-ACK came back.",
+                "Los segmentos retransmitidos son el propio SYN: el cliente lo volvió a intentar porque no llegó ningún SYN-ACK.",
+            )));
+        }
+        doc.bullet(&line);
     }
     if !any {
         doc.para(&md(lang.pick(
@@ -1025,7 +1188,7 @@ fn dns(doc: &mut Doc, report: &Report) {
         return;
     }
     doc.subsection(t(lang, Key::SecDns));
-    doc.para(&md(&format!(
+    let mut summary = format!(
         "{}, {}, {}.",
         count(
             lang,
@@ -1045,7 +1208,26 @@ fn dns(doc: &mut Doc, report: &Report) {
             ("query without response", "queries without response"),
             ("consulta sin respuesta", "consultas sin respuesta")
         ),
-    )));
+    );
+    if let Some(l) = &dns.latency {
+        summary.push(' ');
+        summary.push_str(&lang.pick(
+            format!(
+                "Response time: min {}, mean {}, max {}.",
+                units::duration(lang, l.min_ms / 1000.0),
+                units::duration(lang, l.mean_ms / 1000.0),
+                units::duration(lang, l.max_ms / 1000.0)
+            ),
+            format!(
+                "Tiempo de respuesta: mínimo {}, medio {}, máximo {}.",
+                units::duration(lang, l.min_ms / 1000.0),
+                units::duration(lang, l.mean_ms / 1000.0),
+                units::duration(lang, l.max_ms / 1000.0)
+            ),
+        ));
+    }
+    doc.para(&md(&summary));
+    let dash = || "—".to_string();
     let rows: Vec<Vec<String>> = dns
         .messages
         .iter()
@@ -1061,32 +1243,60 @@ fn dns(doc: &mut Doc, report: &Report) {
             if m.answers.len() > 5 {
                 answers.push_str(&format!(" … (+{})", m.answers.len() - 5));
             }
+            let pair = match (m.response, m.response_in, m.response_to) {
+                (false, Some(r), _) => {
+                    lang.pick(format!("response in {r}"), format!("respuesta en {r}"))
+                }
+                (false, None, _) => lang.pick("no response", "sin respuesta").to_string(),
+                (true, _, Some(q)) => match m.latency_ms {
+                    Some(ms) => lang.pick(
+                        format!("answers {q} ({})", units::duration(lang, ms / 1000.0)),
+                        format!("responde a {q} ({})", units::duration(lang, ms / 1000.0)),
+                    ),
+                    None => lang.pick(format!("answers {q}"), format!("responde a {q}")),
+                },
+                (true, _, None) => String::new(),
+            };
             vec![
                 m.frame.to_string(),
-                if m.response {
-                    md(lang.pick("response", "respuesta"))
-                } else {
-                    md(lang.pick("query", "consulta"))
-                },
-                format!("0x{:04x}", m.id),
-                m.qname.as_deref().map(md).unwrap_or_else(|| "—".into()),
-                m.qtype.as_deref().map(md).unwrap_or_else(|| "—".into()),
-                m.rcode.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                keypackets::endpoint(&m.src, Some(m.src_port))
+                    .map(|e| md(&e))
+                    .unwrap_or_else(dash),
+                keypackets::endpoint(&m.dst, Some(m.dst_port))
+                    .map(|e| md(&e))
+                    .unwrap_or_else(dash),
+                format!(
+                    "{} 0x{:04x}",
+                    md(if m.response {
+                        lang.pick("response", "respuesta")
+                    } else {
+                        lang.pick("query", "consulta")
+                    }),
+                    m.id
+                ),
+                m.qname.as_deref().map(md).unwrap_or_else(dash),
+                m.qtype.as_deref().map(md).unwrap_or_else(dash),
+                m.rcode
+                    .as_deref()
+                    .filter(|_| m.response)
+                    .map(md)
+                    .unwrap_or_else(dash),
                 md(&answers),
-                md(&m.transport),
+                md(&pair),
             ]
         })
         .collect();
     doc.table(
         &[
             t(lang, Key::ColFrame),
+            t(lang, Key::ColSource),
+            t(lang, Key::ColDestination),
             t(lang, Key::ColMessage),
-            "ID",
             t(lang, Key::ColQuery),
             t(lang, Key::ColType),
             t(lang, Key::ColRcode),
             t(lang, Key::ColAnswers),
-            t(lang, Key::ColTransport),
+            lang.pick("Query / response", "Consulta / respuesta"),
         ],
         &rows,
     );
@@ -1134,7 +1344,11 @@ fn dhcp(doc: &mut Doc, report: &Report) {
                     .as_deref()
                     .map(md)
                     .unwrap_or_else(|| "—".into()),
-                m.yiaddr.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                m.yiaddr
+                    .as_deref()
+                    .filter(|a| *a != "0.0.0.0")
+                    .map(md)
+                    .unwrap_or_else(|| "—".into()),
                 m.server_id.as_deref().map(md).unwrap_or_else(|| "—".into()),
             ]
         })
@@ -1151,14 +1365,71 @@ fn dhcp(doc: &mut Doc, report: &Report) {
         &rows,
     );
     doc.capped(rows.len(), dhcp.messages.len());
-    for tr in &dhcp.transactions {
-        doc.bullet(&format!(
+    let mut acks: HashMap<&str, &pcaplens_core::report::dhcp::Message> = HashMap::new();
+    for m in dhcp.messages.iter().filter(|m| {
+        m.message_type
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("ACK"))
+    }) {
+        acks.entry(m.xid.as_str()).or_insert(m);
+    }
+    for tr in dhcp.transactions.iter().take(MAX_MESSAGE_ROWS) {
+        let mut line = format!(
             "xid {}: {} — {} {}",
             md(&tr.xid),
             md(&frames_text(lang, &tr.frames, MAX_FRAMES_LISTED)),
             md(t(lang, Key::ColDoraComplete)),
             yes_no(lang, tr.dora_complete)
-        ));
+        );
+        if !tr.sequence.is_empty() {
+            line.push_str(&format!(" ({})", md(&tr.sequence.join(" → "))));
+        }
+        if let Some(ip) = &tr.assigned_ip {
+            line.push_str(&format!(
+                "; {} {}",
+                md(lang.pick("assigned", "asignada")),
+                md(ip)
+            ));
+        }
+        if !tr.servers.is_empty() {
+            line.push_str(&format!(
+                "; {} {}",
+                md(lang.pick("server", "servidor")),
+                md(&tr.servers.join(", "))
+            ));
+        }
+        doc.bullet(&line);
+        // What the ACK configured: the facts a student checks in a DHCP exercise.
+        let ack = acks.get(tr.xid.as_str());
+        if let Some(o) = ack.map(|m| &m.options) {
+            let mut parts = Vec::new();
+            if let Some(mask) = &o.subnet_mask {
+                parts.push(format!("{} {mask}", lang.pick("mask", "máscara")));
+            }
+            if !o.routers.is_empty() {
+                parts.push(format!(
+                    "{} {}",
+                    lang.pick("gateway", "puerta de enlace"),
+                    o.routers.join(", ")
+                ));
+            }
+            if !o.dns_servers.is_empty() {
+                parts.push(format!("DNS {}", o.dns_servers.join(", ")));
+            }
+            if let Some(domain) = &o.domain_name {
+                parts.push(format!("{} {domain}", lang.pick("domain", "dominio")));
+            }
+            if let Some(lease) = o.lease_time {
+                parts.push(format!(
+                    "{} {}",
+                    lang.pick("lease", "concesión"),
+                    units::duration(lang, f64::from(lease))
+                ));
+            }
+            if !parts.is_empty() {
+                doc.sub_bullet(&md(&format!("ACK: {}", parts.join(", "))));
+            }
+        }
     }
 }
 
@@ -1199,17 +1470,21 @@ fn icmp(doc: &mut Doc, report: &Report) {
         .map(|m| {
             vec![
                 m.frame.to_string(),
+                keypackets::endpoint(&m.src, None)
+                    .map(|e| md(&e))
+                    .unwrap_or_else(|| "—".into()),
+                keypackets::endpoint(&m.dst, None)
+                    .map(|e| md(&e))
+                    .unwrap_or_else(|| "—".into()),
                 if m.version == 6 {
                     "ICMPv6".into()
                 } else {
                     "ICMP".into()
                 },
-                md(&names::icmp_name(lang, m.version, m.icmp_type, m.code)),
+                md(&keypackets::icmp_info(lang, m)),
                 format!("{}/{}", m.icmp_type, m.code),
-                m.id.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
-                m.seq.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
-                m.reply_frame
-                    .map(|v| v.to_string())
+                m.rtt_ms
+                    .map(|ms| md_plain(&units::duration(lang, ms / 1000.0)))
                     .unwrap_or_else(|| "—".into()),
             ]
         })
@@ -1217,12 +1492,12 @@ fn icmp(doc: &mut Doc, report: &Report) {
     doc.table(
         &[
             t(lang, Key::ColFrame),
+            t(lang, Key::ColSource),
+            t(lang, Key::ColDestination),
             t(lang, Key::ColProtocol),
             t(lang, Key::ColDescription),
             lang.pick("Type/code", "Tipo/código"),
-            t(lang, Key::ColIdentifier),
-            t(lang, Key::ColSequence),
-            t(lang, Key::ColReplyFrame),
+            "RTT",
         ],
         &rows,
     );
@@ -1269,6 +1544,74 @@ fn sip(doc: &mut Doc, report: &Report) {
         &rows,
     );
     doc.capped(rows.len(), sip.messages.len());
+
+    if sip.calls.is_empty() {
+        return;
+    }
+    let dash = || "—".to_string();
+    let rows: Vec<Vec<String>> = sip
+        .calls
+        .iter()
+        .take(MAX_MESSAGE_ROWS)
+        .map(|c| {
+            let final_status = c.final_status.map(|st| {
+                let reason = c
+                    .final_reason
+                    .clone()
+                    .or_else(|| names::sip_reason(st).map(str::to_string));
+                match reason {
+                    Some(r) => format!("{st} {r}"),
+                    None => st.to_string(),
+                }
+            });
+            let codecs: Vec<String> = c
+                .offer
+                .iter()
+                .chain(c.answer.iter())
+                .flat_map(|sdp| sdp.media.iter())
+                .flat_map(|m| m.codecs.iter().cloned())
+                .fold(Vec::new(), |mut acc, codec| {
+                    if !acc.contains(&codec) {
+                        acc.push(codec);
+                    }
+                    acc
+                });
+            vec![
+                md(&c.call_id),
+                c.method.as_deref().map(md).unwrap_or_else(dash),
+                c.from.as_deref().map(md).unwrap_or_else(dash),
+                c.to.as_deref().map(md).unwrap_or_else(dash),
+                md(names::sip_call_state(lang, &c.state, c.method.as_deref())),
+                final_status.as_deref().map(md).unwrap_or_else(dash),
+                c.setup_s
+                    .map(|d| md_plain(&units::duration(lang, d)))
+                    .unwrap_or_else(dash),
+                c.duration_s
+                    .map(|d| md_plain(&units::duration(lang, d)))
+                    .unwrap_or_else(dash),
+                if codecs.is_empty() {
+                    dash()
+                } else {
+                    md(&codecs.join(", "))
+                },
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            t(lang, Key::ColCallId),
+            t(lang, Key::ColMethod),
+            lang.pick("From", "De"),
+            lang.pick("To", "Para"),
+            t(lang, Key::ColState),
+            lang.pick("Final response", "Respuesta final"),
+            lang.pick("Setup time", "Tiempo de establecimiento"),
+            t(lang, Key::ColDuration),
+            lang.pick("Codecs", "Códecs"),
+        ],
+        &rows,
+    );
+    doc.capped(rows.len(), sip.calls.len());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1500,7 +1843,7 @@ mod tests {
             "## 5. Detailed analysis",
             "### 5.1 TCP three-way handshake and options",
             "### 5.2 TLS",
-            "### 5.3 TCP behaviour",
+            "### 5.3 TCP behavior",
             "### 5.4 Connection close",
             "### 5.5 DNS",
             "### 5.6 DHCP",
@@ -1516,10 +1859,13 @@ mod tests {
         }
         for line in [
             "- **First packet:** 2023-11-14 22:13:20.000000 UTC",
+            "- **Comments:**",
+            "  - Práctica 3",
+            "  - \\| injected \\| row \\|",
             "- **Packets:** 60 (30.0 kB captured)",
             "| 1 | 10.0.0.2:51000 | 93.184.216.34:443 | TCP | SYN: the client opens the connection (stream 0), MSS=1460 WS=128 SACK\\_PERM |",
             "| 4 | 10.0.0.2:51000 | 93.184.216.34:443 | TLS | ClientHello: SNI www.example.com; offers TLS 1.3, TLS 1.2; ALPN h2, http/1.1 |",
-            "| 14 | — | — | TCP | First duplicate ACK of 3 (stream 0) |",
+            "| 14 | — | — | TCP | Duplicate ACK: first of 3 (stream 0) |",
             "  - Client options (SYN): MSS 1460 bytes, window scale 7 (×128), SACK permitted.",
             "  - Server options (SYN-ACK): MSS 1400 bytes, window scale 9 (×512), SACK permitted.",
             "  - MSS: each side announces the largest segment it can receive, so the client sends at most 1400 bytes of data per segment and the server at most 1460.",
@@ -1553,7 +1899,7 @@ mod tests {
             "| 14 | — | — | TCP | ACK duplicado: el primero de 3 (stream 0) |",
             "  - Opciones del cliente (SYN): MSS 1460 bytes, escala de ventana 7 (×128), SACK permitido.",
             "  - SACK está activo: el receptor puede confirmar los bloques que llegaron después de un hueco, así que tras una pérdida solo hay que reenviar lo que falta.",
-            "| Aviso | TCP | Ventana cero | 1 | 22 | `tcp.analysis.zero_window` |",
+            "| Advertencia | TCP | Ventana cero | 1 | 22 | `tcp.analysis.zero_window` |",
             "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): abortada con RST por el servidor. Estado (Zeek) RSTR (establecida; el servidor la abortó (RST)); última trama 28.",
         ] {
             assert!(doc.lines().any(|l| l == line), "missing line {line:?} in\n{doc}");

@@ -6,12 +6,17 @@
 #![allow(clippy::needless_update)]
 
 use pcaplens_core::report::capinfos::Interface;
+use pcaplens_core::report::capinfos::PacketComment;
+use pcaplens_core::report::dhcp::Options as DhcpOptions;
 use pcaplens_core::report::dhcp::{Message as DhcpMessage, Transaction};
 use pcaplens_core::report::dns::{Answer, Message as DnsMessage};
 use pcaplens_core::report::flows::Conversation;
 use pcaplens_core::report::icmp::Message as IcmpMessage;
+use pcaplens_core::report::icmp::Quoted;
 use pcaplens_core::report::sip::{Call, Message as SipMessage};
-use pcaplens_core::report::tcp::{AnalysisCounts, Connection, Issue, Summary, SynOptions};
+use pcaplens_core::report::tcp::{
+    AnalysisCounts, Connection, DirectionStats, Issue, Summary, SynOptions,
+};
 use pcaplens_core::report::tls::{Alert, Handshake, RecordCounts};
 use pcaplens_core::report::*;
 use pcaplens_core::Report;
@@ -43,15 +48,56 @@ fn dns(
         rcode: rcode.map(Into::into),
         answers: Vec::new(),
         transport: "udp".into(),
+        src: if response { "10.0.0.1" } else { "10.0.0.2" }.into(),
+        src_port: if response { 53 } else { 5353 },
+        dst: if response { "10.0.0.2" } else { "10.0.0.1" }.into(),
+        dst_port: if response { 5353 } else { 53 },
         ..Default::default()
+    }
+}
+
+/// Pairs queries and responses by id, as the core's `response_in` / `response_to` do.
+fn pair_dns(messages: &mut [DnsMessage]) {
+    for i in 0..messages.len() {
+        if messages[i].response {
+            continue;
+        }
+        let id = messages[i].id;
+        let query_frame = messages[i].frame;
+        if let Some(r) = messages[i + 1..]
+            .iter_mut()
+            .find(|r| r.response && r.id == id)
+        {
+            r.response_to = Some(query_frame);
+            let response_frame = r.frame;
+            messages[i].response_in = Some(response_frame);
+        }
     }
 }
 
 /// A browser talking TLS 1.3 over a lossy path that ends in a reset, plus DNS, DHCP, ICMP and
 /// SIP side traffic.
 pub fn lossy_tls_report() -> Report {
+    let mut report = lossy_tls_report_unpaired();
+    pair_dns(&mut report.dns.messages);
+    report
+}
+
+fn lossy_tls_report_unpaired() -> Report {
     let stream0 = Connection {
         stream: 0,
+        syn_seen: true,
+        client_to_server: DirectionStats {
+            packets: 14,
+            syn: 1,
+            ..Default::default()
+        },
+        server_to_client: DirectionStats {
+            packets: 12,
+            syn_ack: 1,
+            rst: 1,
+            ..Default::default()
+        },
         client: "10.0.0.2:51000".into(),
         server: "93.184.216.34:443".into(),
         first_frame: 1,
@@ -94,6 +140,16 @@ pub fn lossy_tls_report() -> Report {
     };
     let stream1 = Connection {
         stream: 1,
+        syn_seen: true,
+        client_to_server: DirectionStats {
+            packets: 2,
+            syn: 2,
+            ..Default::default()
+        },
+        server_to_client: DirectionStats {
+            packets: 0,
+            ..Default::default()
+        },
         client: "10.0.0.2:51001".into(),
         server: "10.0.0.9:8080".into(),
         first_frame: 30,
@@ -118,6 +174,19 @@ pub fn lossy_tls_report() -> Report {
     };
     let stream2 = Connection {
         stream: 2,
+        syn_seen: true,
+        client_to_server: DirectionStats {
+            packets: 4,
+            syn: 1,
+            fin: 1,
+            ..Default::default()
+        },
+        server_to_client: DirectionStats {
+            packets: 4,
+            syn_ack: 1,
+            fin: 1,
+            ..Default::default()
+        },
         client: "[2001:db8::2]:40000".into(),
         server: "[2001:db8::80]:80".into(),
         first_frame: 50,
@@ -175,6 +244,10 @@ pub fn lossy_tls_report() -> Report {
                 ..Default::default()
             }],
             comments: vec!["Práctica 3\n| injected | row |".into()],
+            packet_comments: vec![PacketComment {
+                frame: 14,
+                comment: "loss | starts `here`".into(),
+            }],
             truncated: false,
             warnings: Vec::new(),
             ..Default::default()
@@ -233,6 +306,7 @@ pub fn lossy_tls_report() -> Report {
                 },
                 alerts: vec![Alert {
                     frame: 26,
+                    from: "server".into(),
                     level: Some(2),
                     description: Some(40),
                     ..Default::default()
@@ -305,6 +379,10 @@ pub fn lossy_tls_report() -> Report {
                 },
                 DhcpMessage {
                     frame: 49,
+                    options: DhcpOptions {
+                        message: Some("wrong network".into()),
+                        ..Default::default()
+                    },
                     xid: "0x00000def".into(),
                     message_type: Some("NAK".into()),
                     client_mac: Some("66:77:88:99:aa:bb".into()),
@@ -333,6 +411,8 @@ pub fn lossy_tls_report() -> Report {
             messages: vec![
                 IcmpMessage {
                     frame: 33,
+                    src: "10.0.0.2".into(),
+                    dst: "10.0.0.1".into(),
                     version: 4,
                     icmp_type: 8,
                     code: 0,
@@ -343,6 +423,8 @@ pub fn lossy_tls_report() -> Report {
                 },
                 IcmpMessage {
                     frame: 34,
+                    src: "10.0.0.1".into(),
+                    dst: "10.0.0.2".into(),
                     version: 4,
                     icmp_type: 0,
                     code: 0,
@@ -353,6 +435,8 @@ pub fn lossy_tls_report() -> Report {
                 },
                 IcmpMessage {
                     frame: 35,
+                    src: "10.0.0.2".into(),
+                    dst: "10.0.0.1".into(),
                     version: 4,
                     icmp_type: 8,
                     code: 0,
@@ -363,6 +447,16 @@ pub fn lossy_tls_report() -> Report {
                 },
                 IcmpMessage {
                     frame: 36,
+                    quoted: Some(Quoted {
+                        protocol: "udp".into(),
+                        src: "10.0.0.2".into(),
+                        dst: "10.0.0.9".into(),
+                        src_port: Some(40000),
+                        dst_port: Some(161),
+                        ..Default::default()
+                    }),
+                    src: "10.0.0.9".into(),
+                    dst: "10.0.0.2".into(),
                     version: 4,
                     icmp_type: 3,
                     code: 3,

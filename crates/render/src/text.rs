@@ -5,6 +5,8 @@
 //! Sentences are plain text that may contain capture-derived strings: Markdown callers escape
 //! them with [`crate::escape::md`]; [`summary`] strips terminal control characters itself.
 
+use std::collections::HashMap;
+
 use pcaplens_core::report::tcp::Connection;
 use pcaplens_core::Report;
 
@@ -17,6 +19,8 @@ use crate::units::{self, and_list, count, frame_list, frames_text};
 
 /// Streams named in one conclusion before "…".
 const MAX_STREAMS_NAMED: usize = 8;
+/// DHCP transactions described one by one in the conclusions.
+const MAX_DHCP_CONCLUSIONS: usize = 10;
 /// Distinct TLS outcomes (version, cipher, SNI, ALPN) described in the conclusions.
 const MAX_TLS_CONCLUSIONS: usize = 5;
 
@@ -181,7 +185,7 @@ pub fn conclusions(report: &Report, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(error) = &report.error {
         out.push(lang.pick(
-            format!("The file could not be analysed: {error}."),
+            format!("The file could not be analyzed: {error}."),
             format!("No se ha podido analizar el archivo: {error}."),
         ));
         return out;
@@ -383,8 +387,8 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             .map(|o| o.1.len())
             .sum();
         out.push(lang.pick(
-            format!("{rest} more TLS handshakes are described in the TLS section."),
-            format!("Hay {rest} handshakes TLS más descritos en la sección de TLS."),
+            format!("{rest} more TLS handshakes had other server names or parameters (all are in the JSON export)."),
+            format!("Otros {rest} handshakes TLS tuvieron otros nombres de servidor o parámetros (todos están en la exportación JSON)."),
         ));
     }
     if handshakes
@@ -399,20 +403,29 @@ fn tls_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             .into(),
         );
     }
+    // Fatal alerts, one sentence per alert name with the streams that ended with it.
+    let mut fatal: Vec<(Option<u8>, Vec<u64>, u64)> = Vec::new();
     for hs in handshakes {
         for alert in hs.alerts.iter().filter(|a| a.level == Some(2)) {
-            let name = alert.description.and_then(names::tls_alert).unwrap_or("?");
-            out.push(lang.pick(
-                format!(
-                    "Stream {} ended with a fatal TLS alert, {name} (frame {}).",
-                    hs.stream, alert.frame
-                ),
-                format!(
-                    "El stream {} terminó con una alerta TLS fatal, {name} (trama {}).",
-                    hs.stream, alert.frame
-                ),
-            ));
+            match fatal.iter_mut().find(|(d, _, _)| *d == alert.description) {
+                Some((_, streams, _)) => {
+                    if streams.last() != Some(&hs.stream) {
+                        streams.push(hs.stream);
+                    }
+                }
+                None => fatal.push((alert.description, vec![hs.stream], alert.frame)),
+            }
         }
+    }
+    for (description, streams, first_frame) in fatal {
+        let name = description.and_then(names::tls_alert).unwrap_or("?");
+        let who = upper_first(&streams_text(lang, &streams));
+        out.push(match (lang, streams.len()) {
+            (Lang::En, 1) => format!("{who} ended with a fatal TLS alert, {name} (frame {first_frame})."),
+            (Lang::En, _) => format!("{who} ended with a fatal TLS alert, {name} (the first in frame {first_frame})."),
+            (Lang::Es, 1) => format!("{who} terminó con una alerta TLS fatal, {name} (trama {first_frame})."),
+            (Lang::Es, _) => format!("{who} terminaron con una alerta TLS fatal, {name} (la primera en la trama {first_frame})."),
+        });
     }
 }
 
@@ -540,12 +553,26 @@ fn issue_frames(report: &Report, stream: u64, kind: &str) -> Vec<u64> {
 }
 
 fn window_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
-    for c in report
+    let zero: Vec<&Connection> = report
         .tcp
         .connections
         .iter()
         .filter(|c| c.analysis.zero_window > 0)
-    {
+        .collect();
+    if zero.len() > MAX_STREAMS_NAMED {
+        let streams: Vec<u64> = zero.iter().map(|c| c.stream).collect();
+        out.push(lang.pick(
+            format!(
+                "{} reached a zero window: their receiving applications could not keep up and the senders had to pause.",
+                upper_first(&streams_text(lang, &streams))
+            ),
+            format!(
+                "{} llegaron a ventana cero: las aplicaciones receptoras no daban abasto y los emisores tuvieron que pararse.",
+                upper_first(&streams_text(lang, &streams))
+            ),
+        ));
+    }
+    for c in zero.iter().filter(|_| zero.len() <= MAX_STREAMS_NAMED) {
         let frames = issue_frames(report, c.stream, "zero_window");
         let where_ = if frames.is_empty() {
             String::new()
@@ -738,8 +765,13 @@ fn dns_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
 
 fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
     let dhcp = &report.dhcp;
-    for t in &dhcp.transactions {
-        let msgs: Vec<_> = dhcp.messages.iter().filter(|m| m.xid == t.xid).collect();
+    let mut by_xid: HashMap<&str, Vec<&pcaplens_core::report::dhcp::Message>> = HashMap::new();
+    for m in &dhcp.messages {
+        by_xid.entry(m.xid.as_str()).or_default().push(m);
+    }
+    for t in dhcp.transactions.iter().take(MAX_DHCP_CONCLUSIONS) {
+        let msgs: &[&pcaplens_core::report::dhcp::Message] =
+            by_xid.get(t.xid.as_str()).map_or(&[], Vec::as_slice);
         let ack = msgs.iter().find(|m| {
             m.message_type
                 .as_deref()
@@ -778,19 +810,58 @@ fn dhcp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 format!("DHCP (xid {}): the server refused the request with a DHCPNAK (frame {}); the client has to start again with DHCPDISCOVER.", t.xid, nak.frame),
                 format!("DHCP (xid {}): el servidor rechazó la petición con un DHCPNAK (trama {}); el cliente debe empezar de nuevo con DHCPDISCOVER.", t.xid, nak.frame),
             ));
-        } else {
+        } else if let Some(only) = single_message(msgs) {
+            let frame = t.frames.first().copied().unwrap_or_default();
             out.push(lang.pick(
                 format!(
-                    "DHCP (xid {}): incomplete exchange (frames {frames}).",
+                    "DHCP (xid {}): the client sent {only} (frame {frame}).",
                     t.xid
                 ),
                 format!(
-                    "DHCP (xid {}): intercambio incompleto (tramas {frames}).",
+                    "DHCP (xid {}): el cliente envió {only} (trama {frame}).",
                     t.xid
                 ),
             ));
+        } else {
+            let frames = frames_text(lang, &t.frames, 8);
+            out.push(lang.pick(
+                format!("DHCP (xid {}): incomplete exchange ({frames}).", t.xid),
+                format!("DHCP (xid {}): intercambio incompleto ({frames}).", t.xid),
+            ));
         }
     }
+    let rest = dhcp.transactions.len().saturating_sub(MAX_DHCP_CONCLUSIONS);
+    if rest > 0 {
+        let complete = dhcp.transactions[MAX_DHCP_CONCLUSIONS..]
+            .iter()
+            .filter(|t| t.dora_complete)
+            .count();
+        out.push(lang.pick(
+            format!("DHCP: {rest} more transactions, {complete} of them with a complete DORA exchange."),
+            format!("DHCP: {rest} transacciones más, {complete} de ellas con un intercambio DORA completo."),
+        ));
+    }
+}
+
+/// An INVITE outcome after a count, with Spanish plural agreement ("2 rechazadas").
+fn call_outcome(lang: Lang, state: &str, n: u64) -> &'static str {
+    let one = n == 1;
+    match (lang, state) {
+        (Lang::Es, "completed") if !one => "completadas (contestadas y luego BYE)",
+        (Lang::Es, "answered") if !one => "contestadas, sin BYE",
+        (Lang::Es, "rejected") if !one => "rechazadas",
+        (Lang::Es, "cancelled") if !one => "canceladas por quien llama",
+        (Lang::Es, "unanswered") if !one => "sin respuesta final",
+        _ => names::sip_call_state(lang, state, Some("INVITE")),
+    }
+}
+
+/// "DHCPRELEASE" when a transaction is one message that needs no answer (RELEASE, DECLINE,
+/// INFORM without reply).
+fn single_message(msgs: &[&pcaplens_core::report::dhcp::Message]) -> Option<String> {
+    let [only] = msgs else { return None };
+    let kind = only.message_type.as_deref()?.to_ascii_uppercase();
+    matches!(kind.as_str(), "RELEASE" | "DECLINE" | "INFORM").then(|| format!("DHCP{kind}"))
 }
 
 fn icmp_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
@@ -900,7 +971,7 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
             count(
                 lang,
                 sip.calls.len() as u64,
-                ("call (Call-ID)", "calls (Call-IDs)"),
+                ("dialog (Call-ID)", "dialogs (Call-IDs)"),
                 ("", "")
             )
         ),
@@ -916,10 +987,59 @@ fn sip_conclusions(report: &Report, lang: Lang, out: &mut Vec<String>) {
                 lang,
                 sip.calls.len() as u64,
                 ("", ""),
-                ("llamada (Call-ID)", "llamadas (Call-ID)")
+                ("diálogo (Call-ID)", "diálogos (Call-ID)")
             )
         ),
     );
+    // INVITE dialogs by outcome, in a fixed order.
+    let invites: Vec<_> = sip
+        .calls
+        .iter()
+        .filter(|c| {
+            c.method
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case("INVITE"))
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for state in [
+        "completed",
+        "answered",
+        "rejected",
+        "cancelled",
+        "unanswered",
+    ] {
+        let n = invites.iter().filter(|c| c.state == state).count() as u64;
+        if n > 0 {
+            outcomes.push(format!("{n} {}", call_outcome(lang, state, n)));
+        }
+    }
+    if !outcomes.is_empty() {
+        s.push(' ');
+        s.push_str(&lang.pick(
+            format!("Calls (INVITE): {}.", and_list(lang, &outcomes)),
+            format!("Llamadas (INVITE): {}.", and_list(lang, &outcomes)),
+        ));
+    }
+    let mut others: Vec<String> = Vec::new();
+    for c in sip
+        .calls
+        .iter()
+        .filter(|c| !invites.iter().any(|i| std::ptr::eq(*i, *c)))
+    {
+        if let Some(m) = &c.method {
+            if !others.contains(m) {
+                others.push(m.clone());
+            }
+        }
+    }
+    if !others.is_empty() {
+        s.push(' ');
+        s.push_str(&lang.pick(
+            format!("Other requests: {}.", others.join(", ")),
+            format!("Otras peticiones: {}.", others.join(", ")),
+        ));
+    }
     if !errors.is_empty() {
         s.push(' ');
         s.push_str(&lang.pick(
@@ -947,11 +1067,15 @@ pub fn summary(report: &Report, lang: Lang) -> String {
         }
     } else {
         out.push_str(lang.pick("Expert Info:\n", "Información experta:\n"));
+        let width = groups
+            .iter()
+            .map(|g| g.severity.label(lang).chars().count())
+            .max()
+            .unwrap_or(0);
         for g in &groups {
             let unit = match g.unit {
-                CountUnit::Frames => "",
-                CountUnit::Connections => lang.pick(" conn.", " conex."),
-                CountUnit::Problems => "",
+                CountUnit::Connections => lang.pick(" (connections)", " (conexiones)"),
+                CountUnit::Frames | CountUnit::Problems => "",
             };
             let filter = g
                 .filter
@@ -959,7 +1083,7 @@ pub fn summary(report: &Report, lang: Lang) -> String {
                 .map(|f| format!("  [{f}]"))
                 .unwrap_or_default();
             out.push_str(&escape::plain(&format!(
-                "  {:<8} {:>6}{unit}  {}{filter}",
+                "  {:<width$} {:>6}  {}{unit}{filter}",
                 g.severity.label(lang),
                 g.count,
                 g.title
@@ -1081,6 +1205,24 @@ mod tests {
     }
 
     #[test]
+    fn sip_outcomes() {
+        let mut r = testdata::sip_report();
+        r.capinfos.packets = 6;
+        r.sip.calls[0].method = Some("INVITE".into());
+        r.sip.calls[0].state = "rejected".into();
+        let mut second = r.sip.calls[0].clone();
+        second.call_id = "b@x".into();
+        r.sip.calls.push(second);
+        let es = conclusions(&r, Lang::Es).join("\n");
+        assert!(
+            es.contains("SIP: 6 mensajes en 2 diálogos (Call-ID). Llamadas (INVITE): 2 rechazadas. Respuestas de error: 486 Busy Here."),
+            "{es}"
+        );
+        let en = conclusions(&r, Lang::En).join("\n");
+        assert!(en.contains("Calls (INVITE): 2 rejected."), "{en}");
+    }
+
+    #[test]
     fn clean_capture_says_no_loss() {
         let mut r = testdata::lossy_tls_report();
         for c in &mut r.tcp.connections {
@@ -1098,7 +1240,7 @@ mod tests {
         let s = summary(&r, Lang::En);
         assert!(!s.contains('\u{1b}'));
         assert!(
-            s.contains("Expert Info:\n  Warning       1  Zero window  [tcp.analysis.zero_window]"),
+            s.contains("Expert Info:\n  Warning      1  Zero window  [tcp.analysis.zero_window]"),
             "{s}"
         );
         assert!(s.contains("Connection reset (RST)"));
@@ -1113,7 +1255,7 @@ mod tests {
         };
         assert_eq!(
             conclusions(&r, Lang::En),
-            ["The file could not be analysed: not a capture file."]
+            ["The file could not be analyzed: not a capture file."]
         );
         assert!(summary(&r, Lang::En).contains("could not be read completely"));
     }

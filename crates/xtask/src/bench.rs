@@ -6,6 +6,7 @@
 //! cargo xtask bench --large         # + 1.1 GB and 2.25 GB captures (memory must stay flat)
 //! cargo xtask bench --connections   # + 1,000,000 connections (SYN scan + answers): state size
 //! cargo xtask bench --no-tshark     # skip the tshark comparison
+//! cargo xtask bench --tshark-large  # also run tshark on the captures over 1 GB (needs ~5 GB RAM)
 //! cargo xtask bench --runs 5        # best of 5 (default 3) for files under 1 GB
 //! ```
 //!
@@ -13,7 +14,9 @@
 //! The bench always runs as a release build: when started from a debug build (the `cargo
 //! xtask` alias) it re-runs itself with `cargo run --release`. Each analysis runs in a child
 //! process (`bench --analyze FILE`) so its peak memory (VmHWM from /proc/self/status) is the
-//! analysis alone; tshark's peak is sampled from /proc/PID/status while it runs.
+//! analysis alone; tshark's peak is sampled from /proc/PID/status while it runs. Besides wall
+//! time the child reports its CPU time (/proc/self/schedstat), which stays meaningful on a
+//! loaded machine.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +37,7 @@ const SCAN_CONNECTIONS: u32 = 1_000_000;
 
 struct Options {
     large: bool,
+    tshark_large: bool,
     connections: bool,
     tshark: bool,
     runs: usize,
@@ -68,6 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let mut o = Options {
         large: false,
+        tshark_large: false,
         connections: false,
         tshark: true,
         runs: 3,
@@ -76,6 +81,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--large" => o.large = true,
+            "--tshark-large" => o.tshark_large = true,
             "--connections" => o.connections = true,
             "--no-tshark" => o.tshark = false,
             "--runs" => {
@@ -121,12 +127,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut rows: Vec<Row> = Vec::new();
     for (name, path, spec, _) in &cases {
         ensure_capture(path, spec)?;
-        let runs = if spec.estimated_bytes() > 1 << 30 {
-            1
-        } else {
-            o.runs
-        };
-        rows.push(measure(name, path, spec.connections.into(), runs, tshark)?);
+        let big = spec.estimated_bytes() > 1 << 30;
+        let runs = if big { 1 } else { o.runs };
+        rows.push(measure(
+            name,
+            path,
+            runs,
+            tshark && (!big || o.tshark_large),
+        )?);
     }
     if o.connections {
         let path = PathBuf::from(DATA_DIR).join("scan-1m.pcap");
@@ -134,9 +142,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         rows.push(measure(
             "1M connections",
             &path,
-            u64::from(SCAN_CONNECTIONS),
             1,
-            tshark,
+            tshark && o.tshark_large,
         )?);
     }
     print_table(&rows, tshark);
@@ -156,16 +163,14 @@ struct Row {
 #[derive(Clone, Copy)]
 struct Measured {
     secs: f64,
+    /// CPU time (pcaplens only; None when /proc is not there).
+    cpu_secs: Option<f64>,
     peak_kb: Option<u64>,
+    /// Peak before the report is built (pcaplens only).
+    streaming_kb: Option<u64>,
 }
 
-fn measure(
-    name: &str,
-    path: &Path,
-    _connections: u64,
-    runs: usize,
-    tshark: bool,
-) -> Result<Row, String> {
+fn measure(name: &str, path: &Path, runs: usize, tshark: bool) -> Result<Row, String> {
     let bytes = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     // Warm the page cache so every run (and tshark) reads from memory.
     let _ = std::fs::read(path).map(drop);
@@ -205,8 +210,8 @@ fn measure(
 
 fn print_table(rows: &[Row], tshark: bool) {
     println!();
-    let mut head = "| capture | size | packets | connections | pcaplens time | packets/s | MB/s | peak memory |".to_string();
-    let mut rule = "|---|---|---|---|---|---|---|---|".to_string();
+    let mut head = "| capture | size | packets | connections | pcaplens wall | CPU | packets/s (CPU) | MB/s (CPU) | peak memory (while streaming) |".to_string();
+    let mut rule = "|---|---|---|---|---|---|---|---|---|".to_string();
     if tshark {
         head.push_str(" tshark time | tshark peak | speed-up |");
         rule.push_str("---|---|---|");
@@ -214,16 +219,19 @@ fn print_table(rows: &[Row], tshark: bool) {
     println!("{head}\n{rule}");
     for r in rows {
         let mb = r.bytes as f64 / 1e6;
+        let cpu = r.ours.cpu_secs.unwrap_or(r.ours.secs);
         let mut line = format!(
-            "| {} | {:.0} MB | {} | {} | {:.3} s | {:.2} M | {:.0} | {} |",
+            "| {} | {:.0} MB | {} | {} | {:.3} s | {:.3} s | {:.2} M | {:.0} | {} ({}) |",
             r.name,
             mb,
             r.packets,
             r.connections,
             r.ours.secs,
-            r.packets as f64 / r.ours.secs / 1e6,
-            mb / r.ours.secs,
-            peak(r.ours.peak_kb)
+            cpu,
+            r.packets as f64 / cpu / 1e6,
+            mb / cpu,
+            peak(r.ours.peak_kb),
+            peak(r.ours.streaming_kb)
         );
         if let Some(t) = r.tshark {
             line.push_str(&format!(
@@ -274,7 +282,9 @@ fn run_child(path: &Path) -> Result<(Measured, ChildReport), String> {
     let num = |key: &str| get(key).and_then(|v| v.parse::<f64>().ok());
     let measured = Measured {
         secs: num("secs").ok_or("child printed no time")?,
+        cpu_secs: num("cpu_secs"),
         peak_kb: num("vmhwm_kb").map(|v| v as u64),
+        streaming_kb: num("streaming_kb").map(|v| v as u64),
     };
     let report = ChildReport {
         packets: num("packets").unwrap_or(0.0) as u64,
@@ -295,6 +305,7 @@ fn run_child(path: &Path) -> Result<(Measured, ChildReport), String> {
 /// The child: analyses FILE the way the CLI does (4 MB reads) and prints its numbers.
 fn analyze_child(path: &Path) -> Result<(), String> {
     let start = Instant::now();
+    let cpu_start = cpu_ns();
     let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut analysis = pcaplens_core::Analysis::new(pcaplens_core::Config::default());
     let mut buf = vec![0u8; CHUNK];
@@ -309,9 +320,13 @@ fn analyze_child(path: &Path) -> Result<(), String> {
     let streaming_kb = vm_hwm_kb();
     let report = analysis.finish();
     let secs = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, cpu_ns()) {
+        (Some(a), Some(b)) => format!("{:.6}", (b - a) as f64 / 1e9),
+        _ => "n/a".into(),
+    };
     let t = &report.tcp;
     println!(
-        "secs={secs:.6} vmhwm_kb={} streaming_kb={} packets={} connections={} handshakes={} retransmissions={} dup_acks={} zero_windows={} window_updates={} issues={}",
+        "secs={secs:.6} cpu_secs={cpu} vmhwm_kb={} streaming_kb={} packets={} connections={} handshakes={} retransmissions={} dup_acks={} zero_windows={} window_updates={} issues={}",
         vm_hwm_kb().map_or("n/a".into(), |k| k.to_string()),
         streaming_kb.map_or("n/a".into(), |k| k.to_string()),
         report.capinfos.packets,
@@ -324,6 +339,12 @@ fn analyze_child(path: &Path) -> Result<(), String> {
         t.issues.len(),
     );
     Ok(())
+}
+
+/// CPU time of this process so far (Linux: /proc/self/schedstat), in ns.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 /// Peak resident memory of this process (Linux), in kB.
@@ -372,7 +393,9 @@ fn run_tshark(path: &Path) -> Result<Measured, String> {
     }
     Ok(Measured {
         secs: start.elapsed().as_secs_f64(),
+        cpu_secs: None,
         peak_kb: peak,
+        streaming_kb: None,
     })
 }
 

@@ -5,6 +5,8 @@
 //! no packet is earlier than the one before it. A packet without a timestamp (pcapng simple
 //! packet block) makes capinfos drop the times and report the order as unknown; so do we.
 
+use std::cmp::Ordering;
+
 use crate::capture::{
     format_decimal_nanos, CaptureInfo, Frame, LinkType, TimePrecision, Timestamp,
 };
@@ -17,6 +19,17 @@ pub const MAX_PACKET_COMMENTS: usize = 1000;
 pub const MAX_LINK_TYPES: usize = 64;
 /// Interfaces whose packets are counted one by one.
 pub const MAX_COUNTED_INTERFACES: usize = 4096;
+
+/// Wireshark's `nstime_cmp`, which capinfos uses for first/last time and time order: it
+/// truncates the difference in seconds to 32 bits, so times more than ~68 years apart (only in
+/// damaged files) compare the wrong way round. Copied so such files give capinfos' answer.
+fn nstime_cmp(a: Timestamp, b: Timestamp) -> Ordering {
+    if a.secs == b.secs {
+        a.nanos.cmp(&b.nanos)
+    } else {
+        (a.secs.wrapping_sub(b.secs) as i32).cmp(&0)
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct LinkTypeUse {
@@ -60,7 +73,10 @@ impl CapinfosAnalyzer {
         self.wire_bytes += u64::from(frame.orig_len);
         if frame.has_ts {
             let ts = frame.ts;
-            if self.prev.is_some_and(|p| ts < p) {
+            if self
+                .prev
+                .is_some_and(|p| nstime_cmp(ts, p) == Ordering::Less)
+            {
                 self.out_of_order = true;
             }
             self.prev = Some(ts);
@@ -68,10 +84,16 @@ impl CapinfosAnalyzer {
                 ts,
                 interface: frame.interface,
             };
-            if self.min.is_none_or(|m| ts < m.ts) {
+            if self
+                .min
+                .is_none_or(|m| nstime_cmp(ts, m.ts) == Ordering::Less)
+            {
                 self.min = Some(stamp);
             }
-            if self.max.is_none_or(|m| ts > m.ts) {
+            if self
+                .max
+                .is_none_or(|m| nstime_cmp(ts, m.ts) == Ordering::Greater)
+            {
                 self.max = Some(stamp);
             }
         } else {
@@ -176,6 +198,8 @@ impl CapinfosAnalyzer {
             }
         });
         let mut warnings = info.warnings.clone();
+        // Keep the reader's "... and N more warnings" line last.
+        let overflow = warnings.pop_if(|w| w.starts_with("... and "));
         for u in &self.link_types {
             if !u.link_type.is_supported() {
                 warnings.push(format!(
@@ -188,6 +212,7 @@ impl CapinfosAnalyzer {
                 ));
             }
         }
+        warnings.extend(overflow);
         Capinfos {
             format: info.format.map(|f| f.name().to_string()),
             file_type: info.file_type.map(str::to_string),
@@ -391,5 +416,29 @@ mod tests {
             (c.first_time, c.encapsulation, c.file_time_precision),
             (None, None, None)
         );
+    }
+
+    #[test]
+    fn times_compare_like_wiresharks_nstime_cmp() {
+        // 4026531840 - 1600000000 overflows 32 bits: capinfos takes it as the earliest.
+        let mut a = CapinfosAnalyzer::default();
+        feed(
+            &mut a,
+            F(1, (1_600_000_000, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        feed(
+            &mut a,
+            F(2, (4_026_531_840, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        feed(
+            &mut a,
+            F(3, (1_600_000_001, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        let c = a.finish(&info(vec![iface(1, 1_000_000)]), 3);
+        assert_eq!(c.first_time_exact.as_deref(), Some("4026531840.000005"));
+        assert_eq!(c.last_time_exact.as_deref(), Some("1600000001.000005"));
     }
 }

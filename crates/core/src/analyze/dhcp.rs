@@ -7,6 +7,7 @@
 use super::ports::{self, App};
 use super::{Analyzer, PacketContext};
 use crate::decode::dhcp as wire;
+use crate::decode::text::hex_colon;
 use crate::report::dhcp::{self as report, DhcpSection};
 use std::collections::{BTreeMap, HashMap};
 
@@ -177,25 +178,18 @@ impl DhcpAnalyzer {
     }
 }
 
-fn mac_text(m: &[u8]) -> String {
-    m.iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
-
 fn fill_v4(msg: &mut report::Message, m: &wire::MessageV4) {
     msg.xid = format!("0x{:08x}", m.xid);
     msg.message_type = m.message_type.map(wire::message_type_name_v4);
     msg.op = Some(m.op);
-    msg.client_mac = m.client_mac().map(|mac| mac_text(&mac));
+    msg.client_mac = m.client_mac().map(|mac| hex_colon(&mac));
     msg.ciaddr = Some(m.ciaddr.to_string());
     msg.yiaddr = Some(m.yiaddr.to_string());
     msg.siaddr = Some(m.siaddr.to_string());
     msg.giaddr = Some(m.giaddr.to_string());
     msg.requested_ip = m.requested_ip.map(|a| a.to_string());
     msg.server_id = m.server_id.map(|a| a.to_string());
-    msg.client_id = m.client_id.as_deref().map(wire::hex_colon);
+    msg.client_id = m.client_id.as_deref().map(hex_colon);
     msg.options = report::Options {
         codes: m.option_codes.iter().map(|&c| u16::from(c)).collect(),
         subnet_mask: m.subnet_mask.map(|a| a.to_string()),
@@ -219,8 +213,8 @@ fn fill_v4(msg: &mut report::Message, m: &wire::MessageV4) {
 fn fill_v6(msg: &mut report::Message, m: &wire::MessageV6) {
     msg.xid = format!("0x{:06x}", m.xid);
     msg.message_type = Some(wire::message_type_name_v6(m.msg_type));
-    msg.client_id = m.client_duid.as_deref().map(wire::hex_colon);
-    msg.server_id = m.server_duid.as_deref().map(wire::hex_colon);
+    msg.client_id = m.client_duid.as_deref().map(hex_colon);
+    msg.server_id = m.server_duid.as_deref().map(hex_colon);
     msg.options = report::Options {
         codes: m.option_codes.clone(),
         dns_servers: m.dns_servers.iter().map(ToString::to_string).collect(),

@@ -86,6 +86,38 @@ impl StreamSink for LengthPrefixed<'_> {
     fn on_gap(&mut self, _lost: u64, _dropped: usize) {}
 }
 
+/// Running count / min / mean / max of delays in milliseconds (DNS latency, ICMP RTT).
+#[derive(Debug, Default)]
+pub(crate) struct DelayStats {
+    count: u64,
+    min: f64,
+    max: f64,
+    sum: f64,
+}
+
+impl DelayStats {
+    pub(crate) fn add(&mut self, ms: f64) {
+        if self.count == 0 || ms < self.min {
+            self.min = ms;
+        }
+        if self.count == 0 || ms > self.max {
+            self.max = ms;
+        }
+        self.count += 1;
+        self.sum += ms;
+    }
+
+    /// The report's summary, null when nothing was measured.
+    pub(crate) fn report(&self) -> Option<LatencyStats> {
+        (self.count > 0).then(|| LatencyStats {
+            count: self.count,
+            min_ms: self.min,
+            mean_ms: self.sum / self.count as f64,
+            max_ms: self.max,
+        })
+    }
+}
+
 /// Where a message came from.
 #[derive(Clone, Copy)]
 struct Origin {
@@ -104,7 +136,7 @@ pub struct DnsAnalyzer {
     tcp: HashMap<u64, Box<TcpConnection>, Hasher>,
     /// TCP streams known not to be DNS (or not tracked for lack of room).
     tcp_ignored: StreamSet,
-    latency_sum_ms: f64,
+    latency: DelayStats,
 }
 
 impl Analyzer for DnsAnalyzer {
@@ -141,15 +173,7 @@ impl Analyzer for DnsAnalyzer {
     }
 
     fn finish(mut self) -> DnsSection {
-        let s = &mut self.section;
-        s.unanswered = s
-            .messages
-            .iter()
-            .filter(|m| !m.response && m.response_in.is_none())
-            .count() as u64;
-        if let Some(lat) = &mut s.latency {
-            lat.mean_ms = self.latency_sum_ms / lat.count as f64;
-        }
+        self.section.latency = self.latency.report();
         self.section
     }
 }
@@ -228,6 +252,8 @@ impl DnsAnalyzer {
                 .or_default() += 1;
         } else {
             s.queries += 1;
+            // Until a response matches it (see `match_transaction`).
+            s.unanswered += 1;
             for q in &msg.questions {
                 *s.qtypes
                     .entry(wire::type_name(q.qtype).into_owned())
@@ -319,6 +345,7 @@ impl DnsAnalyzer {
             return;
         }
         t.rep_frame = Some(origin.frame);
+        s.unanswered = s.unanswered.saturating_sub(1);
         let latency_ms = (now - t.req_ts) as f64 / 1e6;
         if let Some(q) = t.query_index.and_then(|i| s.messages.get_mut(i)) {
             q.response_in = Some(origin.frame);
@@ -327,16 +354,7 @@ impl DnsAnalyzer {
             m.response_to = Some(t.req_frame);
             m.latency_ms = Some(latency_ms);
         }
-        let lat = s.latency.get_or_insert(LatencyStats {
-            count: 0,
-            min_ms: f64::INFINITY,
-            mean_ms: 0.0,
-            max_ms: f64::NEG_INFINITY,
-        });
-        lat.count += 1;
-        lat.min_ms = lat.min_ms.min(latency_ms);
-        lat.max_ms = lat.max_ms.max(latency_ms);
-        self.latency_sum_ms += latency_ms;
+        self.latency.add(latency_ms);
     }
 }
 
@@ -493,6 +511,11 @@ mod tests {
         assert_eq!(s.messages[2].rcode.as_deref(), Some("NXDOMAIN"));
         assert_eq!(s.messages[0].rcode.as_deref(), Some("NOERROR"));
         assert_eq!(s.messages[2].latency_ms, Some(1000.0));
+        let lat = s.latency.as_ref().expect("one latency measured");
+        assert_eq!(
+            (lat.count, lat.min_ms, lat.mean_ms, lat.max_ms),
+            (1, 1000.0, 1000.0, 1000.0)
+        );
         assert_eq!(s.messages[2].answers[0].data, "10.0.0.2");
         assert_eq!(s.rcodes.get("NXDOMAIN"), Some(&1));
         assert_eq!(s.qtypes.get("A"), Some(&2));

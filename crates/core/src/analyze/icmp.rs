@@ -11,10 +11,11 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::defrag::{PROTO_ICMP, PROTO_ICMPV6};
+use super::dns::DelayStats;
 use super::{Analyzer, PacketContext};
 use crate::decode::icmp as wire;
+use crate::decode::text::hex_colon;
 use crate::decode::Transport;
-use crate::report::dns::LatencyStats;
 use crate::report::icmp::{self as report, IcmpSection};
 
 /// Messages listed; the rest are only counted.
@@ -47,7 +48,7 @@ struct PendingEcho {
 pub struct IcmpAnalyzer {
     section: IcmpSection,
     pending: HashMap<EchoKey, PendingEcho, foldhash::fast::RandomState>,
-    rtt_sum_ms: f64,
+    rtt: DelayStats,
 }
 
 impl Analyzer for IcmpAnalyzer {
@@ -137,8 +138,7 @@ impl Analyzer for IcmpAnalyzer {
                 }
                 143 => {
                     let r = p.rest_of_header();
-                    m.multicast_address =
-                        Some(format!("{} records", u16::from_be_bytes([r[2], r[3]])));
+                    m.mld_records = Some(u16::from_be_bytes([r[2], r[3]]));
                 }
                 _ => {}
             }
@@ -164,6 +164,8 @@ impl Analyzer for IcmpAnalyzer {
             });
         }
         s.echo_requests += u64::from(is_request);
+        // Until a reply pairs with it (see `on_echo`).
+        s.unanswered += u64::from(is_request);
         s.echo_replies += u64::from(is_reply);
         let index = if s.messages.len() < MAX_MESSAGES {
             s.messages.push(m);
@@ -196,18 +198,7 @@ impl Analyzer for IcmpAnalyzer {
 
     fn finish(mut self) -> IcmpSection {
         let s = &mut self.section;
-        s.unanswered = s
-            .messages
-            .iter()
-            .filter(|m| {
-                let request =
-                    (m.version == 4 && m.icmp_type == 8) || (m.version == 6 && m.icmp_type == 128);
-                request && m.reply_frame.is_none()
-            })
-            .count() as u64;
-        if let Some(rtt) = &mut s.rtt {
-            rtt.mean_ms = self.rtt_sum_ms / rtt.count as f64;
-        }
+        s.rtt = self.rtt.report();
         self.section
     }
 }
@@ -247,6 +238,7 @@ impl IcmpAnalyzer {
             return; // a duplicate reply
         }
         req.replied = true;
+        self.section.unanswered = self.section.unanswered.saturating_sub(1);
         let rtt_ms = (now - req.ts) as f64 / 1e6;
         let s = &mut self.section;
         if let Some(r) = req.index.and_then(|i| s.messages.get_mut(i)) {
@@ -256,24 +248,15 @@ impl IcmpAnalyzer {
             m.request_frame = Some(req.frame);
             m.rtt_ms = Some(rtt_ms);
         }
-        let rtt = s.rtt.get_or_insert(LatencyStats {
-            count: 0,
-            min_ms: f64::INFINITY,
-            mean_ms: 0.0,
-            max_ms: f64::NEG_INFINITY,
-        });
-        rtt.count += 1;
-        rtt.min_ms = rtt.min_ms.min(rtt_ms);
-        rtt.max_ms = rtt.max_ms.max(rtt_ms);
-        self.rtt_sum_ms += rtt_ms;
+        self.rtt.add(rtt_ms);
     }
 }
 
 fn nd_report(nd: &wire::NeighborDiscovery) -> report::NeighborDiscovery {
     report::NeighborDiscovery {
         target: nd.target.map(|a| a.to_string()),
-        source_link_addr: nd.source_link_addr.as_deref().map(wire::link_addr_text),
-        target_link_addr: nd.target_link_addr.as_deref().map(wire::link_addr_text),
+        source_link_addr: nd.source_link_addr.as_deref().map(hex_colon),
+        target_link_addr: nd.target_link_addr.as_deref().map(hex_colon),
         router: nd.router,
         solicited: nd.solicited,
         override_flag: nd.override_flag,

@@ -7,9 +7,10 @@
 //!   default);
 //! - out-of-order segments are held (at most [`MAX_PENDING_BYTES`] / [`MAX_PENDING_SEGMENTS`]
 //!   per direction) until the hole before them is filled;
-//! - bytes that will never arrive (capture loss, snaplen cut, a hole the peer already ACKed, or
-//!   pending data overflowing its cap) become a *gap*: the consumer is told how many bytes were
-//!   lost and resynchronises (a TLS record boundary, a SIP start line, ...).
+//! - bytes that will never arrive (a snaplen cut, a hole the peer ACKed while later data is
+//!   held, held data overflowing its cap, or the end of the capture via `flush`) become a
+//!   *gap*: the consumer is told how many bytes were lost and resynchronises (a TLS record
+//!   boundary, a SIP start line, ...).
 //!
 //! The consumer implements [`StreamSink`]. Bytes are *offered*, not pushed: the sink says how many
 //! it consumed and the rest (a partial header, an incomplete message) stays buffered, at most
@@ -25,6 +26,12 @@
 //! State is per direction and bounded; nothing is allocated for a stream until it has payload.
 //! [`StreamSet`] is a compact bitset over Wireshark `tcp.stream` numbers for "already decided"
 //! streams, so analyzers can ignore uninteresting streams without a table entry each.
+//!
+//! The pattern the stream analyzers follow (see `tls` and `sip`): key live state by
+//! `TcpContext::stream` in a capped map (evicting the least recently active entries when full),
+//! create it on a stream's first payload, let the sink decide from the first in-order bytes
+//! whether the protocol is there (else `stop` and mark the stream in a [`StreamSet`]), and
+//! `flush` at FIN/RST or at the end of the capture.
 
 use crate::decode::tcp::Segment;
 
@@ -181,8 +188,12 @@ impl DirectionStream {
         self.drain_pending(sink);
     }
 
-    /// The peer acknowledged everything before `ack`: bytes we have not seen by then were lost
-    /// by the capture (the receiver got them), so cross the holes up to it.
+    /// The peer acknowledged everything before `ack`. When that covers a hole before held
+    /// segments, the hole's bytes reached the receiver but not the capture: cross it.
+    ///
+    /// Only a hole with data held beyond it is crossed: in a capture merged from two vantage
+    /// points an ACK can precede, in file order, the data it acknowledges, and that data must
+    /// still be taken when it comes.
     pub fn peer_ack(&mut self, ack: u32, sink: &mut impl StreamSink) {
         if self.stopped {
             return;
@@ -192,11 +203,19 @@ impl DirectionStream {
         if ahead <= 0 || ahead >= i64::from(MAX_SEQ_JUMP) {
             return;
         }
-        // The ACK of our FIN is one past the data.
-        if self.fin_end == Some(ack) && ahead == 1 {
+        let Some(first_held) = self.pending.first().map(|p| p.seq) else {
+            return;
+        };
+        if seq_diff(ack, first_held) < 0 {
             return;
         }
-        self.advance_to(ack, sink);
+        // The ACK of a FIN is one past the data.
+        let target = if self.fin_end == Some(ack) {
+            ack.wrapping_sub(1)
+        } else {
+            ack
+        };
+        self.advance_to(target, sink);
     }
 
     /// End of input: crosses every remaining hole so held segments reach the sink.
@@ -578,6 +597,30 @@ pub(crate) mod tests {
         s.push(&seg(1000, Flags::ACK | Flags::FIN, b"abc"), &mut r);
         s.peer_ack(1004, &mut r);
         assert!(r.gaps.is_empty());
+    }
+
+    #[test]
+    fn test_ack_of_fin_after_hole() {
+        let mut s = DirectionStream::new();
+        let mut r = Recorder::default();
+        s.push(&seg(1000, Flags::ACK, b"abc"), &mut r);
+        s.push(&seg(1010, Flags::ACK | Flags::FIN, b"xyz"), &mut r);
+        s.peer_ack(1014, &mut r);
+        assert_eq!(r.gaps, vec![(7, 0)]);
+        assert_eq!(r.bytes, b"abcxyz");
+    }
+
+    #[test]
+    fn test_ack_before_data_is_not_a_gap() {
+        // Merged vantage points: the ACK is in the file before the data it acknowledges.
+        let d = data(200);
+        let mut s = DirectionStream::new();
+        let mut r = Recorder::default();
+        s.push(&seg(1000, Flags::ACK, &d[..100]), &mut r);
+        s.peer_ack(1200, &mut r);
+        s.push(&seg(1100, Flags::ACK, &d[100..]), &mut r);
+        assert!(r.gaps.is_empty());
+        assert_eq!(r.bytes, d);
     }
 
     #[test]

@@ -19,15 +19,16 @@ use crate::decode::sip::{looks_like_sip, parse_sdp, SdpInfo, SipMessage, StartLi
 use crate::decode::tcp::Segment;
 use crate::report::sip::{Call, Message, Sdp, SdpMedia, SipSection};
 
-/// Messages listed in the report; later ones are only counted.
-pub const MAX_MESSAGES: usize = 200_000;
+/// Messages listed in the report (each entry is ~1 KB); later ones are only counted.
+pub const MAX_MESSAGES: usize = 50_000;
 /// Calls (Call-IDs) tracked.
-pub const MAX_CALLS: usize = 50_000;
+pub const MAX_CALLS: usize = 20_000;
 /// Frames listed per call.
-pub const MAX_FRAMES_PER_CALL: usize = 1_000;
+pub const MAX_FRAMES_PER_CALL: usize = 64;
 /// Via headers kept per message.
 pub const MAX_VIAS: usize = 16;
-/// TCP streams with live reassembly state at once.
+/// TCP streams with live reassembly state at once; when full, the least recently active eighth
+/// is finished early.
 pub const MAX_LIVE_STREAMS: usize = 4_096;
 /// Bytes a TCP direction may show without a line end before we decide it is not SIP.
 const MAX_START_LINE: usize = 1024;
@@ -287,6 +288,9 @@ struct Direction {
 /// Per-stream state for SIP over TCP.
 #[derive(Debug, Default)]
 struct TcpConnection {
+    last_frame: u64,
+    client_fin: bool,
+    server_fin: bool,
     streams: ConnectionStreams,
     client: Direction,
     server: Direction,
@@ -386,6 +390,7 @@ impl TcpConnection {
             server,
             not_sip,
             is_sip,
+            ..
         } = self;
         let (own, other, own_dir, other_dir) = if from_client {
             (&mut streams.client, &mut streams.server, client, server)
@@ -425,6 +430,7 @@ impl TcpConnection {
             server,
             not_sip,
             is_sip,
+            ..
         } = self;
         for (stream, dir) in [(&mut streams.client, client), (&mut streams.server, server)] {
             stream.flush(&mut MessageSink {
@@ -493,8 +499,7 @@ impl SipAnalyzer {
                 return;
             }
             if self.tcp.len() >= MAX_LIVE_STREAMS {
-                self.decided.insert(stream);
-                return;
+                self.evict_idle(frame, time);
             }
             let here = endpoint(src, seg.src_port);
             let there = endpoint(dst, seg.dst_port);
@@ -521,12 +526,38 @@ impl SipAnalyzer {
         let Some(conn) = self.tcp.get_mut(&stream) else {
             return;
         };
+        conn.last_frame = frame;
         conn.push(&mut self.rec, seg, from_client, frame, time);
-        if conn.not_sip || seg.flags.rst() {
-            if let Some(mut conn) = self.tcp.remove(&stream) {
-                if conn.is_sip && !conn.not_sip {
-                    conn.flush(&mut self.rec, frame, time);
-                }
+        if seg.flags.fin() {
+            if from_client {
+                conn.client_fin = true;
+            } else {
+                conn.server_fin = true;
+            }
+        }
+        let finished = seg.flags.rst() || (conn.client_fin && conn.server_fin);
+        if conn.not_sip || finished {
+            if let Some(conn) = self.tcp.remove(&stream) {
+                self.complete(conn, frame, time);
+            }
+            self.decided.insert(stream);
+        }
+    }
+
+    /// Delivers what a finished stream's reassemblers still hold.
+    fn complete(&mut self, mut conn: Box<TcpConnection>, frame: u64, time: f64) {
+        if conn.is_sip && !conn.not_sip {
+            conn.flush(&mut self.rec, frame, time);
+        }
+    }
+
+    /// The live table is full: finish the least recently active eighth of it.
+    fn evict_idle(&mut self, frame: u64, time: f64) {
+        let mut ages: Vec<(u64, u64)> = self.tcp.iter().map(|(&s, c)| (c.last_frame, s)).collect();
+        ages.sort_unstable();
+        for &(_, stream) in ages.iter().take(MAX_LIVE_STREAMS / 8) {
+            if let Some(conn) = self.tcp.remove(&stream) {
+                self.complete(conn, frame, time);
             }
             self.decided.insert(stream);
         }
@@ -568,10 +599,8 @@ impl Analyzer for SipAnalyzer {
     fn finish(mut self) -> SipSection {
         let mut live: Vec<_> = self.tcp.drain().collect();
         live.sort_by_key(|(s, _)| *s);
-        for (_, mut conn) in live {
-            if !conn.not_sip {
-                conn.flush(&mut self.rec, self.last_frame, self.last_time);
-            }
+        for (_, conn) in live {
+            self.complete(conn, self.last_frame, self.last_time);
         }
         let mut section = self.rec.finish();
         // TCP messages complete in frame order per stream; flushes at the end may not be.

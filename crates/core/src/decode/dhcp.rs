@@ -6,6 +6,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::text::escaped;
+
 mod field {
     use std::ops::Range;
     pub const OP: usize = 0;
@@ -318,21 +320,10 @@ fn ipv4_list(v: &[u8]) -> Vec<Ipv4Addr> {
         .collect()
 }
 
-/// Option text: printable bytes as is, trailing NULs dropped, others escaped.
+/// Option text: trailing NULs dropped, non-printable bytes escaped.
 fn text(v: &[u8]) -> String {
-    let v = match v.iter().rposition(|&b| b != 0) {
-        Some(last) => &v[..=last],
-        None => &[],
-    };
-    let mut s = String::with_capacity(v.len());
-    for &b in v {
-        if (0x20..0x7f).contains(&b) {
-            s.push(char::from(b));
-        } else {
-            s.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    s
+    let end = v.iter().rposition(|&b| b != 0).map_or(0, |last| last + 1);
+    escaped(v.get(..end).unwrap_or(&[]))
 }
 
 fn apply_option_v4(msg: &mut MessageV4, code: u8, v: &[u8], overload: &mut u8) {
@@ -535,18 +526,6 @@ pub fn message_type_name_v6(t: u8) -> String {
     .to_string()
 }
 
-/// Bytes as lowercase hex, colon-separated (DUIDs, client ids).
-pub fn hex_colon(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -668,6 +647,5 @@ pub(crate) mod tests {
         // Truncated option.
         let msg = parse_v6(&solicit[..10]);
         assert!(msg.malformed.is_some());
-        assert_eq!(hex_colon(&[0, 0xab]), "00:ab");
     }
 }

@@ -7,8 +7,9 @@
 //! end cleanly) and a length limit; record data is read only inside its RDLENGTH.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::text::{escaped, push_escaped};
 
 mod field {
     use std::ops::Range;
@@ -682,26 +683,11 @@ pub fn read_name(bytes: &[u8], offset: usize) -> Result<(String, usize), Malform
     Ok((name, end_of_name.unwrap_or(at + 1)))
 }
 
-/// Appends label bytes as text: printable ASCII as is, anything else as `\xNN`.
-fn push_escaped(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        if (0x20..0x7f).contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "\\x{b:02x}");
-        }
-    }
-}
-
 fn escape_text(bytes: &[u8]) -> String {
     // TXT strings are often UTF-8; keep valid UTF-8 as is and escape only control bytes.
     match std::str::from_utf8(bytes) {
         Ok(s) if !s.chars().any(char::is_control) => s.to_string(),
-        _ => {
-            let mut out = String::with_capacity(bytes.len());
-            push_escaped(&mut out, bytes);
-            out
-        }
+        _ => escaped(bytes),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod icmp;
 pub mod link;
 pub mod sip;
 pub mod tcp;
+pub mod text;
 pub mod tls;
 
 use std::net::IpAddr;

@@ -63,8 +63,10 @@ pub struct Message {
     pub gateway: Option<String>,
     /// Neighbour discovery details (NS, NA, RS, RA, Redirect).
     pub nd: Option<NeighborDiscovery>,
-    /// MLD: the multicast address (queries/reports v1) or the number of records (v2 reports).
+    /// MLD (130-132): the multicast address.
     pub multicast_address: Option<String>,
+    /// MLDv2 report (143): the number of multicast address records.
+    pub mld_records: Option<u16>,
     /// The frame of the first fragment when the message was reassembled from IP fragments.
     pub reassembled_from: Option<u64>,
 }

@@ -15,10 +15,12 @@ pub struct TlsSection {
     /// ClientHello / ServerHello messages seen (all streams, HelloRetryRequests included).
     pub client_hellos: u64,
     pub server_hellos: u64,
-    /// Every SNI host name seen, sorted, without duplicates.
+    /// Every SNI host name seen (of the first ClientHello of each stream), sorted, without
+    /// duplicates (at most 10 000).
     pub snis: Vec<String>,
-    /// TLS streams not analysed because a table cap was reached.
-    pub streams_dropped: u64,
+    /// TLS streams analysed (counted in the totals) but not listed in `handshakes` because the
+    /// list reached its cap (20 000).
+    pub handshakes_not_listed: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -120,23 +120,43 @@ pub(crate) struct IssueRecord {
     pub rto_ns: i64,
 }
 
-/// Connections per storage chunk.
-const CONN_CHUNK: usize = 4096;
+/// Connections in the first storage chunk; chunks double up to `CONN_CHUNK_MAX`.
+const CONN_CHUNK_FIRST: usize = 4096;
+/// The largest chunk (about 28 MB): big enough that the allocator maps it separately, so
+/// freeing it while the report is built returns the memory at once.
+const CONN_CHUNK_MAX: usize = 65536;
+/// Connections held by the doubling chunks before the first maximal one.
+const CONN_GROWING_TOTAL: usize = CONN_CHUNK_MAX - CONN_CHUNK_FIRST;
 
-/// Connections by stream number, in fixed-size chunks: growing never copies what is stored
-/// (no doubling peak), and the report is built chunk by chunk, freeing as it goes.
+/// Connections by stream number, in chunks: growing never copies what is stored (no doubling
+/// peak), and the report is built chunk by chunk, freeing as it goes.
 #[derive(Debug, Default)]
 pub(crate) struct ConnStore {
     chunks: Vec<Vec<Conn>>,
     len: usize,
 }
 
+/// (chunk, offset) of a stream index: chunks of 4096, 8192, 16384, 32768, then 65536 each.
+#[inline]
+fn chunk_of(idx: usize) -> (usize, usize) {
+    if idx < CONN_GROWING_TOTAL {
+        let k = (idx / CONN_CHUNK_FIRST + 1).ilog2() as usize;
+        (k, idx - CONN_CHUNK_FIRST * ((1 << k) - 1))
+    } else {
+        let rest = idx - CONN_GROWING_TOTAL;
+        let growing = (CONN_CHUNK_MAX / CONN_CHUNK_FIRST).ilog2() as usize;
+        (growing + rest / CONN_CHUNK_MAX, rest % CONN_CHUNK_MAX)
+    }
+}
+
 impl ConnStore {
     fn push(&mut self, c: Conn) -> usize {
-        if self.chunks.last().is_none_or(|ch| ch.len() == CONN_CHUNK) {
-            self.chunks.push(Vec::with_capacity(CONN_CHUNK));
+        let (chunk, _) = chunk_of(self.len);
+        if chunk == self.chunks.len() {
+            let size = (CONN_CHUNK_FIRST << chunk).min(CONN_CHUNK_MAX);
+            self.chunks.push(Vec::with_capacity(size));
         }
-        if let Some(ch) = self.chunks.last_mut() {
+        if let Some(ch) = self.chunks.get_mut(chunk) {
             ch.push(c);
         }
         self.len += 1;
@@ -145,11 +165,13 @@ impl ConnStore {
     /// `idx` comes from the stream table, so it is always in range.
     #[inline]
     fn get(&self, idx: usize) -> &Conn {
-        &self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+        let (c, o) = chunk_of(idx);
+        &self.chunks[c][o]
     }
     #[inline]
     fn get_mut(&mut self, idx: usize) -> &mut Conn {
-        &mut self.chunks[idx / CONN_CHUNK][idx % CONN_CHUNK]
+        let (c, o) = chunk_of(idx);
+        &mut self.chunks[c][o]
     }
     pub fn len(&self) -> usize {
         self.len
@@ -312,7 +334,6 @@ impl TcpAnalyzer {
         conn.note_roles(fwd, p.flags);
 
         if analysable {
-            conn.update_irtt(p.flags, p.ts);
             conn.update_completeness(p.flags, p.seglen, is_new);
             let irtt = conn.irtt_ns;
             let [f0, f1] = &mut conn.flows;
@@ -321,6 +342,8 @@ impl TcpAnalyzer {
             if let Some(o) = syn_opts {
                 seq::store_window_scale(f, r, o.wscale, true, p.flags & Flags::ACK != 0);
             }
+            // After the analysis: the packet that completes the iRTT is judged without it.
+            conn.update_irtt(p.flags, p.ts);
         }
         if let Some(o) = syn_opts {
             let slot = &mut conn.opts[usize::from(fwd)];
@@ -414,6 +437,8 @@ impl TcpAnalyzer {
     /// Builds the report section (applying the server filter).
     pub fn finish(self) -> TcpSection {
         let filter = summary::Filter::from_config(&self.config);
+        // The table is not needed any more: free it before the report is built.
+        drop(self.table);
         let mut section = summary::build(self.conns, &self.issues, self.issues_dropped, &filter);
         if self.untracked_packets > 0 {
             section.notes.push(format!(
@@ -453,3 +478,21 @@ pub(crate) fn endpoint_string(addr: IpAddr, port: u16) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    #[test]
+    fn test_chunk_of_is_a_bijection_onto_growing_chunks() {
+        let mut expect = (0usize, 0usize);
+        for idx in 0..300_000 {
+            assert_eq!(chunk_of(idx), expect, "idx {idx}");
+            let size = (CONN_CHUNK_FIRST << expect.0).min(CONN_CHUNK_MAX);
+            expect.1 += 1;
+            if expect.1 == size {
+                expect = (expect.0 + 1, 0);
+            }
+        }
+    }
+}

@@ -25,10 +25,14 @@ use crate::decode::tls::{
 };
 use crate::report::tls::{Alert, Handshake, HelloRetryRequest, RecordCounts, TlsSection};
 
-/// TLS streams reported; later ones are counted in `streams_dropped`.
-pub const MAX_TLS_STREAMS: usize = 100_000;
-/// Streams with live reassembly state at once (TLS, or payload not classified yet).
+/// TLS streams listed in the report (each entry is a few KB); later ones are still analysed and
+/// counted in the totals and `handshakes_not_listed`.
+pub const MAX_TLS_STREAMS: usize = 20_000;
+/// Streams with live reassembly state at once (TLS, or payload not classified yet). When full,
+/// the least recently active eighth is finished early (as if the capture ended for them).
 pub const MAX_LIVE_STREAMS: usize = 16_384;
+/// Distinct SNI names listed in `snis`.
+pub const MAX_SNIS: usize = 10_000;
 /// Largest ClientHello / ServerHello body kept for parsing (post-quantum key shares make
 /// ClientHellos of ~2 KB; 64 KiB is the most a sane one needs).
 pub const MAX_HELLO_BYTES: usize = 64 * 1024;
@@ -489,6 +493,8 @@ impl StreamSink for RecordSink<'_> {
 /// Live state of one TCP stream under analysis.
 #[derive(Debug, Default)]
 struct Connection {
+    /// Last frame that touched this stream (for evicting idle streams).
+    last_frame: u64,
     streams: ConnectionStreams,
     client: Direction,
     server: Direction,
@@ -713,7 +719,10 @@ pub struct TlsAnalyzer {
     /// Client / server ISNs of streams seen with SYN but no payload yet.
     isns: HashMap<u64, [Option<u32>; 2], foldhash::fast::RandomState>,
     done: Vec<Handshake>,
-    streams_dropped: u64,
+    handshakes_not_listed: u64,
+    client_hellos: u64,
+    server_hellos: u64,
+    snis: BTreeSet<String>,
     last_frame: u64,
 }
 
@@ -739,12 +748,8 @@ impl TlsAnalyzer {
                 }
                 return;
             }
-            if self.live.len() >= MAX_LIVE_STREAMS
-                || self.done.len() + self.live.len() >= MAX_TLS_STREAMS
-            {
-                self.streams_dropped += 1;
-                self.decided.insert(stream);
-                return;
+            if self.live.len() >= MAX_LIVE_STREAMS {
+                self.evict_idle(frame);
             }
             let (client_ep, server_ep) = if from_client {
                 (endpoint(src, seg.src_port), endpoint(dst, seg.dst_port))
@@ -783,6 +788,7 @@ impl TlsAnalyzer {
         let Some(conn) = self.live.get_mut(&stream) else {
             return;
         };
+        conn.last_frame = frame;
         conn.push(seg, from_client, frame);
         if seg.flags.fin() {
             if from_client {
@@ -793,12 +799,42 @@ impl TlsAnalyzer {
         }
         let finished = seg.flags.rst() || (conn.client_fin && conn.server_fin);
         if conn.summary.not_tls || finished {
-            if let Some(mut conn) = self.live.remove(&stream) {
+            if let Some(conn) = self.live.remove(&stream) {
                 self.decided.insert(stream);
-                if conn.summary.is_tls {
-                    conn.flush(frame);
-                    self.done.push(conn.into_handshake());
-                }
+                self.complete(conn, frame);
+            }
+        }
+    }
+
+    /// Finishes a stream: delivers what its reassemblers hold and keeps its summary.
+    fn complete(&mut self, mut conn: Box<Connection>, frame: u64) {
+        if !conn.summary.is_tls {
+            return;
+        }
+        conn.flush(frame);
+        let h = conn.into_handshake();
+        self.client_hellos += h.client_hello_frames.len() as u64;
+        self.server_hellos += h.server_hello_frames.len() as u64;
+        if let Some(sni) = &h.sni {
+            if self.snis.len() < MAX_SNIS {
+                self.snis.insert(sni.clone());
+            }
+        }
+        if self.done.len() < MAX_TLS_STREAMS {
+            self.done.push(h);
+        } else {
+            self.handshakes_not_listed += 1;
+        }
+    }
+
+    /// The live table is full: finish the least recently active eighth of it.
+    fn evict_idle(&mut self, frame: u64) {
+        let mut ages: Vec<(u64, u64)> = self.live.iter().map(|(&s, c)| (c.last_frame, s)).collect();
+        ages.sort_unstable();
+        for &(_, stream) in ages.iter().take(MAX_LIVE_STREAMS / 8) {
+            if let Some(conn) = self.live.remove(&stream) {
+                self.decided.insert(stream);
+                self.complete(conn, frame);
             }
         }
     }
@@ -834,34 +870,19 @@ impl Analyzer for TlsAnalyzer {
         );
     }
 
-    fn finish(self) -> TlsSection {
-        let TlsAnalyzer {
-            live,
-            mut done,
-            streams_dropped,
-            last_frame,
-            ..
-        } = self;
-        for (_, mut conn) in live {
-            conn.flush(last_frame);
-            if conn.summary.is_tls {
-                done.push(conn.into_handshake());
-            }
+    fn finish(mut self) -> TlsSection {
+        let mut live: Vec<(u64, Box<Connection>)> = self.live.drain().collect();
+        live.sort_unstable_by_key(|(s, _)| *s);
+        for (_, conn) in live {
+            self.complete(conn, self.last_frame);
         }
-        done.sort_by_key(|h| h.stream);
-        let snis: BTreeSet<String> = done.iter().filter_map(|h| h.sni.clone()).collect();
+        self.done.sort_by_key(|h| h.stream);
         TlsSection {
-            client_hellos: done
-                .iter()
-                .map(|h| h.client_hello_frames.len() as u64)
-                .sum(),
-            server_hellos: done
-                .iter()
-                .map(|h| h.server_hello_frames.len() as u64)
-                .sum(),
-            snis: snis.into_iter().collect(),
-            handshakes: done,
-            streams_dropped,
+            handshakes: self.done,
+            client_hellos: self.client_hellos,
+            server_hellos: self.server_hellos,
+            snis: self.snis.into_iter().collect(),
+            handshakes_not_listed: self.handshakes_not_listed,
         }
     }
 }

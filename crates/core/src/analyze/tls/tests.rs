@@ -420,3 +420,32 @@ fn test_empty_record_in_stream_is_counted() {
     let s = c.finish();
     assert_eq!(s.handshakes[0].client_records.application_data, 2);
 }
+
+/// More open streams than the live table holds: the idle ones are finished early, nothing is
+/// lost from the report.
+#[test]
+fn test_live_table_eviction_keeps_every_handshake() {
+    let mut t = TlsAnalyzer::default();
+    let hello = rec(22, &hs_msg(1, &client_hello()));
+    let n = MAX_LIVE_STREAMS as u64 + 100;
+    for stream in 0..n {
+        let seg = Segment {
+            src_port: 40000,
+            dst_port: 443,
+            seq: 1,
+            ack: 1,
+            flags: Flags(Flags::ACK),
+            window: 1,
+            header_len: 20,
+            options: &[],
+            seglen: hello.len() as u32,
+            payload: &hello,
+        };
+        t.on_segment(stream + 1, stream, true, &seg, CLIENT, SERVER);
+    }
+    assert!(t.live.len() <= MAX_LIVE_STREAMS);
+    let s = t.finish();
+    assert_eq!(s.client_hellos, n);
+    assert_eq!(s.handshakes.len() as u64, n.min(MAX_TLS_STREAMS as u64));
+    assert!(s.handshakes.windows(2).all(|w| w[0].stream < w[1].stream));
+}
