@@ -304,7 +304,6 @@ string_table! {
     // The browser app's views (web/src/views); prefixed `Ui` to stay apart from the labels above.
     UiTabFlows => "Flows", "Flujos";
     UiQuoted => "Quoted packet", "Paquete citado";
-    UiTabsLabel => "Report views", "Vistas del informe";
     UiFooter => "pcaplens runs entirely in this tab: no upload, no tracking. Works offline once loaded.",
         "pcaplens funciona entero en esta pestaña: nada se sube ni se rastrea. Funciona sin conexión una vez cargado.";
     UiTagline => "Packet capture analysis in your browser, counted the way Wireshark counts.",
@@ -313,21 +312,13 @@ string_table! {
     UiTrySample => "Try a sample", "Probar con un ejemplo";
     UiOpenHint => "pcap, pcapng or gzip-compressed. You can also drop a file anywhere on this page. The file never leaves your computer: it is analyzed inside this browser tab.",
         "pcap, pcapng o comprimido con gzip. También puedes soltar un archivo en cualquier parte de la página. El archivo no sale de tu equipo: se analiza dentro de esta pestaña del navegador.";
-    UiDropOverlay => "Drop the capture to analyze it", "Suelta la captura para analizarla";
     UiCancelled => "Cancelled.", "Cancelado.";
     UiExportJson => "Export JSON", "Exportar JSON";
     UiDownloads => "Downloads", "Descargas";
-    UiCaptureSize => "Capture size", "Tamaño de la captura";
-    UiAnalyzedIn => "Analyzed in", "Analizado en";
     UiCompressed => "gzip-compressed", "comprimido con gzip";
     UiUnnamed => "(unnamed)", "(sin nombre)";
     UiProtocols => "Frames per protocol", "Tramas por protocolo";
     UiTcpTotals => "TCP", "TCP";
-    UiHandshakesCompleted => "Completed handshakes", "Handshakes completados";
-    UiHandshakesFailed => "Failed handshakes", "Handshakes fallidos";
-    UiClosedFin => "Closed with FIN", "Cerradas con FIN";
-    UiReset => "Reset (RST)", "Abortadas (RST)";
-    UiStillOpen => "Still open at the end", "Abiertas al final";
     UiMidstream => "Started before the capture", "Empezadas antes de la captura";
     UiFilterText => "Filter by address, port or stream", "Filtrar por dirección, puerto o stream";
     UiFilterPlaceholder => "e.g. 10.0.0.2 or 443", "p. ej. 10.0.0.2 o 443";

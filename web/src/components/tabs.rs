@@ -30,7 +30,7 @@ pub fn Tabs() -> impl IntoView {
         <div
             class="tabs"
             role="tablist"
-            aria-label=move || pcaplens_render::t(state.lang.get(), pcaplens_render::Key::UiTabsLabel)
+            aria-label=move || pcaplens_render::t(state.lang.get(), pcaplens_render::Key::ReportViews)
             on:keydown=on_keydown
         >
             {View::ALL

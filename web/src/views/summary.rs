@@ -78,23 +78,23 @@ pub fn Summary(loaded: Arc<Loaded>, #[prop(optional)] lang: Lang) -> impl IntoVi
     }
     let tcp_rows = vec![
         (
-            t(lang, Key::UiHandshakesCompleted).to_string(),
+            t(lang, Key::CompletedHandshakes).to_string(),
             tcp.successful_handshakes.to_string(),
         ),
         (
-            t(lang, Key::UiHandshakesFailed).to_string(),
+            t(lang, Key::FailedHandshakes).to_string(),
             tcp.failed_handshakes.to_string(),
         ),
         (
-            t(lang, Key::UiClosedFin).to_string(),
+            t(lang, Key::ClosedWithFin).to_string(),
             tcp.normal_close.to_string(),
         ),
         (
-            t(lang, Key::UiReset).to_string(),
+            t(lang, Key::ResetConnections).to_string(),
             tcp.reset_connections.to_string(),
         ),
         (
-            t(lang, Key::UiStillOpen).to_string(),
+            t(lang, Key::StillOpen).to_string(),
             tcp.active_connections.to_string(),
         ),
         (
@@ -161,8 +161,8 @@ pub fn Summary(loaded: Arc<Loaded>, #[prop(optional)] lang: Lang) -> impl IntoVi
             {cards(vec![
                 (t(lang, Key::ColPackets).to_string(), c.packets.to_string(), "summary-packets"),
                 (t(lang, Key::TabConnections).to_string(), tcp.total_connections.to_string(), "summary-tcp-connections"),
-                (t(lang, Key::UiCaptureSize).to_string(), units::bytes(lang, loaded.file_size), "summary-file-size"),
-                (t(lang, Key::UiAnalyzedIn).to_string(), units::duration(lang, loaded.elapsed_ms / 1000.0), "summary-elapsed"),
+                (t(lang, Key::FileSize).to_string(), units::bytes(lang, loaded.file_size), "summary-file-size"),
+                (t(lang, Key::AnalyzedIn).to_string(), units::duration(lang, loaded.elapsed_ms / 1000.0), "summary-elapsed"),
             ])}
             <div class="columns">
                 <div>
