@@ -138,6 +138,15 @@ impl View {
     }
 }
 
+/// The page's language signal (English when there is no app state, e.g. in component tests).
+#[cfg(target_arch = "wasm32")]
+pub fn current_lang() -> leptos::prelude::RwSignal<pcaplens_render::Lang> {
+    use leptos::prelude::*;
+    use_context::<crate::state::AppState>()
+        .map(|s| s.lang)
+        .unwrap_or_else(|| RwSignal::new(pcaplens_render::Lang::En))
+}
+
 #[cfg(target_arch = "wasm32")]
 impl View {
     /// The view's content for a report, rebuilt when the language changes (views take the
