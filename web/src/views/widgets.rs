@@ -107,6 +107,12 @@ pub fn virtual_table<T: Send + Sync + 'static>(spec: TableSpec<T>) -> impl IntoV
     } = spec;
     let columns = Arc::new(columns);
     let sort = RwSignal::new(None::<(usize, bool)>);
+    // Part of each row's key: a new sort order re-creates the rows instead of moving them
+    // (moving keyed rows inside a <tbody> between the spacer rows left them in place).
+    let sort_epoch = Memo::new(move |old: Option<&u32>| {
+        sort.track();
+        old.map_or(0, |e| e.wrapping_add(1))
+    });
     let order = {
         let (loaded, columns) = (loaded.clone(), columns.clone());
         Memo::new(move |_| {
@@ -292,10 +298,17 @@ pub fn virtual_table<T: Send + Sync + 'static>(spec: TableSpec<T>) -> impl IntoV
                     <For
                         each=move || {
                             let (s, e) = window.get();
-                            order.with(|o| o.get(s..e).map(<[usize]>::to_vec).unwrap_or_default())
+                            let epoch = sort_epoch.get();
+                            order.with(|o| {
+                                o.get(s..e)
+                                    .unwrap_or_default()
+                                    .iter()
+                                    .map(|&i| (epoch, i))
+                                    .collect::<Vec<_>>()
+                            })
                         }
-                        key=|i| *i
-                        children=row
+                        key=|k| *k
+                        children=move |(_, i)| row(i)
                     />
                     {move || {
                         let n = order.with(Vec::len);
