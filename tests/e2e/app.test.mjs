@@ -241,9 +241,14 @@ describe('pcaplens web app', () => {
   });
 
   it('keeps working offline once loaded', async () => {
+    // Loaded = the page and its (warm) worker. A worker started while offline (after Cancel)
+    // needs its two files from the browser's cache, which this server's no-cache forbids.
+    await openApp(`${origin}/sub/`);
+    await checkCapture(tempFile('e2e-online.pcap', tcpCapture(1)));
     await context.setOffline(true);
     try {
-      await checkCapture(tempFile('e2e-offline.pcap', tcpCapture(1)));
+      await checkCapture(tempFile('e2e-offline-1.pcap', tcpCapture(1)));
+      await checkCapture(tempFile('e2e-offline-2.pcap', tcpCapture(2)));
     } finally {
       await context.setOffline(false);
     }
