@@ -24,6 +24,7 @@ if (process.env.FILE) {
   await page.getByTestId('try-sample').click();
 }
 await page.getByTestId('summary-packets').waitFor({ timeout: 30000 }).catch((e) => console.log('no summary', e.message));
+if (process.env.LANG_UI) await page.getByTestId('language').selectOption(process.env.LANG_UI);
 for (const tab of (process.env.TABS ?? 'summary,connections,expert,tls,dns,dhcp,icmp,sip,flows,report').split(',')) {
   await page.getByTestId(`tab-${tab}`).click();
   await page.waitForTimeout(300);
