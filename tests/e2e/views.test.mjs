@@ -249,6 +249,13 @@ describe('pcaplens report views', () => {
     assert.match(text, /bumpy-rice-work\.loca\.lt/);
     assert.match(text, /\| 6 \| 192\.168\.0\.6:64369 \| 193\.34\.76\.44:443 \| TLS \| ClientHello/);
     assert.ok(md.bytes.equals(cli(DEMO, '--markdown', '--lang', 'en')), 'Markdown equals `pcaplens analyze --markdown`');
+    // Printing (a PDF to hand in) shows the report without the page's controls.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await doc.isVisible());
+    for (const hidden of ['tab-report', 'export-markdown', 'try-sample', 'print-report']) {
+      assert.equal(await page.getByTestId(hidden).isVisible(), false, `${hidden} hidden in print`);
+    }
+    await page.emulateMedia({ media: 'screen' });
     const csv = await download('export-csv');
     assert.equal(csv.name, 'pcaplens-demo.connections.csv');
     assert.ok(csv.bytes.equals(cli(DEMO, '--csv')), 'CSV equals `pcaplens analyze --csv`');

@@ -73,22 +73,32 @@ fn group(g: ExpertGroup, open: bool, lang: Lang) -> impl IntoView {
         }
     });
     let streams = (!g.streams.is_empty()).then(|| {
-        let rows = g
-            .streams
-            .iter()
-            .map(|s| {
-                view! {
-                    <li>
-                        {stream_button(s.stream, lang)}
-                        {format!(": {} ", s.count)}
-                        <code class="filter-text">{s.filter.clone()}</code>
-                    </li>
-                }
-            })
-            .collect_view();
+        let total = g.streams.len();
+        let all_streams = RwSignal::new(total <= ITEMS_SHOWN);
+        let list = Arc::new(g.streams.clone());
+        let rows = move || {
+            let limit = if all_streams.get() { ITEMS_MAX } else { ITEMS_SHOWN };
+            list.iter()
+                .take(limit)
+                .map(|s| {
+                    view! {
+                        <li>
+                            {stream_button(s.stream, lang)}
+                            {format!(": {} ", s.count)}
+                            <code class="filter-text">{s.filter.clone()}</code>
+                        </li>
+                    }
+                })
+                .collect_view()
+        };
         view! {
             <h4>{t(lang, Key::UiPerConnection)}</h4>
             <ul class="per-stream">{rows}</ul>
+            <Show when=move || !all_streams.get()>
+                <button type="button" class="secondary small" on:click=move |_| all_streams.set(true)>
+                    {format!("{} ({total})", t(lang, Key::ShowAll))}
+                </button>
+            </Show>
         }
     });
     let total = g.items.len();

@@ -64,16 +64,16 @@ pub fn Sip(loaded: Arc<Loaded>, #[prop(optional)] lang: Lang) -> impl IntoView {
                 <table class="data" data-testid="sip-calls">
                     <thead>
                         <tr>
+                            <th scope="col">{t(lang, Key::UiCallFlow)}</th>
                             <th scope="col">{t(lang, Key::ColCallId)}</th>
                             <th scope="col">{t(lang, Key::ColMethod)}</th>
-                            <th scope="col">{t(lang, Key::UiColFrom)}</th>
-                            <th scope="col">{t(lang, Key::UiColTo)}</th>
                             <th scope="col">{t(lang, Key::ColState)}</th>
                             <th scope="col">{t(lang, Key::ColStatus)}</th>
                             <th scope="col" class="num">{t(lang, Key::UiColSetup)}</th>
                             <th scope="col" class="num">{t(lang, Key::ColDuration)}</th>
                             <th scope="col" class="num">{t(lang, Key::UiMessages)}</th>
-                            <th scope="col">{t(lang, Key::UiCallFlow)}</th>
+                            <th scope="col">{t(lang, Key::UiColFrom)}</th>
+                            <th scope="col">{t(lang, Key::UiColTo)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -117,15 +117,6 @@ fn call_row(i: usize, c: &Call, chosen: RwSignal<usize>, lang: Lang) -> impl Int
     let dur = |v: Option<f64>| v.map_or_else(|| "—".into(), |s| units::duration(lang, s));
     view! {
         <tr class:selected=move || chosen.get() == i class:warn-row=bad>
-            <td class="addr">{c.call_id.clone()}</td>
-            <td>{opt(&c.method)}</td>
-            <td class="addr">{opt(&c.from)}</td>
-            <td class="addr">{opt(&c.to)}</td>
-            <td>{state_text(&c.state, lang)}</td>
-            <td>{status}</td>
-            <td class="num">{dur(c.setup_s)}</td>
-            <td class="num">{dur(c.duration_s)}</td>
-            <td class="num">{c.messages}</td>
             <td>
                 <button
                     type="button"
@@ -136,6 +127,15 @@ fn call_row(i: usize, c: &Call, chosen: RwSignal<usize>, lang: Lang) -> impl Int
                     {t(lang, Key::UiCallFlow)}
                 </button>
             </td>
+            <td class="addr">{c.call_id.clone()}</td>
+            <td>{opt(&c.method)}</td>
+            <td>{state_text(&c.state, lang)}</td>
+            <td>{status}</td>
+            <td class="num">{dur(c.setup_s)}</td>
+            <td class="num">{dur(c.duration_s)}</td>
+            <td class="num">{c.messages}</td>
+            <td class="addr">{opt(&c.from)}</td>
+            <td class="addr">{opt(&c.to)}</td>
         </tr>
     }
 }

@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveDist } from './server.mjs';
+const server = await serveDist(path.resolve('../../dist'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-'));
+const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await context.newPage();
+await page.emulateMedia({ colorScheme: 'dark' });
+await page.goto(`${server.url}/sub/`);
+await page.getByTestId('try-sample').click();
+await page.getByTestId('summary-packets').waitFor();
+await page.getByTestId('tab-report').click();
+await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+await page.screenshot({ path: '/tmp/vw/print.png', clip: { x: 0, y: 0, width: 1280, height: 1400 } });
+await page.pdf({ path: '/tmp/vw/report.pdf', format: 'A4' });
+await context.close(); await server.close();
