@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo xtask bench                 # standard: 200k packets, ~180 MB, 2,000 connections
-//! cargo xtask bench --large         # + 1.1 GB and 2.25 GB captures (memory must stay flat)
+//! cargo xtask bench --large         # + 1.1 GB and 2.25 GB captures, and 2.25 GB with the
+//!                                   #   standard 2,000 connections (memory must stay flat)
 //! cargo xtask bench --connections   # + 1,000,000 connections (SYN scan + answers): state size
 //! cargo xtask bench --no-tshark     # skip the tshark comparison
 //! cargo xtask bench --tshark-large  # also run tshark on the captures over 1 GB (needs ~5 GB RAM)
@@ -121,6 +122,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "2.25 GB".into(),
             PathBuf::from(DATA_DIR).join("large-2gb.pcap"),
             Spec::large_2gb(),
+            false,
+        ));
+        // The same size with the standard file's 2,000 connections: memory depends on the
+        // connections, not on the packets.
+        cases.push((
+            "2.25 GB, 2,000 conns".into(),
+            PathBuf::from(DATA_DIR).join("large-2gb-2000.pcap"),
+            Spec {
+                connections: 2_000,
+                concurrent: 250,
+                seed: 4,
+                ..Spec::large_2gb()
+            },
             false,
         ));
     }
