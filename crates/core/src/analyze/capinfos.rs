@@ -5,6 +5,8 @@
 //! no packet is earlier than the one before it. A packet without a timestamp (pcapng simple
 //! packet block) makes capinfos drop the times and report the order as unknown; so do we.
 
+use std::cmp::Ordering;
+
 use crate::capture::{
     format_decimal_nanos, CaptureInfo, Frame, LinkType, TimePrecision, Timestamp,
 };
@@ -17,6 +19,17 @@ pub const MAX_PACKET_COMMENTS: usize = 1000;
 pub const MAX_LINK_TYPES: usize = 64;
 /// Interfaces whose packets are counted one by one.
 pub const MAX_COUNTED_INTERFACES: usize = 4096;
+
+/// Wireshark's `nstime_cmp`, which capinfos uses for first/last time and time order: it
+/// truncates the difference in seconds to 32 bits, so times more than ~68 years apart (only in
+/// damaged files) compare the wrong way round. Copied so such files give capinfos' answer.
+fn nstime_cmp(a: Timestamp, b: Timestamp) -> Ordering {
+    if a.secs == b.secs {
+        a.nanos.cmp(&b.nanos)
+    } else {
+        (a.secs.wrapping_sub(b.secs) as i32).cmp(&0)
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct LinkTypeUse {
@@ -60,7 +73,10 @@ impl CapinfosAnalyzer {
         self.wire_bytes += u64::from(frame.orig_len);
         if frame.has_ts {
             let ts = frame.ts;
-            if self.prev.is_some_and(|p| ts < p) {
+            if self
+                .prev
+                .is_some_and(|p| nstime_cmp(ts, p) == Ordering::Less)
+            {
                 self.out_of_order = true;
             }
             self.prev = Some(ts);
@@ -68,10 +84,16 @@ impl CapinfosAnalyzer {
                 ts,
                 interface: frame.interface,
             };
-            if self.min.is_none_or(|m| ts < m.ts) {
+            if self
+                .min
+                .is_none_or(|m| nstime_cmp(ts, m.ts) == Ordering::Less)
+            {
                 self.min = Some(stamp);
             }
-            if self.max.is_none_or(|m| ts > m.ts) {
+            if self
+                .max
+                .is_none_or(|m| nstime_cmp(ts, m.ts) == Ordering::Greater)
+            {
                 self.max = Some(stamp);
             }
         } else {
@@ -176,6 +198,8 @@ impl CapinfosAnalyzer {
             }
         });
         let mut warnings = info.warnings.clone();
+        // Keep the reader's "... and N more warnings" line last.
+        let overflow = warnings.pop_if(|w| w.starts_with("... and "));
         for u in &self.link_types {
             if !u.link_type.is_supported() {
                 warnings.push(format!(
@@ -188,6 +212,7 @@ impl CapinfosAnalyzer {
                 ));
             }
         }
+        warnings.extend(overflow);
         Capinfos {
             format: info.format.map(|f| f.name().to_string()),
             file_type: info.file_type.map(str::to_string),
@@ -243,5 +268,177 @@ impl CapinfosAnalyzer {
             truncated: info.truncated,
             warnings,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{Format, InterfaceInfo};
+    use crate::decode::decode_frame;
+
+    fn iface(link: u32, ticks: u64) -> InterfaceInfo {
+        InterfaceInfo {
+            name: None,
+            description: None,
+            os: None,
+            filter: None,
+            link_type: LinkType(link),
+            snaplen: 0,
+            ticks_per_second: ticks,
+            precision: TimePrecision::from_ticks_per_second(ticks),
+            tsresol: None,
+            ts_offset: 0,
+            section: 0,
+        }
+    }
+
+    fn info(ifaces: Vec<InterfaceInfo>) -> CaptureInfo {
+        CaptureInfo {
+            format: Some(Format::Pcapng),
+            file_type: Some("pcapng"),
+            interfaces: ifaces,
+            ..CaptureInfo::default()
+        }
+    }
+
+    /// A test frame: number, time, interface, link type, captured bytes, wire length.
+    struct F<'a>(u64, (i64, u32), u32, u32, &'a [u8], u32);
+
+    fn feed(a: &mut CapinfosAnalyzer, f: F<'_>, has_ts: bool) {
+        let F(number, ts, interface, link, data, orig) = f;
+        let comments = [format!("c{number}")];
+        let frame = Frame {
+            number,
+            ts: Timestamp::new(ts.0, ts.1),
+            has_ts,
+            interface,
+            link_type: LinkType(link),
+            orig_len: orig,
+            data,
+            comments: if number.is_multiple_of(2) {
+                &comments
+            } else {
+                &[]
+            },
+        };
+        a.on_frame(&frame);
+        a.on_packet(&decode_frame(&frame));
+    }
+
+    #[test]
+    fn times_order_and_precision_follow_capinfos() {
+        let mut a = CapinfosAnalyzer::default();
+        let data = [0u8; 20];
+        feed(&mut a, F(1, (100, 500_000_000), 0, 1, &data, 20), true);
+        feed(&mut a, F(2, (99, 123_456_789), 1, 1, &data, 60), true); // earlier: not ordered
+        feed(&mut a, F(3, (101, 1_000), 0, 1, &data[..10], 60), true);
+        let c = a.finish(&info(vec![iface(1, 1_000_000), iface(1, 1_000_000_000)]), 3);
+        assert_eq!(c.packets, 3);
+        assert_eq!(c.time_ordered, Some(false));
+        // First is frame 2 (ns interface), last frame 3 (µs interface).
+        assert_eq!(c.first_time_exact.as_deref(), Some("99.123456789"));
+        assert_eq!(c.last_time_exact.as_deref(), Some("101.000001"));
+        assert_eq!(c.duration_exact.as_deref(), Some("1.876544211"));
+        assert_eq!(c.file_time_precision.as_deref(), Some("per-packet"));
+        assert_eq!(c.time_precision.as_deref(), Some("us"));
+        assert_eq!(c.encapsulation.as_deref(), Some("ETHERNET"));
+        assert_eq!((c.data_bytes, c.wire_bytes), (50, 140));
+        assert_eq!(c.cut_packets, 2);
+        assert_eq!(c.inferred_snaplen, Some([10, 20]));
+        assert_eq!(c.interfaces[0].packets, 2);
+        assert_eq!(c.interfaces[1].packets, 1);
+        assert_eq!(c.packet_comments.len(), 1);
+        assert_eq!(c.packet_comments[0].frame, 2);
+    }
+
+    #[test]
+    fn a_packet_without_timestamp_drops_the_times() {
+        let mut a = CapinfosAnalyzer::default();
+        feed(&mut a, F(1, (100, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(2, (0, 0), 0, 1, &[0; 20], 20), false);
+        let c = a.finish(&info(vec![iface(1, 1_000_000)]), 2);
+        assert_eq!(c.time_ordered, None);
+        assert_eq!((c.first_time, c.first_time_exact), (None, None));
+        // Disorder seen before wins over "unknown".
+        let mut a = CapinfosAnalyzer::default();
+        feed(&mut a, F(1, (100, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(2, (50, 0), 0, 1, &[0; 20], 20), true);
+        feed(&mut a, F(3, (0, 0), 0, 1, &[0; 20], 20), false);
+        assert_eq!(
+            a.finish(&info(vec![iface(1, 1_000_000)]), 3).time_ordered,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn link_types_and_decode_problems() {
+        let mut a = CapinfosAnalyzer::default();
+        feed(&mut a, F(1, (1, 0), 0, 1, &[0; 5], 5), true); // Ethernet cut short
+        feed(&mut a, F(2, (1, 0), 1, 999, &[0; 30], 30), true);
+        feed(&mut a, F(3, (1, 0), 1, 999, &[0; 30], 30), true);
+        let c = a.finish(&info(vec![iface(1, 1_000_000), iface(999, 1_000_000)]), 3);
+        assert_eq!(c.link_types, ["ETHERNET", "LINKTYPE_999"]);
+        assert_eq!(c.encapsulation.as_deref(), Some("PER_PACKET"));
+        assert_eq!(c.decode_problems.link_truncated, 1);
+        assert_eq!(c.decode_problems.unknown_link_type, 2);
+        let unknown: Vec<_> = c
+            .warnings
+            .iter()
+            .filter(|w| w.contains("LINKTYPE_999"))
+            .collect();
+        assert_eq!(
+            unknown.len(),
+            1,
+            "one warning per link type: {:?}",
+            c.warnings
+        );
+        assert!(unknown[0].contains("2 frames") && unknown[0].contains("frame 2"));
+    }
+
+    #[test]
+    fn packet_comments_are_capped() {
+        let mut a = CapinfosAnalyzer::default();
+        for n in 1..=(2 * MAX_PACKET_COMMENTS as u64 + 10) {
+            feed(&mut a, F(n, (1, 0), 0, 1, &[0; 20], 20), true);
+        }
+        let c = a.finish(&info(vec![iface(1, 1_000_000)]), 0);
+        assert_eq!(c.packet_comments.len(), MAX_PACKET_COMMENTS);
+        assert_eq!(c.packet_comments_dropped, 5);
+    }
+
+    #[test]
+    fn empty_capture() {
+        let c = CapinfosAnalyzer::default().finish(&CaptureInfo::default(), 0);
+        assert_eq!(c.packets, 0);
+        assert_eq!(c.time_ordered, Some(true));
+        assert_eq!(
+            (c.first_time, c.encapsulation, c.file_time_precision),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn times_compare_like_wiresharks_nstime_cmp() {
+        // 4026531840 - 1600000000 overflows 32 bits: capinfos takes it as the earliest.
+        let mut a = CapinfosAnalyzer::default();
+        feed(
+            &mut a,
+            F(1, (1_600_000_000, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        feed(
+            &mut a,
+            F(2, (4_026_531_840, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        feed(
+            &mut a,
+            F(3, (1_600_000_001, 5_000), 0, 1, &[0; 20], 20),
+            true,
+        );
+        let c = a.finish(&info(vec![iface(1, 1_000_000)]), 3);
+        assert_eq!(c.first_time_exact.as_deref(), Some("4026531840.000005"));
+        assert_eq!(c.last_time_exact.as_deref(), Some("1600000001.000005"));
     }
 }

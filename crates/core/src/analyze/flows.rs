@@ -1,15 +1,312 @@
-//! The flows analyzer (not written yet: produces an empty section).
+//! The flows analyzer: conversations per IP pair and per UDP 4-tuple, top talkers and frames per
+//! protocol.
+//!
+//! Counted like `tshark -z conv,ip|ipv6|udp`: every frame with an IP header counts in its address
+//! pair (fragments included; headers quoted inside ICMP errors do not count); a UDP datagram
+//! counts once, at the frame where Wireshark dissects it (the last fragment when reassembled).
+//! Bytes are frame lengths on the wire. A conversation's `a` is the source of its first frame.
 
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use super::ports::{self, App};
 use super::{Analyzer, PacketContext};
-use crate::report::flows::FlowsSection;
+use crate::capture::Timestamp;
+use crate::report::flows::{Conversation, FlowsSection, Talker};
+
+/// Conversations tracked per table (IP pairs, UDP 4-tuples); later ones are counted as dropped.
+pub const MAX_CONVERSATIONS: usize = 200_000;
+/// Entries in each top-talker list.
+pub const TOP_TALKERS: usize = 10;
+
+#[derive(Debug, Clone, Copy)]
+struct ConvState {
+    a: (IpAddr, u16),
+    b: (IpAddr, u16),
+    frames_ab: u64,
+    bytes_ab: u64,
+    frames_ba: u64,
+    bytes_ba: u64,
+    first_frame: u64,
+    first: Timestamp,
+    last: Timestamp,
+}
+
+/// An address and port (port 0 for IP conversations).
+type Endpoint = (IpAddr, u16);
+
+/// Unordered endpoint pair → index in the conversation list.
+#[derive(Debug, Default)]
+struct ConvTable {
+    index: HashMap<(Endpoint, Endpoint), u32, foldhash::fast::RandomState>,
+    list: Vec<ConvState>,
+    dropped: u64,
+    /// The last key looked up: consecutive frames mostly belong to the same conversation.
+    last: Option<((Endpoint, Endpoint), u32)>,
+}
+
+impl ConvTable {
+    fn add(
+        &mut self,
+        src: (IpAddr, u16),
+        dst: (IpAddr, u16),
+        frame: u64,
+        ts: Timestamp,
+        bytes: u64,
+    ) {
+        let key = if src <= dst { (src, dst) } else { (dst, src) };
+        let cached = self.last.filter(|(k, _)| *k == key).map(|(_, i)| i);
+        let i = match cached.or_else(|| self.index.get(&key).copied()) {
+            Some(i) => i as usize,
+            None => {
+                if self.list.len() >= MAX_CONVERSATIONS {
+                    self.dropped += 1;
+                    return;
+                }
+                self.list.push(ConvState {
+                    a: src,
+                    b: dst,
+                    frames_ab: 0,
+                    bytes_ab: 0,
+                    frames_ba: 0,
+                    bytes_ba: 0,
+                    first_frame: frame,
+                    first: ts,
+                    last: ts,
+                });
+                self.index.insert(key, (self.list.len() - 1) as u32);
+                self.list.len() - 1
+            }
+        };
+        self.last = Some((key, i as u32));
+        let Some(c) = self.list.get_mut(i) else {
+            return;
+        };
+        if c.a == src && c.b == dst {
+            c.frames_ab += 1;
+            c.bytes_ab += bytes;
+        } else {
+            c.frames_ba += 1;
+            c.bytes_ba += bytes;
+        }
+        c.last = ts;
+    }
+
+    /// tshark's order: most frames first, ties in order of first appearance.
+    fn into_report(self, with_ports: bool) -> Vec<Conversation> {
+        let mut list = self.list;
+        list.sort_by_key(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba));
+        list.into_iter()
+            .map(|c| Conversation {
+                a: endpoint_text(c.a, with_ports),
+                b: endpoint_text(c.b, with_ports),
+                ip_version: if c.a.0.is_ipv4() { 4 } else { 6 },
+                packets_a_to_b: c.frames_ab,
+                bytes_a_to_b: c.bytes_ab,
+                packets_b_to_a: c.frames_ba,
+                bytes_b_to_a: c.bytes_ba,
+                packets: c.frames_ab + c.frames_ba,
+                bytes: c.bytes_ab + c.bytes_ba,
+                first_frame: c.first_frame,
+                first_time: c.first.as_f64(),
+                last_time: c.last.as_f64(),
+                duration_s: c.last.seconds_since(c.first),
+            })
+            .collect()
+    }
+}
+
+fn endpoint_text((ip, port): (IpAddr, u16), with_port: bool) -> String {
+    match (with_port, ip) {
+        (false, ip) => ip.to_string(),
+        (true, IpAddr::V4(v4)) => format!("{v4}:{port}"),
+        (true, IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+    }
+}
+
+/// Frame counters per protocol, in a fixed array for the hot path.
+#[derive(Debug, Clone, Copy)]
+enum Proto {
+    Ethernet,
+    LinuxSll,
+    Vlan,
+    Arp,
+    Ipv4,
+    Ipv6,
+    Ipv4Fragment,
+    Ipv6Fragment,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    Dns,
+    Mdns,
+    Llmnr,
+    Dhcp,
+    Dhcpv6,
+}
+
+const PROTO_NAMES: [&str; 17] = [
+    "ethernet",
+    "linux_sll",
+    "vlan",
+    "arp",
+    "ipv4",
+    "ipv6",
+    "ipv4_fragment",
+    "ipv6_fragment",
+    "tcp",
+    "udp",
+    "icmp",
+    "icmpv6",
+    "dns",
+    "mdns",
+    "llmnr",
+    "dhcp",
+    "dhcpv6",
+];
 
 #[derive(Debug, Default)]
-pub struct FlowsAnalyzer {}
+pub struct FlowsAnalyzer {
+    ip: ConvTable,
+    udp: ConvTable,
+    protocols: [u64; PROTO_NAMES.len()],
+}
 
 impl Analyzer for FlowsAnalyzer {
     type Section = FlowsSection;
-    fn on_packet(&mut self, _ctx: &PacketContext<'_, '_>) {}
-    fn finish(self) -> FlowsSection {
-        FlowsSection::default()
+
+    fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        let packet = ctx.packet;
+        let meta = &packet.meta;
+        let bytes = u64::from(meta.orig_len);
+        let count = |p: &mut [u64; PROTO_NAMES.len()], proto: Proto| p[proto as usize] += 1;
+        match meta.link_type {
+            crate::capture::LinkType::ETHERNET => count(&mut self.protocols, Proto::Ethernet),
+            crate::capture::LinkType::LINUX_SLL | crate::capture::LinkType::LINUX_SLL2 => {
+                count(&mut self.protocols, Proto::LinuxSll)
+            }
+            _ => {}
+        }
+        if packet.link.vlan_count > 0 {
+            count(&mut self.protocols, Proto::Vlan);
+        }
+        // Wireshark's ARP dissector also reads RARP (0x8035).
+        if matches!(packet.link.ether_type, Some(0x0806 | 0x8035)) {
+            count(&mut self.protocols, Proto::Arp);
+        }
+        let Some(ip) = &packet.ip else { return };
+        count(
+            &mut self.protocols,
+            if ip.version == 4 {
+                Proto::Ipv4
+            } else {
+                Proto::Ipv6
+            },
+        );
+        if ip.fragment.is_some() {
+            count(
+                &mut self.protocols,
+                if ip.version == 4 {
+                    Proto::Ipv4Fragment
+                } else {
+                    Proto::Ipv6Fragment
+                },
+            );
+        }
+        self.ip
+            .add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
+        // The transport is dissected once per datagram: in an unfragmented packet (even when its
+        // header is damaged, as tshark still names it) or at the fragment completing a datagram.
+        let transport = match (&ctx.reassembled, ip.fragment) {
+            (Some(r), _) => Some(r.protocol),
+            (None, None) => Some(ip.protocol),
+            (None, Some(_)) => None,
+        };
+        match transport {
+            Some(6) => count(&mut self.protocols, Proto::Tcp),
+            Some(17) => count(&mut self.protocols, Proto::Udp),
+            Some(1) => count(&mut self.protocols, Proto::Icmp),
+            Some(58) => count(&mut self.protocols, Proto::Icmpv6),
+            _ => {}
+        }
+        if let Some(udp) = &ctx.udp {
+            self.udp.add(
+                (ip.src, udp.src_port),
+                (ip.dst, udp.dst_port),
+                meta.number,
+                meta.ts,
+                bytes,
+            );
+            match ports::udp_app(udp.src_port, udp.dst_port) {
+                Some(App::Dns) => count(&mut self.protocols, Proto::Dns),
+                Some(App::Mdns) => count(&mut self.protocols, Proto::Mdns),
+                Some(App::Llmnr) => count(&mut self.protocols, Proto::Llmnr),
+                Some(App::Dhcp) => count(&mut self.protocols, Proto::Dhcp),
+                Some(App::Dhcpv6) => count(&mut self.protocols, Proto::Dhcpv6),
+                _ => {}
+            }
+        }
     }
+
+    fn finish(self) -> FlowsSection {
+        let talkers = talkers(&self.ip.list);
+        let mut by_bytes = talkers.clone();
+        by_bytes.sort_by(|x, y| y.bytes.cmp(&x.bytes).then(y.packets.cmp(&x.packets)));
+        by_bytes.truncate(TOP_TALKERS);
+        let mut by_packets = talkers;
+        by_packets.sort_by(|x, y| y.packets.cmp(&x.packets).then(y.bytes.cmp(&x.bytes)));
+        by_packets.truncate(TOP_TALKERS);
+        let protocol_frames: BTreeMap<String, u64> = PROTO_NAMES
+            .iter()
+            .zip(self.protocols)
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| (name.to_string(), n))
+            .collect();
+        FlowsSection {
+            conversations_dropped: self.ip.dropped + self.udp.dropped,
+            ip_conversations: self.ip.into_report(false),
+            udp_conversations: self.udp.into_report(true),
+            top_talkers_by_bytes: by_bytes,
+            top_talkers_by_packets: by_packets,
+            protocol_frames,
+            ip_fragments: Default::default(),
+        }
+    }
+}
+
+/// Per-address totals from the IP conversations (in order of first appearance).
+fn talkers(convs: &[ConvState]) -> Vec<Talker> {
+    let mut index: HashMap<IpAddr, usize, foldhash::fast::RandomState> = HashMap::default();
+    let mut out: Vec<Talker> = Vec::new();
+    let mut slot = |addr: IpAddr, out: &mut Vec<Talker>| -> usize {
+        *index.entry(addr).or_insert_with(|| {
+            out.push(Talker {
+                address: addr.to_string(),
+                ..Talker::default()
+            });
+            out.len() - 1
+        })
+    };
+    for c in convs {
+        let a = slot(c.a.0, &mut out);
+        let b = slot(c.b.0, &mut out);
+        for (i, sent_f, sent_b, recv_f, recv_b) in [
+            (a, c.frames_ab, c.bytes_ab, c.frames_ba, c.bytes_ba),
+            (b, c.frames_ba, c.bytes_ba, c.frames_ab, c.bytes_ab),
+        ] {
+            if a == b && i == b {
+                break; // a host talking to itself counts once
+            }
+            if let Some(t) = out.get_mut(i) {
+                t.packets_sent += sent_f;
+                t.bytes_sent += sent_b;
+                t.packets_received += recv_f;
+                t.bytes_received += recv_b;
+                t.packets = t.packets_sent + t.packets_received;
+                t.bytes = t.bytes_sent + t.bytes_received;
+            }
+        }
+    }
+    out
 }

@@ -9,10 +9,13 @@
 //! Analyzers do no I/O, never panic, and cap every table with a named constant.
 
 pub mod capinfos;
+pub mod defrag;
 pub mod dhcp;
 pub mod dns;
 pub mod flows;
 pub mod icmp;
+pub mod ports;
+pub mod reassembly;
 pub mod sip;
 pub mod tcp;
 pub mod tls;
@@ -68,6 +71,9 @@ pub struct PacketContext<'p, 'a> {
     /// Set for UDP packets, and for the last fragment of a reassembled UDP datagram. UDP-based
     /// analyzers read this, never `packet.udp()`, so fragmented DNS/SIP/DHCP are seen whole.
     pub udp: Option<UdpDatagram<'p>>,
+    /// Set on the frame that completes a fragmented IP datagram (the last fragment): its whole
+    /// upper-layer payload (ICMP analyzers read this; UDP ones get it through `udp`).
+    pub reassembled: Option<defrag::Reassembled<'p>>,
 }
 
 /// A protocol analyzer: fed every packet once, in order; `finish` flushes pending state and
@@ -81,6 +87,7 @@ pub trait Analyzer {
 /// Every analyzer, fed by one loop.
 struct Analyzers {
     capinfos: capinfos::CapinfosAnalyzer,
+    defrag: defrag::Defragmenter,
     tcp: tcp::TcpAnalyzer,
     tls: tls::TlsAnalyzer,
     dns: dns::DnsAnalyzer,
@@ -94,6 +101,7 @@ impl Analyzers {
     fn new(config: &Config) -> Self {
         Analyzers {
             capinfos: capinfos::CapinfosAnalyzer::default(),
+            defrag: defrag::Defragmenter::default(),
             tcp: tcp::TcpAnalyzer::new(config),
             tls: tls::TlsAnalyzer::default(),
             dns: dns::DnsAnalyzer::default(),
@@ -110,16 +118,27 @@ impl Analyzers {
         let packet = decode_frame(frame);
         self.capinfos.on_packet(&packet);
         let tcp = self.tcp.on_packet(&packet);
-        // IP fragment reassembly slots in here (the defrag stage fills `udp` for the last fragment).
-        let udp = packet.udp().map(|u| UdpDatagram {
-            src_port: u.src_port,
-            dst_port: u.dst_port,
-            payload: u.payload,
-        });
+        let reassembled = match &packet.ip {
+            Some(ip) => self.defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
+            None => None,
+        };
+        let udp = match reassembled.as_ref().and_then(|r| r.udp()) {
+            Some((src_port, dst_port, payload)) => Some(UdpDatagram {
+                src_port,
+                dst_port,
+                payload,
+            }),
+            None => packet.udp().map(|u| UdpDatagram {
+                src_port: u.src_port,
+                dst_port: u.dst_port,
+                payload: u.payload,
+            }),
+        };
         let ctx = PacketContext {
             packet: &packet,
             tcp,
             udp,
+            reassembled,
         };
         self.tls.on_packet(&ctx);
         self.dns.on_packet(&ctx);
@@ -181,6 +200,7 @@ impl Analysis {
         reader.finish(|frame| analyzers.on_frame(frame));
         let Analyzers {
             capinfos,
+            defrag,
             tcp,
             tls,
             dns,
@@ -205,7 +225,10 @@ impl Analysis {
             dhcp: dhcp.finish(),
             icmp: icmp.finish(),
             sip: sip.finish(),
-            flows: flows.finish(),
+            flows: crate::report::FlowsSection {
+                ip_fragments: defrag.finish(),
+                ..flows.finish()
+            },
         }
     }
 }

@@ -10,6 +10,11 @@ use flate2::{Crc, Decompress, FlushDecompress, Status};
 /// Decompressed bytes handed to the sink per call.
 const OUT_BLOCK: usize = 256 * 1024;
 
+/// Compressed input is inflated in pieces of exactly this size (the last one shorter), whatever
+/// the caller's chunking: the inflater then behaves identically however the file is fed, down
+/// to where it notices corruption and what it has output by then.
+const IN_PIECE: usize = 64 * 1024;
+
 /// A gzip header with a longer FEXTRA / file name / comment than this is treated as corrupt.
 const MAX_HEADER_LEN: usize = 1 << 20;
 
@@ -29,7 +34,6 @@ pub(super) enum GzStatus {
     /// Non-gzip bytes follow a complete member; they are ignored (as zlib does).
     TrailingData {
         offset: u64,
-        len: usize,
     },
     /// The compressed data is broken; nothing more will be produced.
     Corrupt {
@@ -54,11 +58,15 @@ pub(super) struct Inflater {
     inflate: Decompress,
     crc: Crc,
     out: Vec<u8>,
+    /// Compressed bytes waiting for a full [`IN_PIECE`].
+    staging: Vec<u8>,
     header: Vec<u8>,
     trailer: [u8; 8],
     trailer_len: usize,
     /// Compressed bytes consumed so far.
     offset: u64,
+    /// Where the current member's header starts.
+    member_start: u64,
     members: u32,
 }
 
@@ -79,10 +87,12 @@ impl Default for Inflater {
             inflate: Decompress::new(false),
             crc: Crc::new(),
             out: vec![0; OUT_BLOCK],
+            staging: Vec::new(),
             header: Vec::new(),
             trailer: [0; 8],
             trailer_len: 0,
             offset: 0,
+            member_start: 0,
             members: 0,
         }
     }
@@ -147,12 +157,54 @@ impl Inflater {
         self.offset
     }
 
-    /// Decompresses `input`, handing output to `sink` in blocks; `sink` returns false to stop.
+    /// Takes the next compressed bytes; decompressed output goes to `sink` in blocks, and
+    /// `sink` returns false to stop.
     pub(super) fn feed(
         &mut self,
         mut input: &[u8],
         sink: &mut dyn FnMut(&[u8]) -> bool,
     ) -> GzStatus {
+        while !input.is_empty() {
+            if self.staging.is_empty() && input.len() >= IN_PIECE {
+                let (piece, rest) = input.split_at(IN_PIECE);
+                input = rest;
+                let status = self.inflate_piece(piece, sink);
+                if status != GzStatus::Ok {
+                    return status;
+                }
+                continue;
+            }
+            let take = (IN_PIECE - self.staging.len()).min(input.len());
+            self.staging.extend_from_slice(&input[..take]);
+            input = &input[take..];
+            if self.staging.len() == IN_PIECE {
+                let mut piece = std::mem::take(&mut self.staging);
+                let status = self.inflate_piece(&piece, sink);
+                piece.clear();
+                self.staging = piece;
+                if status != GzStatus::Ok {
+                    return status;
+                }
+            }
+        }
+        GzStatus::Ok
+    }
+
+    /// End of input: inflates what is staged; also says whether the stream was cut short.
+    pub(super) fn finish(
+        &mut self,
+        sink: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> (GzStatus, Option<String>) {
+        let piece = std::mem::take(&mut self.staging);
+        let status = if piece.is_empty() {
+            GzStatus::Ok
+        } else {
+            self.inflate_piece(&piece, sink)
+        };
+        (status, self.cut_short())
+    }
+
+    fn inflate_piece(&mut self, mut input: &[u8], sink: &mut dyn FnMut(&[u8]) -> bool) -> GzStatus {
         while !input.is_empty() {
             match self.phase {
                 Phase::Done => return GzStatus::Ok,
@@ -160,12 +212,12 @@ impl Inflater {
                     if input[0] != 0x1f || input.get(1).is_some_and(|&b| b != 0x8b) {
                         let status = GzStatus::TrailingData {
                             offset: self.offset,
-                            len: input.len(),
                         };
                         self.phase = Phase::Done;
                         return status;
                     }
                     self.phase = Phase::Header;
+                    self.member_start = self.offset;
                 }
                 Phase::Header => {
                     let have = self.header.len();
@@ -195,19 +247,30 @@ impl Inflater {
                 Phase::Body => {
                     let before_in = self.inflate.total_in();
                     let before_out = self.inflate.total_out();
-                    let status =
-                        match self
-                            .inflate
-                            .decompress(input, &mut self.out, FlushDecompress::None)
-                        {
-                            Ok(s) => s,
-                            Err(e) => {
-                                let reason = e.message().unwrap_or("invalid deflate data");
-                                return self.corrupt(reason.to_string());
-                            }
-                        };
+                    let result =
+                        self.inflate
+                            .decompress(input, &mut self.out, FlushDecompress::None);
                     let consumed = (self.inflate.total_in() - before_in) as usize;
                     let produced = (self.inflate.total_out() - before_out) as usize;
+                    let status = match result {
+                        Ok(s) => s,
+                        Err(e) => {
+                            // Hand on what was decoded before the damage, then stop. The
+                            // position named is the member's, which does not depend on how
+                            // the input was chunked.
+                            if let Some(out) = self.out.get(..produced) {
+                                if produced > 0 && sink(out) {
+                                    self.crc.update(out);
+                                }
+                            }
+                            let reason = e.message().unwrap_or("invalid deflate data");
+                            let reason = format!(
+                                "{reason} in the member starting at compressed byte offset {}",
+                                self.member_start
+                            );
+                            return self.corrupt(reason);
+                        }
+                    };
                     input = input.get(consumed..).unwrap_or(&[]);
                     self.offset += consumed as u64;
                     if let Some(out) = self.out.get(..produced) {
@@ -291,13 +354,13 @@ impl Inflater {
     fn corrupt(&mut self, reason: String) -> GzStatus {
         self.phase = Phase::Done;
         GzStatus::Corrupt {
-            offset: self.offset,
+            offset: self.member_start,
             reason,
         }
     }
 
-    /// End of input: `Some(reason)` when the gzip stream was cut short.
-    pub(super) fn finish(&self) -> Option<String> {
+    /// `Some(reason)` when the input ended inside a member.
+    fn cut_short(&self) -> Option<String> {
         match self.phase {
             Phase::MemberEnd | Phase::Done => None,
             Phase::Header if self.members > 0 && self.header.is_empty() => None,
@@ -334,7 +397,14 @@ mod tests {
                 statuses.push(s);
             }
         }
-        (out, statuses, inf.finish())
+        let (s, end) = inf.finish(&mut |d| {
+            out.extend_from_slice(d);
+            true
+        });
+        if s != GzStatus::Ok {
+            statuses.push(s);
+        }
+        (out, statuses, end)
     }
 
     #[test]
@@ -371,11 +441,13 @@ mod tests {
         let mut inf = Inflater::default();
         let mut largest = 0;
         let mut total = 0;
-        inf.feed(&bytes, &mut |d| {
+        let mut sink = |d: &[u8]| {
             largest = largest.max(d.len());
             total += d.len();
             true
-        });
+        };
+        inf.feed(&bytes, &mut sink);
+        inf.finish(&mut sink);
         assert_eq!(total, zeros.len());
         assert!(largest <= OUT_BLOCK);
     }
@@ -404,7 +476,7 @@ mod tests {
         trailing.extend_from_slice(b"garbage");
         let (out, st, end) = inflate_all(&trailing, 1000);
         assert_eq!(out, b"some capture bytes, long enough to matter");
-        assert!(matches!(st[0], GzStatus::TrailingData { len: 7, .. }));
+        assert!(matches!(st[0], GzStatus::TrailingData { .. }));
         assert_eq!(end, None);
     }
 

@@ -159,8 +159,16 @@ impl PcapParser {
                 aix = true;
             }
         }
-        // The upper bits carry FCS-length flags; the link type is the rest.
-        let link_type = LinkType(network & 0x03ff_ffff);
+        // The upper 16 bits hold FCS-length flags and reserved bits (libpcap's LT_LINKTYPE).
+        let link_type = LinkType(network & 0xffff);
+        let reserved = network & 0x03ff_0000;
+        if reserved != 0 {
+            st.warn(format!(
+                "the pcap header's link-type field has reserved bits set (0x{reserved:08x}); \
+                 Wireshark refuses such files, the link type is read as {}",
+                link_type.0
+            ));
+        }
         self.header = Some(FileHeader {
             snaplen,
             link_type,

@@ -134,6 +134,47 @@ fn for_each_option(
     Ok(())
 }
 
+/// Checks a name resolution block's records and options (Wireshark rejects malformed ones).
+fn name_resolution(body: &[u8], be: bool) -> Result<(), BlockError> {
+    let mut p = 0usize;
+    loop {
+        let left = body.len().saturating_sub(p);
+        let (Some(kind), Some(len)) = (u16_at(body, p, be), u16_at(body, p + 2, be)) else {
+            return Err(format!(
+                "{left} bytes left in the block < NRB record header length 4"
+            ));
+        };
+        let len = usize::from(len);
+        let padded = pad4(len);
+        if padded > left - 4 {
+            return Err(format!(
+                "{} bytes left in the block < NRB record length + padding {padded}",
+                left - 4
+            ));
+        }
+        match kind {
+            0 => break,
+            1 if len < 4 => return Err(format!("NRB IPv4 record length {len} < 4")),
+            2 if len < 16 => return Err(format!("NRB IPv6 record length {len} < 16")),
+            _ => {}
+        }
+        p += 4 + padded;
+    }
+    for_each_option(body.get(p + 4..).unwrap_or(&[]), be, |_, _| Ok(()))
+}
+
+/// Checks a decryption secrets block: the secrets must fit, then the options.
+fn decryption_secrets(body: &[u8], be: bool) -> Result<(), BlockError> {
+    let len = u32_at(body, 4, be).unwrap_or(0) as usize;
+    let space = body.len().saturating_sub(8);
+    if pad4(len) > space {
+        return Err(format!(
+            "DSB secrets length {len} is bigger than the {space} bytes the block holds"
+        ));
+    }
+    for_each_option(body.get(8 + pad4(len)..).unwrap_or(&[]), be, |_, _| Ok(()))
+}
+
 /// An option string: UTF-8 (invalid sequences replaced), cut at the first NUL.
 fn option_text(v: &[u8]) -> String {
     let v = v.split(|&b| b == 0).next().unwrap_or(&[]);
@@ -281,7 +322,10 @@ impl PcapngParser {
                 self.non_packet(block_type, offset, st);
                 Ok(())
             }
-            // NRB, ISB, DSB and unknown blocks carry nothing we report.
+            block::NRB => name_resolution(body, big_endian),
+            block::ISB => for_each_option(body.get(12..).unwrap_or(&[]), big_endian, |_, _| Ok(())),
+            block::DSB => decryption_secrets(body, big_endian),
+            // Unknown blocks are skipped unread.
             _ => Ok(()),
         };
         match result {

@@ -344,6 +344,13 @@ impl Container {
             } else if let Some(p) = pcap::PcapParser::from_magic(magic) {
                 *self = Container::Pcap(p);
             } else {
+                // Show up to eight bytes, the same whatever the chunking.
+                if buf.len() < 8 {
+                    return Progress {
+                        consumed: 0,
+                        need: 8,
+                    };
+                }
                 let compressed = st.info.compressed;
                 st.fail(CaptureError::NotACapture {
                     first_bytes: buf.iter().take(8).copied().collect(),
@@ -550,6 +557,11 @@ impl Reader {
         self.fed
     }
 
+    /// Bytes held back because the record they belong to is incomplete.
+    pub fn pending_len(&self) -> usize {
+        self.plain.pending.len()
+    }
+
     /// Feeds the next chunk of the file; calls `on_frame` for every complete frame.
     pub fn feed<F: FnMut(&Frame<'_>)>(&mut self, chunk: &[u8], mut on_frame: F) {
         self.fed += chunk.len() as u64;
@@ -599,9 +611,9 @@ impl Reader {
     fn gzip_status(plain: &mut Plain, status: GzStatus) {
         match status {
             GzStatus::Ok => {}
-            GzStatus::TrailingData { offset, len } => plain.st.warn(format!(
-                "{len} bytes after the end of the gzip stream (at compressed byte offset \
-                 {offset}) were ignored"
+            GzStatus::TrailingData { offset } => plain.st.warn(format!(
+                "data after the end of the gzip stream (from compressed byte offset {offset}) \
+                 was ignored"
             )),
             GzStatus::Corrupt { offset, reason } => {
                 if plain.offset == 0 && plain.pending.is_empty() {
@@ -614,8 +626,8 @@ impl Reader {
                     plain.st.info.truncated = true;
                     let frame = plain.st.frames + 1;
                     plain.st.warn(format!(
-                        "the gzip-compressed data is corrupt at compressed byte offset {offset} \
-                         ({reason}), in frame {frame} or later; frames from there on are not read"
+                        "the gzip-compressed data is corrupt ({reason}); frames from {frame} on \
+                         are not read"
                     ));
                     plain.st.stopped = true;
                 }
@@ -633,21 +645,26 @@ impl Reader {
                     self.plain.feed(h, &mut on_frame);
                 }
             }
-            Stage::Gzip(inflater) => {
-                if !self.plain.st.stopped {
-                    if let Some(reason) = inflater.finish() {
-                        let plain = &mut self.plain;
+            Stage::Gzip(mut inflater) => {
+                let plain = &mut self.plain;
+                if !plain.st.stopped {
+                    let (status, cut_short) = inflater.finish(&mut |data: &[u8]| {
+                        plain.feed(data, &mut on_frame);
+                        !plain.st.stopped
+                    });
+                    Self::gzip_status(plain, status);
+                    if let (Some(reason), false) = (cut_short, plain.st.stopped) {
+                        let offset = inflater.compressed_offset();
                         if plain.offset == 0 && plain.pending.is_empty() {
                             plain.st.fail(CaptureError::BadHeader {
                                 format: None,
-                                offset: inflater.compressed_offset(),
+                                offset,
                                 reason: format!("gzip: {reason}"),
                             });
                         } else {
                             plain.st.info.truncated = true;
                             plain.st.warn(format!(
-                                "gzip: {reason} (at compressed byte offset {})",
-                                inflater.compressed_offset()
+                                "gzip: {reason} (at compressed byte offset {offset})"
                             ));
                         }
                     }

@@ -8,8 +8,14 @@
 //!
 //! Link layers are read here; IP and transport headers through etherparse's lax slicer.
 
+pub mod dhcp;
+pub mod dns;
+pub mod icmp;
 pub mod link;
+pub mod sip;
 pub mod tcp;
+pub mod text;
+pub mod tls;
 
 use std::net::IpAddr;
 
@@ -256,22 +262,11 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
         LaxNetSlice::Ipv6(v6) => {
             let h = v6.header();
             let payload = v6.payload();
-            let mut fragment = None;
-            let mut ident = 0;
-            let mut ext_len = 0u32;
-            for ext in v6.extensions().clone().into_iter() {
-                if let etherparse::Ipv6ExtensionSlice::Fragment(f) = &ext {
-                    ident = f.identification();
-                    let offset = u32::from(f.fragment_offset().value()) * 8;
-                    if offset > 0 || f.more_fragments() {
-                        fragment = Some(Fragment {
-                            offset,
-                            more_fragments: f.more_fragments(),
-                        });
-                    }
-                }
-                ext_len += ext_slice_len(&ext);
-            }
+            // etherparse's extension iterator reads out of bounds when lax parsing stopped
+            // inside the extension chain (found by the mutation test), so walk it ourselves.
+            let ext_bytes = v6.extensions().slice();
+            let ext_len = ext_bytes.len() as u32;
+            let (ident, fragment) = ipv6_fragment(h.next_header().0, ext_bytes);
             let ip = Ip {
                 version: 6,
                 src: IpAddr::V6(h.source_addr()),
@@ -290,7 +285,11 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
             };
             (ip, payload)
         }
-        LaxNetSlice::Arp(_) => return,
+        LaxNetSlice::Arp(_) => {
+            // Flows counts ARP frames; Ethernet does not name its EtherType otherwise.
+            packet.link.ether_type = Some(0x0806);
+            return;
+        }
     };
     // Offloaded (TSO) captures write total length 0: fall back to what was captured.
     let ip_payload_len =
@@ -365,11 +364,41 @@ fn icmp_from(bytes: &[u8]) -> Icmp<'_> {
     }
 }
 
-fn ext_slice_len(ext: &etherparse::Ipv6ExtensionSlice<'_>) -> u32 {
-    use etherparse::Ipv6ExtensionSlice as E;
-    match ext {
-        E::HopByHop(s) | E::Routing(s) | E::DestinationOptions(s) => s.slice().len() as u32,
-        E::Fragment(s) => s.slice().len() as u32,
-        E::Authentication(s) => s.slice().len() as u32,
+/// Finds the fragment header in an IPv6 extension chain: (identification, fragment facts).
+/// Bounds-checked walk over the extension bytes; stops at the first non-extension header.
+fn ipv6_fragment(mut next: u8, mut ext: &[u8]) -> (u32, Option<Fragment>) {
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const FRAGMENT: u8 = 44;
+    const AUTH: u8 = 51;
+    const DEST_OPTIONS: u8 = 60;
+    loop {
+        let (Some(&following), Some(&len_field)) = (ext.first(), ext.get(1)) else {
+            return (0, None);
+        };
+        let len = match next {
+            HOP_BY_HOP | ROUTING | DEST_OPTIONS => (usize::from(len_field) + 1) * 8,
+            AUTH => (usize::from(len_field) + 2) * 4,
+            FRAGMENT => {
+                let Some(f) = ext.get(..8) else {
+                    return (0, None);
+                };
+                let off_flags = u16::from_be_bytes([f[2], f[3]]);
+                let offset = u32::from(off_flags >> 3) * 8;
+                let more_fragments = off_flags & 1 != 0;
+                let ident = u32::from_be_bytes([f[4], f[5], f[6], f[7]]);
+                let fragment = (offset > 0 || more_fragments).then_some(Fragment {
+                    offset,
+                    more_fragments,
+                });
+                return (ident, fragment);
+            }
+            _ => return (0, None),
+        };
+        let Some(rest) = ext.get(len..) else {
+            return (0, None);
+        };
+        next = following;
+        ext = rest;
     }
 }
