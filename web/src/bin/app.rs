@@ -1,0 +1,5 @@
+//! The page (Trunk's main `rel="rust"` link).
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    pcaplens_web::start_app();
+}

@@ -1,0 +1,116 @@
+//! The analysis worker: runs inside a dedicated Web Worker so the page stays responsive.
+//!
+//! It receives an [`AnalyzeRequest`] with the `File`, streams the file through
+//! `pcaplens_core::Analysis` chunk by chunk (memory stays per-flow, never per-file), posts
+//! [`FromWorker::Progress`] about every 100 ms and finally [`FromWorker::Done`] with the
+//! report's canonical JSON text.
+
+use js_sys::{Date, Uint8Array};
+use pcaplens_core::{Analysis, Config};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader,
+    ReadableStreamReadResult,
+};
+
+use crate::protocol::{AnalyzeRequest, FromWorker, PROGRESS_INTERVAL_MS};
+
+/// The worker binary's `main`: install the message handler, then say so.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let handler_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let scope = handler_scope.clone();
+        match AnalyzeRequest::from_js(event.data()) {
+            Ok(request) => wasm_bindgen_futures::spawn_local(async move {
+                let reply = match analyze(&scope, &request.file).await {
+                    Ok(json) => FromWorker::Done { json },
+                    Err(message) => FromWorker::Failed { message },
+                };
+                post(&scope, &reply);
+            }),
+            Err(message) => post(&scope, &FromWorker::Failed { message }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &FromWorker::Ready);
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+    let sent = message.to_js().and_then(|value| {
+        scope
+            .post_message(&value)
+            .map_err(|e| format!("postMessage failed: {e:?}"))
+    });
+    if let Err(e) = sent {
+        web_sys::console::error_1(&e.into());
+    }
+}
+
+/// Streams `file` through a fresh analysis and returns `Report::to_json()`.
+async fn analyze(scope: &DedicatedWorkerGlobalScope, file: &File) -> Result<String, String> {
+    // Same as the CLI, which names the report after the file's base name.
+    let mut analysis = Analysis::new(Config {
+        file_name: Some(file.name()),
+        ..Config::default()
+    });
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    let mut chunk = Vec::new();
+    let mut last_progress = Date::now();
+    loop {
+        let result: ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| read_error(file, &e))?
+            .unchecked_into();
+        if result.get_done().unwrap_or(true) {
+            break;
+        }
+        let bytes: Uint8Array = result.get_value().unchecked_into();
+        // One reusable buffer: the stream hands out ~64 KiB–several MiB pieces.
+        chunk.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut chunk);
+        analysis.feed(&chunk);
+        if analysis.is_stopped() {
+            // Not a capture, or damaged beyond repair: the rest of the file changes nothing.
+            let _ = reader.cancel();
+            break;
+        }
+        let now = Date::now();
+        if now - last_progress >= PROGRESS_INTERVAL_MS {
+            last_progress = now;
+            let p = analysis.progress();
+            post(
+                scope,
+                &FromWorker::Progress {
+                    bytes: p.bytes,
+                    frames: p.frames,
+                },
+            );
+        }
+    }
+    let p = analysis.progress();
+    post(
+        scope,
+        &FromWorker::Progress {
+            bytes: p.bytes,
+            frames: p.frames,
+        },
+    );
+    Ok(analysis.finish().to_json())
+}
+
+fn read_error(file: &File, error: &JsValue) -> String {
+    let detail = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| format!("{error:?}"));
+    format!(
+        "The browser could not read \"{}\" (was it moved or deleted?): {detail}",
+        file.name()
+    )
+}
