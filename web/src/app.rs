@@ -5,14 +5,18 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::components::course;
+use crate::components::downloads::ReportDownloads;
 use crate::components::drop_zone::DropZone;
 use crate::components::export::ExportJson;
+use crate::components::language::LanguageSwitch;
 use crate::components::open::OpenCapture;
 use crate::components::problems::{FailurePanel, ReportProblems};
 use crate::components::progress::ReadingProgress;
 use crate::components::tabs::Tabs;
 use crate::format;
 use crate::state::{AppState, Loaded, Phase};
+use pcaplens_render::{t, Key};
 
 /// What the main area shows. Progress updates do not change it, so the progress panel is
 /// updated in place instead of rebuilt (keeps keyboard focus on Cancel).
@@ -33,18 +37,25 @@ pub fn App() -> impl IntoView {
         Phase::Done => Screen::Done,
         Phase::Failed(message) => Screen::Failed(message),
     });
+    // Course pages: ?capture=<same-site path> opens that capture; ?embed=1 is compact.
+    let embed = course::embed_mode();
+    course::open_from_query(state);
+    let lang = state.lang;
     view! {
         <DropZone />
-        <header class="top">
-            <h1>"pcaplens"</h1>
-            <p class="tagline">"Packet capture analysis in your browser, counted the way Wireshark counts."</p>
+        <header class="top" class:embed=embed>
+            <div class="top-row">
+                <h1>"pcaplens"</h1>
+                <LanguageSwitch />
+            </div>
+            {(!embed).then(|| view! { <p class="tagline">{move || t(lang.get(), Key::UiTagline)}</p> })}
         </header>
-        <main>
+        <main class:embed=embed>
             <OpenCapture />
             {move || match screen.get() {
                 Screen::Idle { cancelled: false } => ().into_any(),
                 Screen::Idle { cancelled: true } => {
-                    view! { <p class="notice" role="status" data-testid="cancelled">"Cancelled."</p> }.into_any()
+                    view! { <p class="notice" role="status" data-testid="cancelled">{move || t(lang.get(), Key::UiCancelled)}</p> }.into_any()
                 }
                 Screen::Reading => view! { <ReadingProgress /> }.into_any(),
                 Screen::Failed(message) => view! { <FailurePanel message /> }.into_any(),
@@ -54,9 +65,11 @@ pub fn App() -> impl IntoView {
                     .into_any(),
             }}
         </main>
-        <footer class="bottom">
-            <p>"pcaplens runs entirely in this tab: no upload, no tracking. Works offline once loaded."</p>
-        </footer>
+        {(!embed).then(|| view! {
+            <footer class="bottom">
+                <p>{move || t(lang.get(), Key::UiFooter)}</p>
+            </footer>
+        })}
     }
 }
 
@@ -72,7 +85,10 @@ pub fn LoadedReport(loaded: Arc<Loaded>) -> impl IntoView {
         <section class="report" aria-labelledby="report-heading">
             <div class="report-head">
                 <h2 id="report-heading" data-testid="file-name">{heading}</h2>
-                <ExportJson loaded=loaded.clone() />
+                <div class="exports">
+                    <ExportJson loaded=loaded.clone() />
+                    <ReportDownloads loaded=loaded.clone() />
+                </div>
             </div>
             <ReportProblems loaded=loaded.clone() />
             {readable.then(|| view! {

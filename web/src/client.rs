@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, File, MessageEvent, Worker};
 
-use crate::protocol::{AnalyzeRequest, FromWorker};
+use crate::protocol::{AnalyzeRequest, FromWorker, PacketsRequest};
 
 /// The worker's boot script, relative to the page (so any sub-path works).
 const WORKER_SCRIPT: &str = "./analysis-worker.js";
@@ -90,6 +90,20 @@ impl AnalysisWorker {
             shared.pending = Some(file);
             Ok(())
         }
+    }
+}
+
+impl AnalysisWorker {
+    /// Asks the (ready) worker for the packets of one TCP stream; the answer comes back as
+    /// [`FromWorker::Packets`] or [`FromWorker::PacketsFailed`].
+    pub fn packets(&self, request: &PacketsRequest) -> Result<(), String> {
+        if !self.shared.borrow().ready {
+            return Err("The analysis worker is still starting: try again in a moment.".into());
+        }
+        let message = request.to_js()?;
+        self.worker
+            .post_message(&message)
+            .map_err(|e| format!("Could not send the request to the analysis worker: {e:?}"))
     }
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Cancelling is not a message: the page terminates the worker and starts a fresh one.
 
+use pcaplens_core::analyze::ladder::StreamPackets;
 use serde::{Deserialize, Serialize};
 
 /// Worker → page.
@@ -21,6 +22,19 @@ pub enum FromWorker {
     Done { json: String },
     /// The worker could not start or could not read the file.
     Failed { message: String },
+    /// The packets of one TCP stream (answer to a `PacketsRequest`), for the connection
+    /// detail's flow graph. `generation` is the request's, so a late answer about a file
+    /// that is no longer shown can be told apart.
+    Packets {
+        generation: u32,
+        packets: StreamPackets,
+    },
+    /// A `PacketsRequest` could not be answered (the file could not be read again).
+    PacketsFailed {
+        generation: u32,
+        stream: u64,
+        message: String,
+    },
 }
 
 /// How often the worker reports progress.
@@ -44,6 +58,27 @@ mod browser {
     }
 
     impl AnalyzeRequest {
+        pub fn to_js(&self) -> Result<JsValue, String> {
+            serde_wasm_bindgen::to_value(self).map_err(|e| e.to_string())
+        }
+
+        pub fn from_js(value: JsValue) -> Result<Self, String> {
+            serde_wasm_bindgen::from_value(value).map_err(|e| format!("bad request: {e}"))
+        }
+    }
+
+    /// Page → worker: read `file` again and collect the packets of one TCP stream
+    /// (`pcaplens_core::analyze::ladder`). Tried before [`AnalyzeRequest`], which would
+    /// also accept this object (it only needs `file`).
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct PacketsRequest {
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        pub file: web_sys::File,
+        pub generation: u32,
+        pub query: pcaplens_core::analyze::ladder::StreamQuery,
+    }
+
+    impl PacketsRequest {
         pub fn to_js(&self) -> Result<JsValue, String> {
             serde_wasm_bindgen::to_value(self).map_err(|e| e.to_string())
         }

@@ -3,14 +3,17 @@
 //! Components read [`AppState`] with `expect_context` and call its actions (`open`, `cancel`,
 //! ...); only the actions talk to the analysis worker.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use pcaplens_core::analyze::ladder::{StreamPackets, StreamQuery};
 use pcaplens_core::Report;
+use pcaplens_render::Lang;
 use web_sys::File;
 
 use crate::client::AnalysisWorker;
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, PacketsRequest};
 use crate::views::View;
 
 /// What the page is doing.
@@ -69,6 +72,14 @@ impl Loaded {
     }
 }
 
+/// The packets of one TCP stream, asked of the worker when its connection is opened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamPacketsState {
+    Loading,
+    Ready(Arc<StreamPackets>),
+    Failed(String),
+}
+
 /// Shared app state. `Copy`: it is only handles to signals.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -78,6 +89,14 @@ pub struct AppState {
     pub view: RwSignal<View>,
     /// The worker, started early so it is warm when a file arrives.
     worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
+    /// The language of everything on screen (from the browser; the page switch changes it).
+    pub lang: RwSignal<Lang>,
+    /// The TCP stream whose detail is open in the Connections view.
+    pub selected_stream: RwSignal<Option<u64>>,
+    /// Per-stream packets asked of the worker for the current file.
+    pub stream_packets: RwSignal<BTreeMap<u64, StreamPacketsState>>,
+    /// The file being shown (read again for per-stream packets), and its generation.
+    file: StoredValue<Option<(File, u32)>, LocalStorage>,
 }
 
 impl AppState {
@@ -88,6 +107,10 @@ impl AppState {
             loaded: RwSignal::new(None),
             view: RwSignal::new(View::Summary),
             worker: StoredValue::new_local(None),
+            lang: RwSignal::new(browser_lang()),
+            selected_stream: RwSignal::new(None),
+            stream_packets: RwSignal::new(BTreeMap::new()),
+            file: StoredValue::new_local(None),
         };
         provide_context(state);
         state.ensure_worker();
@@ -100,6 +123,12 @@ impl AppState {
             self.stop_worker();
         }
         let now = js_sys::Date::now();
+        let generation = self
+            .file
+            .with_value(|f| f.as_ref().map_or(1, |(_, g)| g.wrapping_add(1)));
+        self.file.set_value(Some((file.clone(), generation)));
+        self.selected_stream.set(None);
+        self.stream_packets.set(BTreeMap::new());
         self.loaded.set(None);
         self.phase.set(Phase::Reading(Reading {
             file_name: file.name(),
@@ -125,6 +154,42 @@ impl AppState {
             Ok(file) => self.open(file),
             Err(message) => self.fail(message),
         }
+    }
+
+    /// Asks the worker for the packets of `query.stream` in the current file (once per stream;
+    /// the answer lands in [`AppState::stream_packets`]).
+    pub fn request_stream_packets(self, query: StreamQuery) {
+        let stream = query.stream;
+        if self.stream_packets.with_untracked(|m| {
+            matches!(
+                m.get(&stream),
+                Some(StreamPacketsState::Loading | StreamPacketsState::Ready(_))
+            )
+        }) {
+            return;
+        }
+        let Some((file, generation)) = self.file.get_value() else {
+            return;
+        };
+        self.stream_packets
+            .update(|m| drop(m.insert(stream, StreamPacketsState::Loading)));
+        let request = PacketsRequest {
+            file,
+            generation,
+            query,
+        };
+        let sent = self
+            .worker
+            .with_value(|w| w.as_ref().map(|w| w.packets(&request)))
+            .unwrap_or_else(|| Err("The analysis worker is not running.".to_string()));
+        if let Err(message) = sent {
+            self.stream_packets
+                .update(|m| drop(m.insert(stream, StreamPacketsState::Failed(message))));
+        }
+    }
+
+    fn current_generation(self) -> Option<u32> {
+        self.file.with_value(|f| f.as_ref().map(|(_, g)| *g))
     }
 
     /// Stops the running analysis: the worker is terminated and a fresh one started.
@@ -179,6 +244,39 @@ impl AppState {
                 }
             }
             FromWorker::Failed { message } => self.fail(message),
+            FromWorker::Packets {
+                generation,
+                packets,
+            } => {
+                if self.current_generation() == Some(generation) {
+                    let stream = packets.stream;
+                    self.stream_packets.update(|m| {
+                        drop(m.insert(stream, StreamPacketsState::Ready(Arc::new(packets))))
+                    });
+                }
+            }
+            FromWorker::PacketsFailed {
+                generation,
+                stream,
+                message,
+            } => {
+                if self.current_generation() == Some(generation) {
+                    self.stream_packets
+                        .update(|m| drop(m.insert(stream, StreamPacketsState::Failed(message))));
+                }
+            }
         }
     }
+}
+
+/// The user's language from `navigator.languages` (then `navigator.language`).
+fn browser_lang() -> Lang {
+    let navigator = window().navigator();
+    let tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .chain(navigator.language())
+        .collect();
+    Lang::from_browser_languages(tags.iter().map(String::as_str))
 }

@@ -6,6 +6,7 @@
 //! report's canonical JSON text.
 
 use js_sys::{Date, Uint8Array};
+use pcaplens_core::analyze::ladder::StreamScan;
 use pcaplens_core::{Analysis, Config};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,7 +16,7 @@ use web_sys::{
     ReadableStreamReadResult,
 };
 
-use crate::protocol::{AnalyzeRequest, FromWorker, PROGRESS_INTERVAL_MS};
+use crate::protocol::{AnalyzeRequest, FromWorker, PacketsRequest, PROGRESS_INTERVAL_MS};
 
 /// The worker binary's `main`: install the message handler, then say so.
 pub fn start() {
@@ -24,6 +25,13 @@ pub fn start() {
     let handler_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let scope = handler_scope.clone();
+        if let Ok(request) = PacketsRequest::from_js(event.data()) {
+            wasm_bindgen_futures::spawn_local(async move {
+                let reply = stream_packets(&request).await;
+                post(&scope, &reply);
+            });
+            return;
+        }
         match AnalyzeRequest::from_js(event.data()) {
             Ok(request) => wasm_bindgen_futures::spawn_local(async move {
                 let reply = match analyze(&scope, &request.file).await {
@@ -102,6 +110,42 @@ async fn analyze(scope: &DedicatedWorkerGlobalScope, file: &File) -> Result<Stri
         },
     );
     Ok(analysis.finish().to_json())
+}
+
+/// Reads the file again, keeping the packets of one TCP stream (a connection's flow graph).
+/// Stops right after the stream's last frame.
+async fn stream_packets(request: &PacketsRequest) -> FromWorker {
+    let (file, generation) = (&request.file, request.generation);
+    let mut scan = StreamScan::new(request.query.clone());
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    let mut chunk = Vec::new();
+    loop {
+        let result: ReadableStreamReadResult = match JsFuture::from(reader.read()).await {
+            Ok(r) => r.unchecked_into(),
+            Err(e) => {
+                return FromWorker::PacketsFailed {
+                    generation,
+                    stream: request.query.stream,
+                    message: read_error(file, &e),
+                }
+            }
+        };
+        if result.get_done().unwrap_or(true) {
+            break;
+        }
+        let bytes: Uint8Array = result.get_value().unchecked_into();
+        chunk.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut chunk);
+        scan.feed(&chunk);
+        if scan.is_done() {
+            let _ = reader.cancel();
+            break;
+        }
+    }
+    FromWorker::Packets {
+        generation,
+        packets: scan.finish(),
+    }
 }
 
 fn read_error(file: &File, error: &JsValue) -> String {

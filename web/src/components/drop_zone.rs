@@ -49,7 +49,7 @@ pub fn DropZone() -> impl IntoView {
     view! {
         <Show when=move || dragging.get()>
             <div class="drop-overlay" aria-hidden="true">
-                <p>"Drop the capture to analyze it"</p>
+                <p>{move || pcaplens_render::t(state.lang.get(), pcaplens_render::Key::DropToAnalyze)}</p>
             </div>
         </Show>
     }

@@ -13,11 +13,20 @@ use crate::state::Loaded;
 pub fn ExportJson(loaded: Arc<Loaded>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let file_name = export_file_name(&loaded.file_name);
-    let label = format!("Download the report as JSON ({file_name})");
+    let lang = crate::views::current_lang();
+    let label = {
+        let file_name = file_name.clone();
+        move || {
+            lang.get().pick(
+                format!("Download the report as JSON ({file_name})"),
+                format!("Descargar el informe en JSON ({file_name})"),
+            )
+        }
+    };
     let on_click = move |_| error.set(download(&loaded.json, &file_name).err());
     view! {
         <button type="button" data-testid="export-json" aria-label=label on:click=on_click>
-            "Export JSON"
+            {move || pcaplens_render::t(lang.get(), pcaplens_render::Key::UiExportJson)}
         </button>
         {move || error.get().map(|e| view! { <p class="inline-error" role="alert">{e}</p> })}
     }

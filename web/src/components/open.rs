@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
+use pcaplens_render::{t, Key};
+
 use crate::state::AppState;
 
 #[component]
 pub fn OpenCapture() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let lang = state.lang;
     let on_change = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         let file = input.files().and_then(|files| files.get(0));
@@ -20,7 +23,7 @@ pub fn OpenCapture() -> impl IntoView {
     view! {
         <div class="open">
             <div class="open-row">
-                <label for="file-input" class="open-label">"Open a capture file"</label>
+                <label for="file-input" class="open-label">{move || t(lang.get(), Key::UiOpenLabel)}</label>
                 <input
                     id="file-input"
                     type="file"
@@ -34,12 +37,11 @@ pub fn OpenCapture() -> impl IntoView {
                     data-testid="try-sample"
                     on:click=move |_| state.open_demo()
                 >
-                    "Try a sample"
+                    {move || t(lang.get(), Key::UiTrySample)}
                 </button>
             </div>
             <p id="open-hint" class="hint">
-                "pcap, pcapng or gzip-compressed. You can also drop a file anywhere on this page. "
-                "The file never leaves your computer: it is analyzed inside this browser tab."
+                {move || t(lang.get(), Key::UiOpenHint)}
             </p>
         </div>
     }

@@ -27,7 +27,12 @@ pub fn Tabs() -> impl IntoView {
         focus_tab(all[next]);
     };
     view! {
-        <div class="tabs" role="tablist" aria-label="Report views" on:keydown=on_keydown>
+        <div
+            class="tabs"
+            role="tablist"
+            aria-label=move || pcaplens_render::t(state.lang.get(), pcaplens_render::Key::ReportViews)
+            on:keydown=on_keydown
+        >
             {View::ALL
                 .iter()
                 .map(|&v| {
@@ -43,7 +48,7 @@ pub fn Tabs() -> impl IntoView {
                             tabindex=move || if selected() { "0" } else { "-1" }
                             on:click=move |_| state.view.set(v)
                         >
-                            {v.label()}
+                            {v.tab_label()}
                         </button>
                     }
                 })

@@ -14,6 +14,7 @@ pub mod dhcp;
 pub mod dns;
 pub mod flows;
 pub mod icmp;
+pub mod ladder;
 pub mod ports;
 pub mod reassembly;
 pub mod sip;

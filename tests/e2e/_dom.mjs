@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveDist } from './server.mjs';
+const server = await serveDist(path.resolve('../../dist'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-'));
+const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await context.newPage();
+page.on('console', (m) => console.log(`console ${m.type()}: ${m.text()}`));
+await page.goto(`${server.url}/sub/`);
+await page.getByTestId('try-sample').click();
+await page.getByTestId('summary-packets').waitFor();
+await page.getByTestId(`tab-${process.env.TAB ?? 'connections'}`).click();
+await page.waitForTimeout(300);
+console.log(await page.evaluate(process.env.JS ?? "document.querySelector('.vt tbody')?.outerHTML.slice(0, 4000)"));
+await context.close(); await server.close();
