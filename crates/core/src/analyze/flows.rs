@@ -23,6 +23,9 @@ pub const TOP_TALKERS: usize = 10;
 struct ConvState {
     a: (IpAddr, u16),
     b: (IpAddr, u16),
+    /// `a` is the lower endpoint of the key: a frame whose source is the lower endpoint goes
+    /// a → b (when both ends are equal every frame does).
+    a_is_low: bool,
     frames_ab: u64,
     bytes_ab: u64,
     frames_ba: u64,
@@ -32,57 +35,99 @@ struct ConvState {
     last: Timestamp,
 }
 
-/// An address and port (port 0 for IP conversations).
-type Endpoint = (IpAddr, u16);
+/// An unordered endpoint pair, packed for hashing: (lower, higher) endpoint, each as an
+/// IPv4 address and port in 48 bits (both in one `u128`) or IPv6 address and port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ConvKey {
+    V4(u128),
+    V6([(u128, u16); 2]),
+}
+
+impl ConvKey {
+    /// The key of a frame from `src` to `dst`, and whether `src` is its lower endpoint.
+    #[inline]
+    fn of(src: (&IpAddr, u16), dst: (&IpAddr, u16)) -> (ConvKey, bool) {
+        match (src.0, dst.0) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                let s = u64::from(u32::from(*s)) << 16 | u64::from(src.1);
+                let d = u64::from(u32::from(*d)) << 16 | u64::from(dst.1);
+                let (lo, hi, src_low) = if s <= d { (s, d, true) } else { (d, s, false) };
+                (ConvKey::V4(u128::from(lo) << 64 | u128::from(hi)), src_low)
+            }
+            _ => {
+                let wide = |(ip, port): (&IpAddr, u16)| {
+                    let v = match *ip {
+                        IpAddr::V4(a) => u128::from(u32::from(a)),
+                        IpAddr::V6(a) => u128::from(a),
+                    };
+                    // A frame's addresses are of one family, so V4 never meets V6 here.
+                    (v, port)
+                };
+                let (s, d) = (wide(src), wide(dst));
+                if s <= d {
+                    (ConvKey::V6([s, d]), true)
+                } else {
+                    (ConvKey::V6([d, s]), false)
+                }
+            }
+        }
+    }
+}
 
 /// Unordered endpoint pair → index in the conversation list.
 #[derive(Debug, Default)]
 struct ConvTable {
-    index: HashMap<(Endpoint, Endpoint), u32, foldhash::fast::RandomState>,
+    index: HashMap<ConvKey, u32, foldhash::fast::RandomState>,
     list: Vec<ConvState>,
     dropped: u64,
-    /// The last key looked up: consecutive frames mostly belong to the same conversation.
-    last: Option<((Endpoint, Endpoint), u32)>,
+    /// The last key looked up: consecutive frames often belong to the same conversation.
+    last: Option<(ConvKey, u32)>,
 }
 
 impl ConvTable {
+    /// Counts a frame of `bytes` from `src` to `dst`.
+    #[inline(always)]
     fn add(
         &mut self,
-        src: (IpAddr, u16),
-        dst: (IpAddr, u16),
+        src: (&IpAddr, u16),
+        dst: (&IpAddr, u16),
         frame: u64,
         ts: Timestamp,
         bytes: u64,
     ) {
-        let key = if src <= dst { (src, dst) } else { (dst, src) };
-        let cached = self.last.filter(|(k, _)| *k == key).map(|(_, i)| i);
-        let i = match cached.or_else(|| self.index.get(&key).copied()) {
-            Some(i) => i as usize,
-            None => {
-                if self.list.len() >= MAX_CONVERSATIONS {
-                    self.dropped += 1;
-                    return;
+        let (key, src_low) = ConvKey::of(src, dst);
+        let i = match self.last {
+            Some((k, i)) if k == key => i,
+            _ => match self.index.get(&key) {
+                Some(&i) => i,
+                None => {
+                    if self.list.len() >= MAX_CONVERSATIONS {
+                        self.dropped += 1;
+                        return;
+                    }
+                    self.list.push(ConvState {
+                        a: (*src.0, src.1),
+                        b: (*dst.0, dst.1),
+                        a_is_low: src_low,
+                        frames_ab: 0,
+                        bytes_ab: 0,
+                        frames_ba: 0,
+                        bytes_ba: 0,
+                        first_frame: frame,
+                        first: ts,
+                        last: ts,
+                    });
+                    let i = (self.list.len() - 1) as u32;
+                    self.index.insert(key, i);
+                    i
                 }
-                self.list.push(ConvState {
-                    a: src,
-                    b: dst,
-                    frames_ab: 0,
-                    bytes_ab: 0,
-                    frames_ba: 0,
-                    bytes_ba: 0,
-                    first_frame: frame,
-                    first: ts,
-                    last: ts,
-                });
-                self.index.insert(key, (self.list.len() - 1) as u32);
-                self.list.len() - 1
-            }
+            },
         };
-        self.last = Some((key, i as u32));
-        let Some(c) = self.list.get_mut(i) else {
+        self.last = Some((key, i));
+        let Some(c) = self.list.get_mut(i as usize) else {
             return;
         };
-        if c.a == src && c.b == dst {
+        if src_low == c.a_is_low {
             c.frames_ab += 1;
             c.bytes_ab += bytes;
         } else {
@@ -215,7 +260,7 @@ impl Analyzer for FlowsAnalyzer {
             );
         }
         self.ip
-            .add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
+            .add((&ip.src, 0), (&ip.dst, 0), meta.number, meta.ts, bytes);
         // The transport is dissected once per datagram: in an unfragmented packet (even when its
         // header is damaged, as tshark still names it) or at the fragment completing a datagram.
         let transport = match (&ctx.reassembled, ip.fragment) {
@@ -232,8 +277,8 @@ impl Analyzer for FlowsAnalyzer {
         }
         if let Some(udp) = &ctx.udp {
             self.udp.add(
-                (ip.src, udp.src_port),
-                (ip.dst, udp.dst_port),
+                (&ip.src, udp.src_port),
+                (&ip.dst, udp.dst_port),
                 meta.number,
                 meta.ts,
                 bytes,
