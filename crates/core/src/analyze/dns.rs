@@ -142,7 +142,31 @@ pub struct DnsAnalyzer {
 impl Analyzer for DnsAnalyzer {
     type Section = DnsSection;
 
+    /// Inlined into the packet loop: most packets are told not DNS in a few instructions.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        let maybe_dns = match (&ctx.udp, ctx.tcp) {
+            (Some(udp), _) => matches!(
+                ports::udp_app(udp.src_port, udp.dst_port),
+                Some(App::Dns | App::Mdns | App::Llmnr)
+            ),
+            (None, Some(tcp)) => !self.tcp_ignored.contains(tcp.stream),
+            (None, None) => false,
+        };
+        if maybe_dns {
+            self.on_dns_packet(ctx);
+        }
+    }
+
+    fn finish(mut self) -> DnsSection {
+        self.section.latency = self.latency.report();
+        self.section
+    }
+}
+
+impl DnsAnalyzer {
+    #[inline(never)]
+    fn on_dns_packet(&mut self, ctx: &PacketContext<'_, '_>) {
         let Some(ip) = &ctx.packet.ip else { return };
         let meta = &ctx.packet.meta;
         if let Some(udp) = &ctx.udp {
@@ -172,13 +196,6 @@ impl Analyzer for DnsAnalyzer {
         }
     }
 
-    fn finish(mut self) -> DnsSection {
-        self.section.latency = self.latency.report();
-        self.section
-    }
-}
-
-impl DnsAnalyzer {
     fn on_tcp_segment(
         &mut self,
         origin: &Origin,

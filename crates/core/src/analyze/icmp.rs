@@ -54,7 +54,29 @@ pub struct IcmpAnalyzer {
 impl Analyzer for IcmpAnalyzer {
     type Section = IcmpSection;
 
+    /// Inlined into the packet loop: telling an ICMP message costs a few instructions.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        if ctx.reassembled.is_some()
+            || matches!(
+                ctx.packet.transport,
+                Transport::Icmpv4(_) | Transport::Icmpv6(_)
+            )
+        {
+            self.on_message(ctx);
+        }
+    }
+
+    fn finish(mut self) -> IcmpSection {
+        let s = &mut self.section;
+        s.rtt = self.rtt.report();
+        self.section
+    }
+}
+
+impl IcmpAnalyzer {
+    #[inline(never)]
+    fn on_message(&mut self, ctx: &PacketContext<'_, '_>) {
         let Some(ip) = &ctx.packet.ip else { return };
         let (bytes, version, reassembled_from) = match (&ctx.reassembled, &ctx.packet.transport) {
             (Some(r), _) if r.protocol == PROTO_ICMP && ip.version == 4 => {
@@ -196,14 +218,6 @@ impl Analyzer for IcmpAnalyzer {
         }
     }
 
-    fn finish(mut self) -> IcmpSection {
-        let s = &mut self.section;
-        s.rtt = self.rtt.report();
-        self.section
-    }
-}
-
-impl IcmpAnalyzer {
     fn on_echo(
         &mut self,
         key: EchoKey,

@@ -243,8 +243,9 @@ struct Direction {
 #[derive(Debug, Default)]
 struct Summary {
     stream: u64,
-    client: String,
-    server: String,
+    /// Client and server address and port (made text when the stream is reported).
+    client: Option<(IpAddr, u16)>,
+    server: Option<(IpAddr, u16)>,
     /// At least one record was accepted: the stream is TLS.
     is_tls: bool,
     /// The stream turned out not to be TLS.
@@ -546,6 +547,22 @@ impl Connection {
         }
     }
 
+    /// Feeds one segment of this stream; true when the stream is done (not TLS, or closed).
+    #[inline]
+    fn feed(&mut self, seg: &Segment<'_>, from_client: bool, frame: u64) -> bool {
+        self.last_frame = frame;
+        self.push(seg, from_client, frame);
+        if seg.flags.fin() {
+            if from_client {
+                self.client_fin = true;
+            } else {
+                self.server_fin = true;
+            }
+        }
+        let finished = seg.flags.rst() || (self.client_fin && self.server_fin);
+        self.summary.not_tls || finished
+    }
+
     /// Delivers whatever the reassemblers still hold (end of capture or connection).
     fn flush(&mut self, frame: u64) {
         let Connection {
@@ -603,8 +620,14 @@ impl Connection {
         );
         let mut hs = Handshake {
             stream: summary.stream,
-            client: summary.client,
-            server: summary.server,
+            client: summary
+                .client
+                .map(|(ip, port)| endpoint(ip, port))
+                .unwrap_or_default(),
+            server: summary
+                .server
+                .map(|(ip, port)| endpoint(ip, port))
+                .unwrap_or_default(),
             records,
             client_records: client.records,
             server_records: server.records,
@@ -728,6 +751,7 @@ pub struct TlsAnalyzer {
 
 impl TlsAnalyzer {
     /// Feeds one TCP segment of stream `stream`.
+    #[inline(never)]
     pub fn on_segment(
         &mut self,
         frame: u64,
@@ -741,69 +765,78 @@ impl TlsAnalyzer {
         if self.decided.contains(stream) {
             return;
         }
-        if !self.live.contains_key(&stream) {
-            if seg.seglen == 0 {
-                if seg.flags.syn() {
-                    self.remember_isn(stream, from_client, seg.seq);
-                }
-                return;
+        // The common case first, with one table lookup: a stream already under analysis.
+        let done = match self.live.get_mut(&stream) {
+            Some(conn) => conn.feed(seg, from_client, frame),
+            None => {
+                let Some(mut conn) = self.start(frame, stream, from_client, seg, src, dst) else {
+                    return;
+                };
+                let done = conn.feed(seg, from_client, frame);
+                self.live.insert(stream, conn);
+                done
             }
-            if self.live.len() >= MAX_LIVE_STREAMS {
-                self.evict_idle(frame);
-            }
-            let (client_ep, server_ep) = if from_client {
-                (endpoint(src, seg.src_port), endpoint(dst, seg.dst_port))
-            } else {
-                (endpoint(dst, seg.dst_port), endpoint(src, seg.src_port))
-            };
-            let isns = self.isns.remove(&stream);
-            let mut conn = Box::new(Connection {
-                summary: Summary {
-                    stream,
-                    client: client_ep,
-                    server: server_ep,
-                    // Picked up mid-way (no SYN seen) on a TLS port: look for a record start.
-                    on_tls_port: isns.is_none()
-                        && (TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port)),
-                    ..Summary::default()
-                },
-                ..Connection::default()
-            });
-            if let Some(isns) = isns {
-                // Start each direction at its SYN so an early segment captured late still fits.
-                for (i, isn) in isns.into_iter().enumerate() {
-                    let Some(isn) = isn else { continue };
-                    let syn = Segment {
-                        seq: isn,
-                        flags: crate::decode::tcp::Flags(crate::decode::tcp::Flags::SYN),
-                        seglen: 0,
-                        payload: &[],
-                        ..seg.clone()
-                    };
-                    conn.push(&syn, i == 0, frame);
-                }
-            }
-            self.live.insert(stream, conn);
-        }
-        let Some(conn) = self.live.get_mut(&stream) else {
-            return;
         };
-        conn.last_frame = frame;
-        conn.push(seg, from_client, frame);
-        if seg.flags.fin() {
-            if from_client {
-                conn.client_fin = true;
-            } else {
-                conn.server_fin = true;
-            }
-        }
-        let finished = seg.flags.rst() || (conn.client_fin && conn.server_fin);
-        if conn.summary.not_tls || finished {
+        if done {
             if let Some(conn) = self.live.remove(&stream) {
                 self.decided.insert(stream);
                 self.complete(conn, frame);
             }
         }
+    }
+
+    /// State for a stream not under analysis yet: `None` until it carries payload.
+    fn start(
+        &mut self,
+        frame: u64,
+        stream: u64,
+        from_client: bool,
+        seg: &Segment<'_>,
+        src: IpAddr,
+        dst: IpAddr,
+    ) -> Option<Box<Connection>> {
+        if seg.seglen == 0 {
+            if seg.flags.syn() {
+                self.remember_isn(stream, from_client, seg.seq);
+            }
+            return None;
+        }
+        if self.live.len() >= MAX_LIVE_STREAMS {
+            self.evict_idle(frame);
+        }
+        let (client_ep, server_ep) = if from_client {
+            ((src, seg.src_port), (dst, seg.dst_port))
+        } else {
+            ((dst, seg.dst_port), (src, seg.src_port))
+        };
+        let isns = self.isns.remove(&stream);
+        let mut conn = Box::new(Connection {
+            summary: Summary {
+                stream,
+                client: Some(client_ep),
+                server: Some(server_ep),
+                // Picked up mid-way (no SYN seen) on a TLS port: look for a record start.
+                on_tls_port: isns.is_none()
+                    && (TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port)),
+                ..Summary::default()
+            },
+            ..Connection::default()
+        });
+        if let Some(isns) = isns {
+            // Start each direction at its SYN so an early segment captured late still fits.
+            for (i, isn) in isns.into_iter().enumerate() {
+                let Some(isn) = isn else { continue };
+                let syn = Segment {
+                    seq: isn,
+                    flags: crate::decode::tcp::Flags(crate::decode::tcp::Flags::SYN),
+                    seglen: 0,
+                    payload: &[],
+                    ..seg.clone()
+                };
+                conn.push(&syn, i == 0, frame);
+            }
+        }
+        Some(conn)
     }
 
     /// Finishes a stream: delivers what its reassemblers hold and keeps its summary.
@@ -855,11 +888,18 @@ impl TlsAnalyzer {
 impl Analyzer for TlsAnalyzer {
     type Section = TlsSection;
 
+    /// Inlined into the packet loop: decided streams cost a bit test.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
         let (Some(tcp), Some(seg), Some(ip)) = (ctx.tcp, ctx.packet.tcp(), ctx.packet.ip.as_ref())
         else {
             return;
         };
+        // Streams decided (not TLS, or finished) cost one bit test.
+        if self.decided.contains(tcp.stream) {
+            self.last_frame = ctx.packet.meta.number;
+            return;
+        }
         self.on_segment(
             ctx.packet.meta.number,
             tcp.stream,
