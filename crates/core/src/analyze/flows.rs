@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use super::ports::{self, App};
+use super::tls::{endpoint, ip_text};
 use super::{Analyzer, PacketContext};
 use crate::capture::Timestamp;
 use crate::report::flows::{Conversation, FlowsSection, Talker};
@@ -139,9 +140,17 @@ impl ConvTable {
 
     /// tshark's order: most frames first, ties in order of first appearance.
     fn into_report(self, with_ports: bool) -> Vec<Conversation> {
-        let mut list = self.list;
-        list.sort_by_key(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba));
-        list.into_iter()
+        // Sort (frames, position) pairs rather than the entries: same order as a stable sort.
+        let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = self
+            .list
+            .iter()
+            .map(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba))
+            .zip(0..)
+            .collect();
+        order.sort_unstable();
+        order
+            .into_iter()
+            .filter_map(|(_, i)| self.list.get(i))
             .map(|c| Conversation {
                 a: endpoint_text(c.a, with_ports),
                 b: endpoint_text(c.b, with_ports),
@@ -162,10 +171,10 @@ impl ConvTable {
 }
 
 fn endpoint_text((ip, port): (IpAddr, u16), with_port: bool) -> String {
-    match (with_port, ip) {
-        (false, ip) => ip.to_string(),
-        (true, IpAddr::V4(v4)) => format!("{v4}:{port}"),
-        (true, IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+    if with_port {
+        endpoint(ip, port)
+    } else {
+        ip_text(ip)
     }
 }
 
@@ -327,7 +336,7 @@ fn talkers(convs: &[ConvState]) -> Vec<Talker> {
     let mut slot = |addr: IpAddr, out: &mut Vec<Talker>| -> usize {
         *index.entry(addr).or_insert_with(|| {
             out.push(Talker {
-                address: addr.to_string(),
+                address: ip_text(addr),
                 ..Talker::default()
             });
             out.len() - 1
