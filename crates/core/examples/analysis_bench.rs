@@ -8,6 +8,9 @@
 //!                   when missing, and analyse it
 //!   --packets N     generate FILE (when missing) with Spec::with_packets(N) instead
 //!   --chunk BYTES   feed size (default 1 MiB; 0 = the whole file in one feed)
+//!   --read          time reading the file too: `read()` into one reused buffer of the feed
+//!                   size, as the CLI does (with --chunk 0: `std::fs::read` of the whole file,
+//!                   then one feed)
 //!   --runs N        best of N (default 5)
 //!   --json          print the report JSON (to compare results before/after a change)
 //! ```
@@ -32,6 +35,7 @@ fn main() {
     let mut runs = 5;
     let mut json = false;
     let mut gen_packets = None;
+    let mut read = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--tls" => {
@@ -41,6 +45,7 @@ fn main() {
             "--chunk" => chunk = args.next().and_then(|v| v.parse().ok()).expect("--chunk N"),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).expect("--runs N"),
             "--json" => json = true,
+            "--read" => read = true,
             "--packets" => gen_packets = args.next().and_then(|v| v.parse().ok()),
             other => file = other.to_string(),
         }
@@ -68,7 +73,20 @@ fn main() {
     for _ in 0..runs {
         let start = Instant::now();
         let mut a = Analysis::new(Config::default());
-        if chunk == 0 {
+        if read && chunk == 0 {
+            a.feed(&std::fs::read(&file).unwrap());
+        } else if read {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&file).unwrap();
+            let mut buf = vec![0u8; chunk];
+            loop {
+                let n = f.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                a.feed(&buf[..n]);
+            }
+        } else if chunk == 0 {
             a.feed(&bytes);
         } else {
             for c in bytes.chunks(chunk) {
@@ -85,8 +103,9 @@ fn main() {
         return;
     }
     println!(
-        "{file}: {packets} packets, {:.1} MB, chunk {chunk}: best of {runs} {:.1} ms  {:.2} M packets/s  {:.1} ns/packet",
+        "{file}: {packets} packets, {:.1} MB, chunk {chunk}{}: best of {runs} {:.1} ms  {:.2} M packets/s  {:.1} ns/packet",
         bytes.len() as f64 / 1e6,
+        if read { " (read)" } else { "" },
         best * 1e3,
         packets as f64 / best / 1e6,
         best * 1e9 / packets as f64,
