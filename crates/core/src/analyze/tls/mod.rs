@@ -377,6 +377,14 @@ impl RecordSink<'_> {
         }
     }
 
+    /// True when `body_bytes` looks at this record's bytes (plaintext handshake or alert).
+    fn reads_body(&self, body: &RecordBody) -> bool {
+        !body.damaged
+            && !self.dir.encrypted
+            && (body.content_type == content_type::HANDSHAKE
+                || (body.content_type == content_type::ALERT && body.length == 2))
+    }
+
     /// Reads `chunk` (part of the current record's body).
     fn body_bytes(&mut self, body: &mut RecordBody, chunk: &[u8]) {
         if body.damaged {
@@ -512,6 +520,23 @@ impl StreamSink for RecordSink<'_> {
                 }
                 n
             }
+        }
+    }
+
+    fn unread(&self) -> usize {
+        if self.summary.not_tls || !self.dir.started || !self.dir.synced {
+            return 0;
+        }
+        match self.dir.body {
+            // Short of the last byte: completing a record is `on_data`'s job.
+            Some(body) if !self.reads_body(&body) => usize::from(body.remaining).saturating_sub(1),
+            _ => 0,
+        }
+    }
+
+    fn skip(&mut self, n: usize) {
+        if let Some(body) = self.dir.body.as_mut() {
+            body.remaining = body.remaining.saturating_sub(n as u16);
         }
     }
 
