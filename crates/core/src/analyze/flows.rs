@@ -19,6 +19,9 @@ use crate::report::flows::{Conversation, FlowsSection, Talker};
 pub const MAX_CONVERSATIONS: usize = 200_000;
 /// Entries in each top-talker list.
 pub const TOP_TALKERS: usize = 10;
+/// TCP streams (by number) whose IP conversation is remembered, so their packets skip the
+/// conversation lookup (4 bytes each; later streams take the lookup).
+pub const MAX_REMEMBERED_STREAMS: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy)]
 struct ConvState {
@@ -86,7 +89,28 @@ struct ConvTable {
 }
 
 impl ConvTable {
-    /// Counts a frame of `bytes` from `src` to `dst`.
+    /// Counts a frame from `src` to `dst` in conversation `i` when that is their conversation
+    /// (a remembered index); false when it is not.
+    #[inline(always)]
+    fn add_at(&mut self, i: usize, src: &IpAddr, dst: &IpAddr, ts: Timestamp, bytes: u64) -> bool {
+        let Some(c) = self.list.get_mut(i) else {
+            return false;
+        };
+        if c.a.0 == *src && c.b.0 == *dst {
+            c.frames_ab += 1;
+            c.bytes_ab += bytes;
+        } else if c.a.0 == *dst && c.b.0 == *src {
+            c.frames_ba += 1;
+            c.bytes_ba += bytes;
+        } else {
+            return false;
+        }
+        c.last = ts;
+        true
+    }
+
+    /// Counts a frame of `bytes` from `src` to `dst`; returns its conversation's index (`None`
+    /// when the table is full).
     #[inline(always)]
     fn add(
         &mut self,
@@ -95,7 +119,7 @@ impl ConvTable {
         frame: u64,
         ts: Timestamp,
         bytes: u64,
-    ) {
+    ) -> Option<usize> {
         let (key, src_low) = ConvKey::of(src, dst);
         let i = match self.last {
             Some((k, i)) if k == key => i,
@@ -104,7 +128,7 @@ impl ConvTable {
                 None => {
                     if self.list.len() >= MAX_CONVERSATIONS {
                         self.dropped += 1;
-                        return;
+                        return None;
                     }
                     self.list.push(ConvState {
                         a: (*src.0, src.1),
@@ -125,9 +149,7 @@ impl ConvTable {
             },
         };
         self.last = Some((key, i));
-        let Some(c) = self.list.get_mut(i as usize) else {
-            return;
-        };
+        let c = self.list.get_mut(i as usize)?;
         if src_low == c.a_is_low {
             c.frames_ab += 1;
             c.bytes_ab += bytes;
@@ -136,6 +158,7 @@ impl ConvTable {
             c.bytes_ba += bytes;
         }
         c.last = ts;
+        Some(i as usize)
     }
 
     /// tshark's order: most frames first, ties in order of first appearance.
@@ -223,6 +246,8 @@ const PROTO_NAMES: [&str; 17] = [
 #[derive(Debug, Default)]
 pub struct FlowsAnalyzer {
     ip: ConvTable,
+    /// Per TCP stream number: its IP conversation's index + 1 (0: not known yet).
+    stream_conv: Vec<u32>,
     udp: ConvTable,
     protocols: [u64; PROTO_NAMES.len()],
 }
@@ -268,8 +293,31 @@ impl Analyzer for FlowsAnalyzer {
                 },
             );
         }
-        self.ip
-            .add((&ip.src, 0), (&ip.dst, 0), meta.number, meta.ts, bytes);
+        // A TCP stream stays within one address pair: remember its conversation.
+        let stream = ctx.tcp.map(|t| t.stream as usize);
+        let remembered = stream
+            .and_then(|s| self.stream_conv.get(s))
+            .is_some_and(|&slot| {
+                slot > 0
+                    && self
+                        .ip
+                        .add_at(slot as usize - 1, &ip.src, &ip.dst, meta.ts, bytes)
+            });
+        if !remembered {
+            let i = self
+                .ip
+                .add((&ip.src, 0), (&ip.dst, 0), meta.number, meta.ts, bytes);
+            if let (Some(s), Some(i)) = (stream, i) {
+                if s < MAX_REMEMBERED_STREAMS {
+                    if s >= self.stream_conv.len() {
+                        self.stream_conv.resize(s + 1, 0);
+                    }
+                    if let Some(slot) = self.stream_conv.get_mut(s) {
+                        *slot = i as u32 + 1;
+                    }
+                }
+            }
+        }
         // The transport is dissected once per datagram: in an unfragmented packet (even when its
         // header is damaged, as tshark still names it) or at the fragment completing a datagram.
         let transport = match (&ctx.reassembled, ip.fragment) {
