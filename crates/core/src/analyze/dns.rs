@@ -10,7 +10,8 @@
 //! query repeated less than [`RETRANSMISSION_NANOS`] after an unanswered one with the same id is a
 //! retransmission, a second response to an answered transaction is one too.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use super::ports::{self, App};
@@ -264,17 +265,16 @@ impl DnsAnalyzer {
         let s = &mut self.section;
         if response {
             s.responses += 1;
-            *s.rcodes
-                .entry(wire::rcode_name(u16::from(msg.flags.rcode())).into_owned())
-                .or_default() += 1;
+            count_name(
+                &mut s.rcodes,
+                wire::rcode_name(u16::from(msg.flags.rcode())),
+            );
         } else {
             s.queries += 1;
             // Until a response matches it (see `match_transaction`).
             s.unanswered += 1;
             for q in &msg.questions {
-                *s.qtypes
-                    .entry(wire::type_name(q.qtype).into_owned())
-                    .or_default() += 1;
+                count_name(&mut s.qtypes, wire::type_name(q.qtype));
             }
         }
         if msg.malformed.is_some() {
@@ -452,6 +452,16 @@ fn build_message(origin: &Origin, msg: &wire::Message) -> report::Message {
         malformed: msg
             .malformed
             .map(|m| format!("{} at byte {}", m.reason.as_str(), m.offset)),
+    }
+}
+
+/// Adds one to `name`'s count, allocating the key only the first time it is seen.
+fn count_name(counts: &mut BTreeMap<String, u64>, name: Cow<'_, str>) {
+    match counts.get_mut(name.as_ref()) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.into_owned(), 1);
+        }
     }
 }
 

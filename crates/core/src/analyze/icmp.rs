@@ -49,6 +49,8 @@ pub struct IcmpAnalyzer {
     section: IcmpSection,
     pending: HashMap<EchoKey, PendingEcho, foldhash::fast::RandomState>,
     rtt: DelayStats,
+    /// Messages per (version, type, code); named ("v4:8/0") in the report.
+    type_codes: HashMap<(u8, u8, u8), u64, foldhash::fast::RandomState>,
 }
 
 impl Analyzer for IcmpAnalyzer {
@@ -70,6 +72,11 @@ impl Analyzer for IcmpAnalyzer {
     fn finish(mut self) -> IcmpSection {
         let s = &mut self.section;
         s.rtt = self.rtt.report();
+        for ((version, t, c), n) in self.type_codes {
+            *s.type_codes
+                .entry(format!("v{version}:{t}/{c}"))
+                .or_default() += n;
+        }
         self.section
     }
 }
@@ -96,10 +103,8 @@ impl IcmpAnalyzer {
             return;
         };
         let (t, c) = (p.msg_type(), p.code());
+        *self.type_codes.entry((version, t, c)).or_default() += 1;
         let s = &mut self.section;
-        *s.type_codes
-            .entry(format!("v{version}:{t}/{c}"))
-            .or_default() += 1;
         let mut m = report::Message {
             frame: meta.number,
             time: meta.ts.as_f64(),
