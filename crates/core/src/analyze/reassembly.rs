@@ -223,7 +223,16 @@ impl DirectionStream {
     /// Only a hole with data held beyond it is crossed: in a capture merged from two vantage
     /// points an ACK can precede, in file order, the data it acknowledges, and that data must
     /// still be taken when it comes.
+    #[inline]
     pub fn peer_ack(&mut self, ack: u32, sink: &mut impl StreamSink) {
+        // Nearly always nothing is held: decided here, in the caller.
+        if self.pending.is_empty() {
+            return;
+        }
+        self.peer_ack_held(ack, sink);
+    }
+
+    fn peer_ack_held(&mut self, ack: u32, sink: &mut impl StreamSink) {
         if self.stopped {
             return;
         }

@@ -166,7 +166,12 @@ pub fn decode_frame<'a>(frame: &Frame<'a>) -> Packet<'a> {
         orig_len: frame.orig_len,
     };
     let mut link = link::Link::default();
-    let payload = link::decode_link(frame.link_type, frame.data, &mut link);
+    // Ethernet, by far the most common, needs nothing from `decode_link`.
+    let payload = if frame.link_type == LinkType::ETHERNET {
+        link::LinkPayload::Ethernet(frame.data)
+    } else {
+        link::decode_link(frame.link_type, frame.data, &mut link)
+    };
     if let Some((ip, transport)) =
         fast::network_bytes(&payload, &mut link).and_then(fast::ip_transport)
     {
