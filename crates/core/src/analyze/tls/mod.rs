@@ -85,7 +85,7 @@ fn push_ipv4(out: &mut String, a: std::net::Ipv4Addr) {
 }
 
 /// Appends `v` in decimal.
-fn push_decimal(out: &mut String, v: u16) {
+pub(crate) fn push_decimal(out: &mut String, v: u16) {
     let mut digits = [0u8; 5];
     let mut at = digits.len();
     let mut n = v;
@@ -102,8 +102,12 @@ fn push_decimal(out: &mut String, v: u16) {
     }
 }
 
+/// `0x` and four hex digits.
 fn hex16(v: u16) -> String {
-    format!("0x{v:04x}")
+    let mut out = String::with_capacity(6);
+    out.push_str("0x");
+    fingerprint::push_hex4(&mut out, v);
+    out
 }
 
 /// tshark's name of a handshake message type (the oracle's keys).
