@@ -872,21 +872,21 @@ pub(crate) mod tests {
                 s.push(&seg(isn.wrapping_sub(1), Flags::SYN, &[]), &mut sink);
                 for (i, &(a, b)) in ops.iter().enumerate() {
                     let r = rng.next();
-                    if r % 23 == 0 {
+                    if r.is_multiple_of(23) {
                         continue; // lost before the capture point
                     }
                     let mut sg = seg(isn.wrapping_add(a as u32), Flags::ACK, &d[a..b]);
-                    if r % 17 == 0 {
+                    if r.is_multiple_of(17) {
                         sg.payload = &d[a..a + (b - a) / 2]; // snaplen cut
                     }
                     if i + 1 == ops.len() {
                         sg.flags = Flags(Flags::ACK | Flags::FIN);
                     }
                     s.push(&sg, &mut sink);
-                    if r % 5 == 0 {
+                    if r.is_multiple_of(5) {
                         s.push(&sg, &mut sink); // retransmission
                     }
-                    if r % 3 == 0 {
+                    if r.is_multiple_of(3) {
                         s.peer_ack(isn.wrapping_add(b as u32), &mut sink);
                     }
                 }
