@@ -6,6 +6,7 @@
 //!                   missing with pcaplens_synth::bench::Spec::standard())
 //!   --tls FILE      generate a bulk-TLS capture (500 interleaved TLS 1.3 downloads) into FILE
 //!                   when missing, and analyse it
+//!   --tls-short FILE  the same with short downloads (2-16 KB: ~20 packets per connection)
 //!   --packets N     generate FILE (when missing) with Spec::with_packets(N) instead
 //!   --chunk BYTES   feed size (default 1 MiB; 0 = the whole file in one feed)
 //!   --read          time reading the file too: `read()` into one reused buffer of the feed
@@ -30,7 +31,7 @@ use pcaplens_synth::tls::{application_data, change_cipher_spec, ClientHello, Ser
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut file = String::from("bench-data/standard.pcap");
-    let mut tls = false;
+    let mut tls = None;
     let mut chunk = 1usize << 20;
     let mut runs = 5;
     let mut json = false;
@@ -38,8 +39,12 @@ fn main() {
     let mut read = false;
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--tls" => {
-                tls = true;
+            "--tls" | "--tls-short" => {
+                tls = Some(if a == "--tls" {
+                    (256 << 10, 4 << 20)
+                } else {
+                    (2 << 10, 16 << 10)
+                });
                 file = args.next().expect("--tls FILE");
             }
             "--chunk" => chunk = args.next().and_then(|v| v.parse().ok()).expect("--chunk N"),
@@ -55,8 +60,8 @@ fn main() {
             std::fs::create_dir_all(dir).unwrap();
         }
         let out = std::fs::File::create(&file).unwrap();
-        if tls {
-            write_tls_bulk(out, 200_000);
+        if let Some(sizes) = tls {
+            write_tls_bulk(out, 200_000, sizes);
         } else {
             let spec = gen_packets.map_or(
                 pcaplens_synth::bench::Spec::standard(),
@@ -112,10 +117,10 @@ fn main() {
     );
 }
 
-/// A bulk-TLS capture: `packets` packets of 500 interleaved TLS 1.3 connections to port 443,
-/// each a handshake followed by a download of 16 KiB application-data records in full-size
-/// segments (the client ACKs every second one), then a FIN close.
-fn write_tls_bulk(out: impl Write, packets: u64) {
+/// A TLS capture: `packets` packets of 500 interleaved TLS 1.3 connections to port 443, each a
+/// handshake followed by a download (its size drawn from `sizes`) of 16 KiB application-data
+/// records in full-size segments (the client ACKs every second one), then a FIN close.
+fn write_tls_bulk(out: impl Write, packets: u64, (min_size, max_size): (u64, u64)) {
     const CONNS: usize = 500;
     const MSS: usize = 1344;
     let mut rng = Rng::new(7);
@@ -157,7 +162,7 @@ fn write_tls_bulk(out: impl Write, packets: u64) {
             sseq: rng.next_u32(),
             sent: 0,
             unacked: 0,
-            limit: (rng.range(256 << 10, 4 << 20) as usize).min(record_stream.len()),
+            limit: (rng.range(min_size, max_size) as usize).min(record_stream.len()),
             hello: ch.record_bytes(),
             server_hello: sh.record_bytes(),
         }
