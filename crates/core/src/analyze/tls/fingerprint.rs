@@ -52,7 +52,7 @@ fn sha256_12(s: &str) -> String {
 
 /// Decimal values joined with `-`.
 fn join_decimal(values: impl Iterator<Item = u16>) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(values.size_hint().0 * 6);
     for (i, v) in values.enumerate() {
         if i > 0 {
             s.push('-');
@@ -64,7 +64,7 @@ fn join_decimal(values: impl Iterator<Item = u16>) -> String {
 
 /// Four-digit hex values joined with `,`.
 fn join_hex4(values: impl Iterator<Item = u16>) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(values.size_hint().0 * 5);
     for (i, v) in values.enumerate() {
         if i > 0 {
             s.push(',');
