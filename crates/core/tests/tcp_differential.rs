@@ -32,7 +32,16 @@ fn tshark_available() -> bool {
 
 /// One scripted connection: random events on a `TcpConversation`.
 fn script(rng: &mut Rng, client: SocketAddr, server: SocketAddr, start: u64) -> TcpConversation {
-    let mut c = TcpConversation::new(client, server, rng.next_u32(), rng.next_u32());
+    // Now and then sequence numbers that wrap around 2^32 during the connection.
+    let isn = |rng: &mut Rng| {
+        if rng.chance(150_000) {
+            0u32.wrapping_sub(rng.range(0, 60_000) as u32)
+        } else {
+            rng.next_u32()
+        }
+    };
+    let (client_isn, server_isn) = (isn(rng), isn(rng));
+    let mut c = TcpConversation::new(client, server, client_isn, server_isn);
     c.set_time(start);
     let step = |rng: &mut Rng| -> u64 {
         match rng.below(10) {
@@ -103,7 +112,7 @@ fn script(rng: &mut Rng, client: SocketAddr, server: SocketAddr, start: u64) -> 
         } else {
             Side::Client
         };
-        match rng.below(22) {
+        match rng.below(28) {
             0..=5 => {
                 let len = rng.range(1, 1460) as usize;
                 let i = if rng.chance(120_000) {
@@ -239,6 +248,79 @@ fn script(rng: &mut Rng, client: SocketAddr, server: SocketAddr, start: u64) -> 
                 let ack = c.rcv_next(side).wrapping_add(rng.range(1, 2000) as u32);
                 c.send(side, SegmentSpec::new(TcpFlags::ACK).ack(ack));
                 let _ = peer;
+            }
+            22 => {
+                // Reorder keeping the original times: capture timestamps go backwards.
+                let segs = c.segments_mut();
+                let n = segs.len();
+                if n >= 2 {
+                    segs.swap(n - 2, n - 1);
+                }
+            }
+            23 => {
+                // A SYN (or SYN-ACK) in the middle of the connection, sometimes with data or
+                // with FIN/RST as well.
+                let mut fl = if side == Side::Client {
+                    TcpFlags::SYN
+                } else {
+                    TcpFlags::SYN_ACK
+                };
+                if rng.chance(200_000) {
+                    fl = TcpFlags(fl.0 | TcpFlags::FIN.0);
+                } else if rng.chance(200_000) {
+                    fl = TcpFlags(fl.0 | TcpFlags::RST.0);
+                }
+                let seq = match rng.below(3) {
+                    0 => c.next_seq(side).wrapping_sub(1),
+                    1 => rng.next_u32(),
+                    _ => c.next_seq(side),
+                };
+                let spec = SegmentSpec::new(fl).seq(seq).no_advance();
+                let spec = if rng.chance(300_000) {
+                    spec.payload(b"tfo")
+                } else {
+                    spec
+                };
+                c.send(side, spec);
+            }
+            24 => {
+                // A packet with odd flags: no ACK flag but an ACK number, FIN without ACK,
+                // RST with data, PSH alone.
+                let fl = match rng.below(4) {
+                    0 => TcpFlags::PSH,
+                    1 => TcpFlags::FIN,
+                    2 => TcpFlags::RST,
+                    _ => TcpFlags(TcpFlags::RST.0 | TcpFlags::ACK.0),
+                };
+                let spec = SegmentSpec::new(fl)
+                    .ack(c.rcv_next(side).wrapping_add(rng.range(0, 3) as u32))
+                    .no_advance();
+                let spec = if rng.chance(500_000) {
+                    spec.payload(b"odd")
+                } else {
+                    spec
+                };
+                c.send(side, spec);
+            }
+            25 => {
+                // Several SYN retransmissions close together.
+                if let Some(first) = c.segments().iter().position(|s| s.flags.0 & 0x12 == 0x02) {
+                    for _ in 0..rng.range(1, 3) {
+                        c.set_step(rng.range(100_000, 3_000_000));
+                        c.retransmit(first);
+                    }
+                }
+            }
+            26 => {
+                // A zero-window probe exactly at next_seq while the peer's window is 0.
+                let peer = side.peer();
+                c.set_window(peer, 0);
+                c.ack(peer);
+                c.set_step(step(rng));
+                c.zero_window_probe(side, b'z');
+                c.ack(peer);
+                c.set_window(peer, 8000);
+                c.ack(peer);
             }
             _ => {
                 // Pure window change with data.

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::capture::Timestamp;
-use crate::decode::Ip;
+use crate::decode::{Fragment, Ip};
 use crate::report::flows::FragmentStats;
 
 /// Datagrams being reassembled at once; beyond this the oldest is dropped.
@@ -94,8 +94,21 @@ pub struct Defragmenter {
 impl Defragmenter {
     /// Looks at one packet's IP layer. Returns the reassembled payload when this frame
     /// completes a datagram, `None` otherwise (including for unfragmented packets).
+    #[inline]
     pub fn on_ip(&mut self, frame: u64, ts: Timestamp, ip: &Ip<'_>) -> Option<Reassembled<'_>> {
+        // Inlined into the packet loop: unfragmented packets cost one test.
         let fragment = ip.fragment?;
+        self.on_fragment(frame, ts, ip, fragment)
+    }
+
+    #[inline(never)]
+    fn on_fragment(
+        &mut self,
+        frame: u64,
+        ts: Timestamp,
+        ip: &Ip<'_>,
+        fragment: Fragment,
+    ) -> Option<Reassembled<'_>> {
         self.stats.fragments += 1;
         let now = ts.as_nanos();
         let key = Key {

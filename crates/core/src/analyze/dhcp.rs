@@ -30,7 +30,55 @@ pub struct DhcpAnalyzer {
 impl Analyzer for DhcpAnalyzer {
     type Section = DhcpSection;
 
+    /// Inlined into the packet loop: telling a DHCP datagram costs a few instructions.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        if let Some(udp) = &ctx.udp {
+            if matches!(
+                ports::udp_app(udp.src_port, udp.dst_port),
+                Some(App::Dhcp | App::Dhcpv6)
+            ) {
+                self.on_datagram(ctx);
+            }
+        }
+    }
+
+    fn finish(mut self) -> DhcpSection {
+        let s = &mut self.section;
+        s.servers = self.servers.into_keys().collect();
+        for t in &mut s.transactions {
+            t.duration_s = t.last_time - t.first_time;
+            t.dora_complete = if t.version == 4 {
+                ["DISCOVER", "OFFER", "REQUEST", "ACK"]
+            } else {
+                ["SOLICIT", "ADVERTISE", "REQUEST", "REPLY"]
+            }
+            .iter()
+            .all(|x| t.sequence.iter().any(|y| y == x));
+            t.multiple_servers = t.servers.len() > 1;
+            if t.multiple_servers {
+                s.warnings.push(format!(
+                    "transaction {} (first frame {}) was answered by {} servers: {}",
+                    t.xid,
+                    t.frames.first().copied().unwrap_or(0),
+                    t.servers.len(),
+                    t.servers.join(", ")
+                ));
+            }
+        }
+        if self.transactions_dropped > 0 {
+            s.warnings.push(format!(
+                "{} messages were not grouped into transactions: more than {MAX_TRANSACTIONS} transaction ids",
+                self.transactions_dropped
+            ));
+        }
+        self.section
+    }
+}
+
+impl DhcpAnalyzer {
+    #[inline(never)]
+    fn on_datagram(&mut self, ctx: &PacketContext<'_, '_>) {
         let (Some(udp), Some(ip)) = (&ctx.udp, &ctx.packet.ip) else {
             return;
         };
@@ -83,40 +131,6 @@ impl Analyzer for DhcpAnalyzer {
         }
     }
 
-    fn finish(mut self) -> DhcpSection {
-        let s = &mut self.section;
-        s.servers = self.servers.into_keys().collect();
-        for t in &mut s.transactions {
-            t.duration_s = t.last_time - t.first_time;
-            t.dora_complete = if t.version == 4 {
-                ["DISCOVER", "OFFER", "REQUEST", "ACK"]
-            } else {
-                ["SOLICIT", "ADVERTISE", "REQUEST", "REPLY"]
-            }
-            .iter()
-            .all(|x| t.sequence.iter().any(|y| y == x));
-            t.multiple_servers = t.servers.len() > 1;
-            if t.multiple_servers {
-                s.warnings.push(format!(
-                    "transaction {} (first frame {}) was answered by {} servers: {}",
-                    t.xid,
-                    t.frames.first().copied().unwrap_or(0),
-                    t.servers.len(),
-                    t.servers.join(", ")
-                ));
-            }
-        }
-        if self.transactions_dropped > 0 {
-            s.warnings.push(format!(
-                "{} messages were not grouped into transactions: more than {MAX_TRANSACTIONS} transaction ids",
-                self.transactions_dropped
-            ));
-        }
-        self.section
-    }
-}
-
-impl DhcpAnalyzer {
     #[allow(clippy::too_many_arguments)]
     fn add_to_transaction(
         &mut self,

@@ -10,7 +10,8 @@
 //! query repeated less than [`RETRANSMISSION_NANOS`] after an unanswered one with the same id is a
 //! retransmission, a second response to an answered transaction is one too.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use super::ports::{self, App};
@@ -142,7 +143,31 @@ pub struct DnsAnalyzer {
 impl Analyzer for DnsAnalyzer {
     type Section = DnsSection;
 
+    /// Inlined into the packet loop: most packets are told not DNS in a few instructions.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        let maybe_dns = match (&ctx.udp, ctx.tcp) {
+            (Some(udp), _) => matches!(
+                ports::udp_app(udp.src_port, udp.dst_port),
+                Some(App::Dns | App::Mdns | App::Llmnr)
+            ),
+            (None, Some(tcp)) => !self.tcp_ignored.contains(tcp.stream),
+            (None, None) => false,
+        };
+        if maybe_dns {
+            self.on_dns_packet(ctx);
+        }
+    }
+
+    fn finish(mut self) -> DnsSection {
+        self.section.latency = self.latency.report();
+        self.section
+    }
+}
+
+impl DnsAnalyzer {
+    #[inline(never)]
+    fn on_dns_packet(&mut self, ctx: &PacketContext<'_, '_>) {
         let Some(ip) = &ctx.packet.ip else { return };
         let meta = &ctx.packet.meta;
         if let Some(udp) = &ctx.udp {
@@ -172,13 +197,6 @@ impl Analyzer for DnsAnalyzer {
         }
     }
 
-    fn finish(mut self) -> DnsSection {
-        self.section.latency = self.latency.report();
-        self.section
-    }
-}
-
-impl DnsAnalyzer {
     fn on_tcp_segment(
         &mut self,
         origin: &Origin,
@@ -247,17 +265,16 @@ impl DnsAnalyzer {
         let s = &mut self.section;
         if response {
             s.responses += 1;
-            *s.rcodes
-                .entry(wire::rcode_name(u16::from(msg.flags.rcode())).into_owned())
-                .or_default() += 1;
+            count_name(
+                &mut s.rcodes,
+                wire::rcode_name(u16::from(msg.flags.rcode())),
+            );
         } else {
             s.queries += 1;
             // Until a response matches it (see `match_transaction`).
             s.unanswered += 1;
             for q in &msg.questions {
-                *s.qtypes
-                    .entry(wire::type_name(q.qtype).into_owned())
-                    .or_default() += 1;
+                count_name(&mut s.qtypes, wire::type_name(q.qtype));
             }
         }
         if msg.malformed.is_some() {
@@ -435,6 +452,16 @@ fn build_message(origin: &Origin, msg: &wire::Message) -> report::Message {
         malformed: msg
             .malformed
             .map(|m| format!("{} at byte {}", m.reason.as_str(), m.offset)),
+    }
+}
+
+/// Adds one to `name`'s count, allocating the key only the first time it is seen.
+fn count_name(counts: &mut BTreeMap<String, u64>, name: Cow<'_, str>) {
+    match counts.get_mut(name.as_ref()) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.into_owned(), 1);
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use super::ports::{self, App};
+use super::tls::{endpoint, ip_text};
 use super::{Analyzer, PacketContext};
 use crate::capture::Timestamp;
 use crate::report::flows::{Conversation, FlowsSection, Talker};
@@ -18,11 +19,17 @@ use crate::report::flows::{Conversation, FlowsSection, Talker};
 pub const MAX_CONVERSATIONS: usize = 200_000;
 /// Entries in each top-talker list.
 pub const TOP_TALKERS: usize = 10;
+/// TCP streams (by number) whose IP conversation is remembered, so their packets skip the
+/// conversation lookup (4 bytes each; later streams take the lookup).
+pub const MAX_REMEMBERED_STREAMS: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy)]
 struct ConvState {
     a: (IpAddr, u16),
     b: (IpAddr, u16),
+    /// `a` is the lower endpoint of the key: a frame whose source is the lower endpoint goes
+    /// a → b (when both ends are equal every frame does).
+    a_is_low: bool,
     frames_ab: u64,
     bytes_ab: u64,
     frames_ba: u64,
@@ -32,57 +39,118 @@ struct ConvState {
     last: Timestamp,
 }
 
-/// An address and port (port 0 for IP conversations).
-type Endpoint = (IpAddr, u16);
+/// An unordered endpoint pair, packed for hashing: (lower, higher) endpoint, each as an
+/// IPv4 address and port in 48 bits (both in one `u128`) or IPv6 address and port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ConvKey {
+    V4(u128),
+    V6([(u128, u16); 2]),
+}
+
+impl ConvKey {
+    /// The key of a frame from `src` to `dst`, and whether `src` is its lower endpoint.
+    #[inline]
+    fn of(src: (&IpAddr, u16), dst: (&IpAddr, u16)) -> (ConvKey, bool) {
+        match (src.0, dst.0) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                let s = u64::from(u32::from(*s)) << 16 | u64::from(src.1);
+                let d = u64::from(u32::from(*d)) << 16 | u64::from(dst.1);
+                let (lo, hi, src_low) = if s <= d { (s, d, true) } else { (d, s, false) };
+                (ConvKey::V4(u128::from(lo) << 64 | u128::from(hi)), src_low)
+            }
+            _ => {
+                let wide = |(ip, port): (&IpAddr, u16)| {
+                    let v = match *ip {
+                        IpAddr::V4(a) => u128::from(u32::from(a)),
+                        IpAddr::V6(a) => u128::from(a),
+                    };
+                    // A frame's addresses are of one family, so V4 never meets V6 here.
+                    (v, port)
+                };
+                let (s, d) = (wide(src), wide(dst));
+                if s <= d {
+                    (ConvKey::V6([s, d]), true)
+                } else {
+                    (ConvKey::V6([d, s]), false)
+                }
+            }
+        }
+    }
+}
 
 /// Unordered endpoint pair → index in the conversation list.
 #[derive(Debug, Default)]
 struct ConvTable {
-    index: HashMap<(Endpoint, Endpoint), u32, foldhash::fast::RandomState>,
+    index: HashMap<ConvKey, u32, foldhash::fast::RandomState>,
     list: Vec<ConvState>,
     dropped: u64,
-    /// The last key looked up: consecutive frames mostly belong to the same conversation.
-    last: Option<((Endpoint, Endpoint), u32)>,
+    /// The last key looked up: consecutive frames often belong to the same conversation.
+    last: Option<(ConvKey, u32)>,
 }
 
 impl ConvTable {
+    /// Counts a frame from `src` to `dst` in conversation `i` when that is their conversation
+    /// (a remembered index); false when it is not.
+    #[inline(always)]
+    fn add_at(&mut self, i: usize, src: &IpAddr, dst: &IpAddr, ts: Timestamp, bytes: u64) -> bool {
+        let Some(c) = self.list.get_mut(i) else {
+            return false;
+        };
+        if c.a.0 == *src && c.b.0 == *dst {
+            c.frames_ab += 1;
+            c.bytes_ab += bytes;
+        } else if c.a.0 == *dst && c.b.0 == *src {
+            c.frames_ba += 1;
+            c.bytes_ba += bytes;
+        } else {
+            return false;
+        }
+        c.last = ts;
+        true
+    }
+
+    /// Counts a frame of `bytes` from `src` to `dst`; returns its conversation's index (`None`
+    /// when the table is full).
+    #[inline(always)]
     fn add(
         &mut self,
-        src: (IpAddr, u16),
-        dst: (IpAddr, u16),
+        src: (&IpAddr, u16),
+        dst: (&IpAddr, u16),
         frame: u64,
         ts: Timestamp,
         bytes: u64,
-    ) {
-        let key = if src <= dst { (src, dst) } else { (dst, src) };
-        let cached = self.last.filter(|(k, _)| *k == key).map(|(_, i)| i);
-        let i = match cached.or_else(|| self.index.get(&key).copied()) {
-            Some(i) => i as usize,
-            None => {
-                if self.list.len() >= MAX_CONVERSATIONS {
-                    self.dropped += 1;
-                    return;
+    ) -> Option<usize> {
+        let (key, src_low) = ConvKey::of(src, dst);
+        let i = match self.last {
+            Some((k, i)) if k == key => i,
+            _ => match self.index.get(&key) {
+                Some(&i) => i,
+                None => {
+                    if self.list.len() >= MAX_CONVERSATIONS {
+                        self.dropped += 1;
+                        return None;
+                    }
+                    self.list.push(ConvState {
+                        a: (*src.0, src.1),
+                        b: (*dst.0, dst.1),
+                        a_is_low: src_low,
+                        frames_ab: 0,
+                        bytes_ab: 0,
+                        frames_ba: 0,
+                        bytes_ba: 0,
+                        first_frame: frame,
+                        first: ts,
+                        last: ts,
+                    });
+                    let i = (self.list.len() - 1) as u32;
+                    self.index.insert(key, i);
+                    i
                 }
-                self.list.push(ConvState {
-                    a: src,
-                    b: dst,
-                    frames_ab: 0,
-                    bytes_ab: 0,
-                    frames_ba: 0,
-                    bytes_ba: 0,
-                    first_frame: frame,
-                    first: ts,
-                    last: ts,
-                });
-                self.index.insert(key, (self.list.len() - 1) as u32);
-                self.list.len() - 1
-            }
+            },
         };
-        self.last = Some((key, i as u32));
-        let Some(c) = self.list.get_mut(i) else {
-            return;
-        };
-        if c.a == src && c.b == dst {
+        self.last = Some((key, i));
+        let c = self.list.get_mut(i as usize)?;
+        if src_low == c.a_is_low {
             c.frames_ab += 1;
             c.bytes_ab += bytes;
         } else {
@@ -90,13 +158,22 @@ impl ConvTable {
             c.bytes_ba += bytes;
         }
         c.last = ts;
+        Some(i as usize)
     }
 
     /// tshark's order: most frames first, ties in order of first appearance.
     fn into_report(self, with_ports: bool) -> Vec<Conversation> {
-        let mut list = self.list;
-        list.sort_by_key(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba));
-        list.into_iter()
+        // Sort (frames, position) pairs rather than the entries: same order as a stable sort.
+        let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = self
+            .list
+            .iter()
+            .map(|c| std::cmp::Reverse(c.frames_ab + c.frames_ba))
+            .zip(0..)
+            .collect();
+        order.sort_unstable();
+        order
+            .into_iter()
+            .filter_map(|(_, i)| self.list.get(i))
             .map(|c| Conversation {
                 a: endpoint_text(c.a, with_ports),
                 b: endpoint_text(c.b, with_ports),
@@ -117,10 +194,10 @@ impl ConvTable {
 }
 
 fn endpoint_text((ip, port): (IpAddr, u16), with_port: bool) -> String {
-    match (with_port, ip) {
-        (false, ip) => ip.to_string(),
-        (true, IpAddr::V4(v4)) => format!("{v4}:{port}"),
-        (true, IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+    if with_port {
+        endpoint(ip, port)
+    } else {
+        ip_text(ip)
     }
 }
 
@@ -169,6 +246,8 @@ const PROTO_NAMES: [&str; 17] = [
 #[derive(Debug, Default)]
 pub struct FlowsAnalyzer {
     ip: ConvTable,
+    /// Per TCP stream number: its IP conversation's index + 1 (0: not known yet).
+    stream_conv: Vec<u32>,
     udp: ConvTable,
     protocols: [u64; PROTO_NAMES.len()],
 }
@@ -214,8 +293,31 @@ impl Analyzer for FlowsAnalyzer {
                 },
             );
         }
-        self.ip
-            .add((ip.src, 0), (ip.dst, 0), meta.number, meta.ts, bytes);
+        // A TCP stream stays within one address pair: remember its conversation.
+        let stream = ctx.tcp.map(|t| t.stream as usize);
+        let remembered = stream
+            .and_then(|s| self.stream_conv.get(s))
+            .is_some_and(|&slot| {
+                slot > 0
+                    && self
+                        .ip
+                        .add_at(slot as usize - 1, &ip.src, &ip.dst, meta.ts, bytes)
+            });
+        if !remembered {
+            let i = self
+                .ip
+                .add((&ip.src, 0), (&ip.dst, 0), meta.number, meta.ts, bytes);
+            if let (Some(s), Some(i)) = (stream, i) {
+                if s < MAX_REMEMBERED_STREAMS {
+                    if s >= self.stream_conv.len() {
+                        self.stream_conv.resize(s + 1, 0);
+                    }
+                    if let Some(slot) = self.stream_conv.get_mut(s) {
+                        *slot = i as u32 + 1;
+                    }
+                }
+            }
+        }
         // The transport is dissected once per datagram: in an unfragmented packet (even when its
         // header is damaged, as tshark still names it) or at the fragment completing a datagram.
         let transport = match (&ctx.reassembled, ip.fragment) {
@@ -232,8 +334,8 @@ impl Analyzer for FlowsAnalyzer {
         }
         if let Some(udp) = &ctx.udp {
             self.udp.add(
-                (ip.src, udp.src_port),
-                (ip.dst, udp.dst_port),
+                (&ip.src, udp.src_port),
+                (&ip.dst, udp.dst_port),
                 meta.number,
                 meta.ts,
                 bytes,
@@ -282,7 +384,7 @@ fn talkers(convs: &[ConvState]) -> Vec<Talker> {
     let mut slot = |addr: IpAddr, out: &mut Vec<Talker>| -> usize {
         *index.entry(addr).or_insert_with(|| {
             out.push(Talker {
-                address: addr.to_string(),
+                address: ip_text(addr),
                 ..Talker::default()
             });
             out.len() - 1

@@ -33,7 +33,7 @@
 //! whether the protocol is there (else `stop` and mark the stream in a [`StreamSet`]), and
 //! `flush` at FIN/RST or at the end of the capture.
 
-use crate::decode::tcp::Segment;
+use crate::decode::tcp::{Flags, Segment};
 
 /// Out-of-order bytes held per direction, waiting for the hole before them to be filled.
 pub const MAX_PENDING_BYTES: usize = 64 * 1024;
@@ -55,6 +55,14 @@ pub trait StreamSink {
     /// `lost` bytes will never arrive. `dropped` bytes that were buffered unconsumed just before
     /// them were discarded. The next `on_data` starts right after the hole.
     fn on_gap(&mut self, lost: u64, dropped: usize);
+    /// How many of the next bytes the sink would consume without reading them (the middle of a
+    /// record body it only counts). Offering up to that many to `on_data` must do exactly what
+    /// [`skip`](Self::skip) does, so bulk segments can bypass it.
+    fn unread(&self) -> usize {
+        0
+    }
+    /// Consumes `n` (≤ [`unread`](Self::unread)) bytes without seeing them.
+    fn skip(&mut self, _n: usize) {}
 }
 
 /// Counters for one direction (for reports and tests).
@@ -131,10 +139,31 @@ impl DirectionStream {
     }
 
     /// Feeds one segment travelling in this direction.
+    #[inline]
     pub fn push(&mut self, seg: &Segment<'_>, sink: &mut impl StreamSink) {
         if self.stopped {
             return;
         }
+        // Bulk data: the next in-order segment, wholly captured, nothing held, inside a body the
+        // sink does not read. The general path would deliver it and the sink consume it unread.
+        let len = seg.seglen;
+        if self.next_seq == Some(seg.seq)
+            && len > 0
+            && seg.flags.0 & (Flags::SYN | Flags::FIN) == 0
+            && seg.payload.len() >= len as usize
+            && self.buffered.is_empty()
+            && self.pending.is_empty()
+            && len as usize <= sink.unread()
+        {
+            self.next_seq = Some(seg.seq.wrapping_add(len));
+            self.stats.delivered += u64::from(len);
+            sink.skip(len as usize);
+            return;
+        }
+        self.push_general(seg, sink);
+    }
+
+    fn push_general(&mut self, seg: &Segment<'_>, sink: &mut impl StreamSink) {
         let syn = seg.flags.syn();
         // A SYN consumes one sequence number; its payload (TCP Fast Open) starts after it.
         let data_seq = if syn {
@@ -194,7 +223,16 @@ impl DirectionStream {
     /// Only a hole with data held beyond it is crossed: in a capture merged from two vantage
     /// points an ACK can precede, in file order, the data it acknowledges, and that data must
     /// still be taken when it comes.
+    #[inline]
     pub fn peer_ack(&mut self, ack: u32, sink: &mut impl StreamSink) {
+        // Nearly always nothing is held: decided here, in the caller.
+        if self.pending.is_empty() {
+            return;
+        }
+        self.peer_ack_held(ack, sink);
+    }
+
+    fn peer_ack_held(&mut self, ack: u32, sink: &mut impl StreamSink) {
         if self.stopped {
             return;
         }
@@ -758,6 +796,108 @@ pub(crate) mod tests {
             assert!(r.gaps.is_empty(), "round {round}");
             assert_eq!(r.bytes, d, "round {round}");
         }
+    }
+
+    /// A record reader like TLS's: a 1-byte length header, then a body it only counts. With
+    /// `skips` it lets the reassembler skip bodies (`unread`/`skip`).
+    #[derive(Debug, Default, Clone, PartialEq)]
+    struct Counted {
+        skips: bool,
+        remaining: usize,
+        current: usize,
+        bodies: Vec<usize>,
+        gaps: Vec<(u64, usize)>,
+    }
+
+    impl StreamSink for Counted {
+        fn on_data(&mut self, data: &[u8]) -> usize {
+            if self.remaining == 0 {
+                let Some(&len) = data.first() else { return 0 };
+                self.current = usize::from(len) + 1;
+                self.remaining = self.current;
+                return 1;
+            }
+            let n = self.remaining.min(data.len());
+            self.remaining -= n;
+            if self.remaining == 0 {
+                self.bodies.push(self.current);
+            }
+            n
+        }
+        fn on_gap(&mut self, lost: u64, dropped: usize) {
+            self.remaining = 0;
+            self.gaps.push((lost, dropped));
+        }
+        fn unread(&self) -> usize {
+            if self.skips {
+                self.remaining.saturating_sub(1)
+            } else {
+                0
+            }
+        }
+        fn skip(&mut self, n: usize) {
+            self.remaining -= n;
+        }
+    }
+
+    /// Skipping unread bytes changes nothing: random segment streams (losses, snaplen cuts,
+    /// duplicates, reordering, ACKs, FIN) give the same sink state and counters either way.
+    #[test]
+    fn test_skipping_unread_bytes_is_invisible() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut skipped_any = false;
+        for round in 0..300 {
+            let d: Vec<u8> = (0..3000 + round * 3).map(|_| rng.next() as u8).collect();
+            let isn = rng.next() as u32;
+            let mut ops = Vec::new();
+            let mut pos = 0usize;
+            while pos < d.len() {
+                let end = (pos + 1 + (rng.next() % 400) as usize).min(d.len());
+                ops.push((pos, end));
+                pos = end;
+            }
+            for i in 1..ops.len() {
+                if rng.next().is_multiple_of(7) {
+                    ops.swap(i - 1, i);
+                }
+            }
+            let mut runs = Vec::new();
+            for skips in [false, true] {
+                let mut rng = Rng(round as u64 + 1);
+                let mut s = DirectionStream::new();
+                let mut sink = Counted {
+                    skips,
+                    ..Counted::default()
+                };
+                s.push(&seg(isn.wrapping_sub(1), Flags::SYN, &[]), &mut sink);
+                for (i, &(a, b)) in ops.iter().enumerate() {
+                    let r = rng.next();
+                    if r.is_multiple_of(23) {
+                        continue; // lost before the capture point
+                    }
+                    let mut sg = seg(isn.wrapping_add(a as u32), Flags::ACK, &d[a..b]);
+                    if r.is_multiple_of(17) {
+                        sg.payload = &d[a..a + (b - a) / 2]; // snaplen cut
+                    }
+                    if i + 1 == ops.len() {
+                        sg.flags = Flags(Flags::ACK | Flags::FIN);
+                    }
+                    s.push(&sg, &mut sink);
+                    if r.is_multiple_of(5) {
+                        s.push(&sg, &mut sink); // retransmission
+                    }
+                    if r.is_multiple_of(3) {
+                        s.peer_ack(isn.wrapping_add(b as u32), &mut sink);
+                    }
+                }
+                s.flush(&mut sink);
+                skipped_any |= skips && sink.bodies.len() > 1;
+                sink.skips = false;
+                runs.push((sink, s.stats(), s.buffered_len()));
+            }
+            assert_eq!(runs[0], runs[1], "round {round}");
+        }
+        assert!(skipped_any);
     }
 
     /// xorshift64: a tiny seeded PRNG for property tests (no dependency).

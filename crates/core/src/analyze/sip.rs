@@ -35,14 +35,17 @@ const MAX_START_LINE: usize = 1024;
 /// Payload deliveries a TCP direction may stay out of sync before we stop looking.
 const MAX_RESYNC_DELIVERIES: u32 = 64;
 
+/// An address and port; made text only for the messages listed.
+type Endpoint = (IpAddr, u16);
+
 /// Frame facts for the messages a packet completes.
 #[derive(Debug, Clone)]
 struct Meta {
     frame: u64,
     time: f64,
     transport: &'static str,
-    src: String,
-    dst: String,
+    src: Endpoint,
+    dst: Endpoint,
 }
 
 fn sdp_report(info: SdpInfo) -> Sdp {
@@ -70,8 +73,8 @@ fn summarize(meta: &Meta, msg: &SipMessage<'_>) -> Message {
         frame: meta.frame,
         time: meta.time,
         transport: meta.transport.into(),
-        src: meta.src.clone(),
-        dst: meta.dst.clone(),
+        src: endpoint(meta.src.0, meta.src.1),
+        dst: endpoint(meta.dst.0, meta.dst.1),
         ..Message::default()
     };
     match msg.start {
@@ -281,8 +284,8 @@ struct Direction {
     synced: bool,
     unsynced_deliveries: u32,
     /// Sender / receiver endpoints of this direction.
-    src: String,
-    dst: String,
+    src: Option<Endpoint>,
+    dst: Option<Endpoint>,
 }
 
 /// Per-stream state for SIP over TCP.
@@ -350,12 +353,13 @@ impl StreamSink for MessageSink<'_> {
         match SipMessage::parse_stream(data) {
             StreamParse::Complete(msg, used) => {
                 *self.is_sip = true;
+                let unknown = (IpAddr::from([0, 0, 0, 0]), 0);
                 let meta = Meta {
                     frame: self.frame,
                     time: self.time,
                     transport: "tcp",
-                    src: self.dir.src.clone(),
-                    dst: self.dir.dst.clone(),
+                    src: self.dir.src.unwrap_or(unknown),
+                    dst: self.dir.dst.unwrap_or(unknown),
                 };
                 self.rec.record(&meta, &msg);
                 used
@@ -458,8 +462,45 @@ pub struct SipAnalyzer {
 }
 
 impl SipAnalyzer {
+    #[inline(never)]
+    fn on_sip_packet(&mut self, ctx: &PacketContext<'_, '_>) {
+        let Some(ip) = ctx.packet.ip.as_ref() else {
+            return;
+        };
+        let meta = &ctx.packet.meta;
+        if let Some(udp) = &ctx.udp {
+            if !udp.payload.first().is_some_and(u8::is_ascii_uppercase) {
+                return;
+            }
+            self.on_datagram(
+                meta.number,
+                meta.ts.as_f64(),
+                (ip.src, udp.src_port),
+                (ip.dst, udp.dst_port),
+                udp.payload,
+            );
+        } else if let (Some(tcp), Some(seg)) = (ctx.tcp, ctx.packet.tcp()) {
+            self.on_segment(
+                meta.number,
+                meta.ts.as_f64(),
+                tcp.stream,
+                tcp.from_client,
+                seg,
+                ip.src,
+                ip.dst,
+            );
+        }
+    }
+
     /// Feeds one UDP datagram payload.
-    pub fn on_datagram(&mut self, frame: u64, time: f64, src: String, dst: String, payload: &[u8]) {
+    pub fn on_datagram(
+        &mut self,
+        frame: u64,
+        time: f64,
+        src: Endpoint,
+        dst: Endpoint,
+        payload: &[u8],
+    ) {
         // Cheap reject first: a start line begins with an upper-case method or "SIP/".
         if !payload.first().is_some_and(u8::is_ascii_uppercase) {
             return;
@@ -501,8 +542,8 @@ impl SipAnalyzer {
             if self.tcp.len() >= MAX_LIVE_STREAMS {
                 self.evict_idle(frame, time);
             }
-            let here = endpoint(src, seg.src_port);
-            let there = endpoint(dst, seg.dst_port);
+            let here = Some((src, seg.src_port));
+            let there = Some((dst, seg.dst_port));
             let (client_ep, server_ep) = if from_client {
                 (here, there)
             } else {
@@ -510,8 +551,8 @@ impl SipAnalyzer {
             };
             let conn = TcpConnection {
                 client: Direction {
-                    src: client_ep.clone(),
-                    dst: server_ep.clone(),
+                    src: client_ep,
+                    dst: server_ep,
                     ..Direction::default()
                 },
                 server: Direction {
@@ -567,33 +608,28 @@ impl SipAnalyzer {
 impl Analyzer for SipAnalyzer {
     type Section = SipSection;
 
+    /// Inlined into the packet loop: most packets are told not SIP in a few instructions (a
+    /// UDP payload not starting with an upper-case letter, a TCP stream already decided).
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
-        let Some(ip) = ctx.packet.ip.as_ref() else {
-            return;
-        };
-        let meta = &ctx.packet.meta;
-        if let Some(udp) = &ctx.udp {
-            if !udp.payload.first().is_some_and(u8::is_ascii_uppercase) {
-                return;
+        match (&ctx.udp, ctx.tcp) {
+            (Some(udp), _) => {
+                if !udp.payload.first().is_some_and(u8::is_ascii_uppercase) {
+                    return;
+                }
             }
-            self.on_datagram(
-                meta.number,
-                meta.ts.as_f64(),
-                endpoint(ip.src, udp.src_port),
-                endpoint(ip.dst, udp.dst_port),
-                udp.payload,
-            );
-        } else if let (Some(tcp), Some(seg)) = (ctx.tcp, ctx.packet.tcp()) {
-            self.on_segment(
-                meta.number,
-                meta.ts.as_f64(),
-                tcp.stream,
-                tcp.from_client,
-                seg,
-                ip.src,
-                ip.dst,
-            );
+            (None, Some(tcp)) => {
+                if self.decided.contains(tcp.stream) {
+                    if ctx.packet.ip.is_some() && ctx.packet.tcp().is_some() {
+                        self.last_frame = ctx.packet.meta.number;
+                        self.last_time = ctx.packet.meta.ts.as_f64();
+                    }
+                    return;
+                }
+            }
+            (None, None) => return,
         }
+        self.on_sip_packet(ctx);
     }
 
     fn finish(mut self) -> SipSection {
@@ -636,8 +672,8 @@ mod tests {
         s.on_datagram(
             frame,
             time,
-            "192.0.2.1:5060".into(),
-            "192.0.2.2:5060".into(),
+            (IpAddr::from([192, 0, 2, 1]), 5060),
+            (IpAddr::from([192, 0, 2, 2]), 5060),
             bytes,
         );
     }

@@ -6,10 +6,13 @@
 //! from the headers, as Wireshark's "reported length", not from the captured bytes, so a
 //! snaplen-cut packet is still analysed correctly; the captured payload slice may be shorter.
 //!
-//! Link layers are read here; IP and transport headers through etherparse's lax slicer.
+//! Link layers are read here. The common well-formed frames (Ethernet/SLL/raw → IPv4 or IPv6 →
+//! TCP or UDP) are decoded by hand in [`fast`]; everything else, and every frame that needs a
+//! lax reading, goes through etherparse's lax slicer, and both give the same [`Packet`].
 
 pub mod dhcp;
 pub mod dns;
+mod fast;
 pub mod icmp;
 pub mod link;
 pub mod sip;
@@ -152,6 +155,7 @@ impl<'a> Packet<'a> {
 }
 
 /// Decodes one frame. Never fails: see the module doc.
+#[inline]
 pub fn decode_frame<'a>(frame: &Frame<'a>) -> Packet<'a> {
     let meta = FrameMeta {
         number: frame.number,
@@ -161,6 +165,30 @@ pub fn decode_frame<'a>(frame: &Frame<'a>) -> Packet<'a> {
         cap_len: frame.data.len() as u32,
         orig_len: frame.orig_len,
     };
+    let mut link = link::Link::default();
+    // Ethernet, by far the most common, needs nothing from `decode_link`.
+    let payload = if frame.link_type == LinkType::ETHERNET {
+        link::LinkPayload::Ethernet(frame.data)
+    } else {
+        link::decode_link(frame.link_type, frame.data, &mut link)
+    };
+    if let Some((ip, transport)) =
+        fast::network_bytes(&payload, &mut link).and_then(fast::ip_transport)
+    {
+        return Packet {
+            meta,
+            link,
+            ip: Some(ip),
+            transport,
+            problem: None,
+        };
+    }
+    decode_general(meta, frame)
+}
+
+/// The general path of [`decode_frame`]: any frame, through etherparse's lax slicer.
+#[inline(never)]
+fn decode_general<'a>(meta: FrameMeta, frame: &Frame<'a>) -> Packet<'a> {
     let mut packet = Packet {
         meta,
         link: link::Link::default(),
@@ -324,21 +352,12 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
                 payload: t.payload(),
             })
         }
-        Some(TransportSlice::Udp(u)) => {
-            let udp_len = u32::from(u.length());
-            // A UDP length beyond the IP payload is malformed: use the IP length, as Wireshark does.
-            let payload_len = if udp_len >= 8 && udp_len <= ip_payload_len.max(udp_len) {
-                udp_len - 8
-            } else {
-                ip_payload_len.saturating_sub(8)
-            };
-            Transport::Udp(Udp {
-                src_port: u.source_port(),
-                dst_port: u.destination_port(),
-                payload_len,
-                payload: u.payload(),
-            })
-        }
+        Some(TransportSlice::Udp(u)) => Transport::Udp(Udp {
+            src_port: u.source_port(),
+            dst_port: u.destination_port(),
+            payload_len: udp_payload_len(u32::from(u.length()), ip_payload_len),
+            payload: u.payload(),
+        }),
         Some(TransportSlice::Icmpv4(i)) => Transport::Icmpv4(icmp_from(i.slice())),
         Some(TransportSlice::Icmpv6(i)) => Transport::Icmpv6(icmp_from(i.slice())),
         _ => {
@@ -349,6 +368,16 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
             Transport::Other(protocol)
         }
     };
+}
+
+/// UDP payload length: the length field's, or the IP payload's when the field is below the
+/// header size.
+fn udp_payload_len(udp_len: u32, ip_payload_len: u32) -> u32 {
+    if udp_len >= 8 && udp_len <= ip_payload_len.max(udp_len) {
+        udp_len - 8
+    } else {
+        ip_payload_len.saturating_sub(8)
+    }
 }
 
 fn icmp_from(bytes: &[u8]) -> Icmp<'_> {

@@ -5,7 +5,7 @@
 //! the bounded unacked-segment lists inside the flows.
 
 use super::flags;
-use super::seq::Flow;
+use super::seq::{Flow, SegmentFacts};
 use crate::decode::tcp::Flags;
 
 /// Wireshark `tcp.completeness` bits.
@@ -195,25 +195,31 @@ impl Conn {
         }
     }
 
-    /// Wireshark's initial RTT: from the most recent pure SYN to the first later pure-ACK-flag
-    /// packet (`(flags & (SYN|ACK)) == ACK`), measured once.
-    #[inline]
-    pub fn update_irtt(&mut self, fl: u16, ts: i64) {
-        match fl & (Flags::SYN | Flags::ACK) {
-            Flags::SYN => self.ts_mru_syn = ts,
-            Flags::ACK if self.irtt_ns == 0 && self.ts_mru_syn != 0 => {
-                self.irtt_ns = ts.wrapping_sub(self.ts_mru_syn);
+    /// What `dissect_tcp` updates after the analysis (for every header of 20 bytes or more,
+    /// ICMP-quoted copies included): the completeness bits, the time of the most recent pure
+    /// SYN, the initial RTT (from that SYN to the first later packet whose flags have ACK
+    /// without SYN, measured once), and whether the sender's window is still a SYN window.
+    pub fn after_analysis(&mut self, sender: u8, p: &SegmentFacts, conversation_is_new: bool) {
+        self.update_completeness(p.flags, p.seglen, conversation_is_new);
+        let flow = &mut self.flows[usize::from(sender & 1)];
+        if p.flags & Flags::SYN != 0 {
+            if p.flags & Flags::ACK == 0 {
+                self.ts_mru_syn = p.ts;
             }
-            _ => {}
+            flow.is_first_ack = true;
+        } else if p.flags & Flags::ACK != 0 {
+            if self.irtt_ns == 0 && self.ts_mru_syn != 0 {
+                self.irtt_ns = p.ts.wrapping_sub(self.ts_mru_syn);
+            }
+            flow.is_first_ack = false;
         }
     }
 
-    /// Wireshark's `tcp.completeness` bits for one packet. The first packet of a conversation
-    /// counts only if it is a pure SYN (SYN, plus DATA when it carries payload); later packets
-    /// never count a pure SYN. (tshark 4.0.17: a stream that starts mid-connection with one
-    /// data packet has completeness 0.)
+    /// Wireshark's `tcp.completeness` bits for one packet. The first packet of a new
+    /// conversation counts only if it is a pure SYN (SYN, plus DATA when it carries payload);
+    /// later packets never count a pure SYN. A stream started by port reuse begins at SYN.
     #[inline]
-    pub fn update_completeness(&mut self, fl: u16, seglen: u32, conversation_is_new: bool) {
+    fn update_completeness(&mut self, fl: u16, seglen: u32, conversation_is_new: bool) {
         let syn_ack = fl & (Flags::SYN | Flags::ACK);
         let mut bits = 0;
         if conversation_is_new {

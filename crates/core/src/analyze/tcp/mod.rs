@@ -28,6 +28,7 @@ pub use conn::MAX_HISTORY_LEN;
 use conn::{Conn, SynOpts};
 pub use segments::MAX_UNACKED_SEGMENTS;
 use seq::{SegmentFacts, Verdict};
+
 use table::{FlowKey, StreamTable};
 
 /// The most connections tracked. A SYN flood or scan can open millions; beyond this, packets of
@@ -106,6 +107,17 @@ pub mod flags {
     ];
 }
 
+/// How far tshark gets with a TCP header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SegmentKind {
+    /// The sequence analysis runs.
+    Analysed,
+    /// The IP payload is shorter than the TCP header: no analysis, no `tcp.len`.
+    Short,
+    /// The copy inside an ICMP error.
+    Quoted,
+}
+
 /// One flagged frame and flag, stored compactly until the report is built.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct IssueRecord {
@@ -163,11 +175,6 @@ impl ConnStore {
         self.len - 1
     }
     /// `idx` comes from the stream table, so it is always in range.
-    #[inline]
-    fn get(&self, idx: usize) -> &Conn {
-        let (c, o) = chunk_of(idx);
-        &self.chunks[c][o]
-    }
     #[inline]
     fn get_mut(&mut self, idx: usize) -> &mut Conn {
         let (c, o) = chunk_of(idx);
@@ -251,22 +258,12 @@ impl TcpAnalyzer {
                 let ip = packet.ip.as_ref()?;
                 let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
                 // A header longer than the IP payload: Wireshark's "short segment", not analysed.
-                let analysable = ip.payload_len >= u32::from(seg.header_len);
-                let facts = SegmentFacts {
-                    frame: frame_u32(packet.meta.number),
-                    ts: ts_nanos(packet.meta.ts),
-                    seq: seg.seq,
-                    ack: seg.ack,
-                    seglen: seg.seglen,
-                    flags: seg.flags.0,
-                    window: seg.window,
-                };
-                let syn_opts = if seg.flags.syn() {
-                    Some(parse_syn_options(seg.options))
+                let kind = if ip.payload_len >= u32::from(seg.header_len) {
+                    SegmentKind::Analysed
                 } else {
-                    None
+                    SegmentKind::Short
                 };
-                self.on_segment(&key, &facts, packet.meta.orig_len, analysable, syn_opts)
+                self.on_segment(&key, seg, packet, kind)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
                 self.on_quoted(packet, icmp.body);
@@ -301,61 +298,98 @@ impl TcpAnalyzer {
         Some(idx)
     }
 
+    /// tshark's `dissect_tcp` for one header, up to the analysis it runs on it.
     fn on_segment(
         &mut self,
         key: &FlowKey,
-        p: &SegmentFacts,
-        frame_len: u32,
-        analysable: bool,
-        syn_opts: Option<SynOpts>,
+        seg: &Segment<'_>,
+        packet: &Packet<'_>,
+        kind: SegmentKind,
     ) -> Option<TcpContext> {
+        let p = SegmentFacts {
+            frame: frame_u32(packet.meta.number),
+            ts: ts_nanos(packet.meta.ts),
+            seq: seg.seq,
+            ack: seg.ack,
+            // Wireshark computes tcp.len only for analysed segments.
+            seglen: if kind == SegmentKind::Analysed {
+                seg.seglen
+            } else {
+                0
+            },
+            flags: seg.flags.0,
+            window: seg.window,
+        };
         let fwd = key.sender_flow();
-        let (mut idx, mut is_new) = self.stream_for(key, p.frame, p.ts)?;
+        let f = usize::from(fwd);
+        let (mut idx, conversation_is_new) = self.stream_for(key, p.frame, p.ts)?;
         let mut verdict = Verdict::default();
 
-        // Port reuse (dissect_tcp, before the analysis): a SYN whose ISN differs from the
-        // flow's base sequence starts a new conversation; a SYN-ACK with another ISN is only
-        // flagged. tshark 4.0 does not look at FIN/RST here: the same ISN stays in the stream.
+        // Port reuse, before the analysis. A SYN whose ISN differs from the flow's base
+        // sequence starts a new conversation (completeness starts at SYN); with the same ISN
+        // it is a retransmission, and the flow's `nextseq` falls back to the last contiguous
+        // byte (issue 17616). A SYN-ACK with another ISN is flagged and becomes the new base
+        // (issue 16944). tshark 4.0 does not start a new stream after FIN/RST with the same ISN.
         let syn_ack_bits = p.flags & (Flags::SYN | Flags::ACK);
-        if syn_ack_bits == Flags::SYN || syn_ack_bits == Flags::SYN | Flags::ACK {
-            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
-            if flow.base_seq_set && p.seq != flow.base_seq {
-                if syn_ack_bits == Flags::SYN {
+        if syn_ack_bits == Flags::SYN {
+            let flow = &mut self.conns.get_mut(idx).flows[f];
+            if flow.base_seq_set {
+                if p.seq != flow.base_seq {
                     idx = self.new_stream(key, p.frame, p.ts)?;
-                    is_new = true;
+                    self.conns.get_mut(idx).completeness = conn::completeness::SYN;
+                    verdict.flags |= flags::REUSED_PORTS;
+                } else {
+                    flow.nextseq = flow.maxseqtobeacked;
                 }
+            }
+        } else if syn_ack_bits == Flags::SYN | Flags::ACK {
+            let flow = &mut self.conns.get_mut(idx).flows[f];
+            if flow.base_seq_set && p.seq != flow.base_seq {
+                flow.base_seq = p.seq;
                 verdict.flags |= flags::REUSED_PORTS;
             }
         }
 
         let stream = idx;
         let conn = self.conns.get_mut(idx);
-        conn.count_frame(usize::from(fwd), p.frame, p.ts, frame_len);
+        conn.count_frame(f, p.frame, p.ts, packet.meta.orig_len);
+        if kind == SegmentKind::Quoted {
+            // An ICMP error's copy: no analysis, no counters, but the completeness, SYN time
+            // and iRTT updates below still run on it in tshark.
+            if seg.header_len >= 20 {
+                conn.after_analysis(fwd, &p, conversation_is_new);
+            }
+            conn.count_analysis(verdict.flags);
+            if verdict.flags != 0 {
+                self.record_issues(stream, p.frame, &verdict);
+            }
+            return None;
+        }
         conn.note_roles(fwd, p.flags);
-
-        if analysable {
-            conn.update_completeness(p.flags, p.seglen, is_new);
+        if kind == SegmentKind::Analysed {
             let irtt = conn.irtt_ns;
             let [f0, f1] = &mut conn.flows;
-            let (f, r) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
-            seq::analyze(f, r, p, irtt, &mut verdict);
-            if let Some(o) = syn_opts {
-                seq::store_window_scale(f, r, o.wscale, true, p.flags & Flags::ACK != 0);
-            }
-            // After the analysis: the packet that completes the iRTT is judged without it.
-            conn.update_irtt(p.flags, p.ts);
+            let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
+            seq::analyze(fw, rv, &p, irtt, &mut verdict);
         }
-        if let Some(o) = syn_opts {
-            let slot = &mut conn.opts[usize::from(fwd)];
-            if !slot.seen {
-                *slot = o;
+        // A header shorter than 20 bytes makes tshark stop right after the analysis.
+        if seg.header_len >= 20 {
+            conn.after_analysis(fwd, &p, conversation_is_new);
+            if seg.flags.syn() {
+                let o = parse_syn_options(seg.options);
+                let [f0, f1] = &mut conn.flows;
+                let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
+                seq::store_window_scale(fw, rv, o.wscale, true, p.flags & Flags::ACK != 0);
+                let slot = &mut conn.opts[f];
+                if !slot.seen {
+                    *slot = o;
+                }
             }
         }
-        let seglen = if analysable { p.seglen } else { 0 };
-        conn.count_tcp(usize::from(fwd), p.flags, seglen, verdict.flags);
+        conn.count_tcp(f, p.flags, p.seglen, verdict.flags);
         conn.count_analysis(verdict.flags);
         conn.update_handshake(fwd, p.flags);
-        conn.update_zeek(fwd, p.seq, p.flags, seglen, verdict.flags);
+        conn.update_zeek(fwd, p.seq, p.flags, p.seglen, verdict.flags);
         let from_client = fwd == conn.client;
 
         if verdict.flags != 0 {
@@ -396,8 +430,9 @@ impl TcpAnalyzer {
         }
     }
 
-    /// An ICMP error quoting a TCP header: tshark finds (or creates) the stream for the quoted
-    /// 4-tuple and counts the frame in it, without analysing it.
+    /// An ICMP error quoting a TCP header: tshark dissects the copy with the same
+    /// conversation code (finding or creating the stream, port-reuse checks), counts the frame
+    /// in the stream, and skips the sequence analysis.
     fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8]) {
         let Some((ip, _)) = decode_ip(body) else {
             return;
@@ -406,32 +441,11 @@ impl TcpAnalyzer {
             return;
         }
         // tshark reads the header up to the window field before looking up the conversation.
-        let Some(h) = ip.payload.get(..16) else {
+        let Some(seg) = Segment::parse_lax(ip.payload, 0) else {
             return;
         };
-        let sport = u16::from_be_bytes([h[0], h[1]]);
-        let dport = u16::from_be_bytes([h[2], h[3]]);
-        let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-        let fl = u16::from_be_bytes([h[12], h[13]]) & 0x01ff;
-        let key = FlowKey::new(ip.src, ip.dst, sport, dport);
-        let frame = frame_u32(packet.meta.number);
-        let ts = ts_nanos(packet.meta.ts);
-        let fwd = key.sender_flow();
-        let Some((mut idx, _)) = self.stream_for(&key, frame, ts) else {
-            return;
-        };
-        if fl & (Flags::SYN | Flags::ACK) == Flags::SYN {
-            let flow = &self.conns.get(idx).flows[usize::from(fwd)];
-            if flow.base_seq_set && seq != flow.base_seq {
-                let Some(new) = self.new_stream(&key, frame, ts) else {
-                    return;
-                };
-                idx = new;
-            }
-        }
-        self.conns
-            .get_mut(idx)
-            .count_frame(usize::from(fwd), frame, ts, packet.meta.orig_len);
+        let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
+        self.on_segment(&key, &seg, packet, SegmentKind::Quoted);
     }
 
     /// Builds the report section (applying the server filter).

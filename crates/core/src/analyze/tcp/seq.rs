@@ -286,9 +286,6 @@ pub(crate) fn analyze(
     fwd.lastack = ack;
     fwd.lastacktime = p.ts;
     fwd.lastsegmentflags = ta;
-    if has_ack && fl & Flags::SYN == 0 {
-        fwd.is_first_ack = false;
-    }
 
     // The ACK field is used even without the ACK flag, as Wireshark does.
     rev.segments.remove_acked(ack);

@@ -153,7 +153,8 @@ fn connection(stream: usize, c: &Conn, threshold: f64) -> Connection {
     let (cd, sd) = (&c.dir[ci], &c.dir[si]);
     let packets = u64::from(cd.packets) + u64::from(sd.packets);
     let analysis = analysis_counts(c);
-    let duration = (c.last_ts - c.first_ts) as f64 / 1e9;
+    // Timestamps may go backwards in a damaged or merged capture.
+    let duration = c.last_ts.saturating_sub(c.first_ts) as f64 / 1e9;
     let bps = |d: &DirStats| (duration > 0.0).then(|| d.payload_bytes as f64 * 8.0 / duration);
     let rst = cd.rst > 0 || sd.rst > 0;
     let close = if rst {

@@ -21,35 +21,57 @@ pub struct Fingerprint {
 /// Twelve zeros: JA4's value for an empty list (instead of hashing nothing).
 const EMPTY_HASH12: &str = "000000000000";
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b & 0xf)]));
     }
     s
+}
+
+/// Appends `v` as four lower-case hex digits (`{:04x}`). The lists in fingerprints and
+/// handshake reports are written digit by digit: through the formatter they cost ~40 times more.
+pub(super) fn push_hex4(out: &mut String, v: u16) {
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX_DIGITS[usize::from((v >> shift) & 0xf)]));
+    }
 }
 
 fn md5_hex(s: &str) -> String {
     hex(&Md5::digest(s.as_bytes()))
 }
 
+/// The first 12 hex digits of the SHA-256 (the first six bytes).
 fn sha256_12(s: &str) -> String {
-    let mut h = hex(&Sha256::digest(s.as_bytes()));
-    h.truncate(12);
-    h
+    let digest = Sha256::digest(s.as_bytes());
+    hex(digest.get(..6).unwrap_or(&[]))
 }
 
-fn join_decimal<T: ToString>(values: impl Iterator<Item = T>) -> String {
-    values.map(|v| v.to_string()).collect::<Vec<_>>().join("-")
+/// Decimal values joined with `-`.
+fn join_decimal(values: impl Iterator<Item = u16>) -> String {
+    let mut s = String::with_capacity(values.size_hint().0 * 6);
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            s.push('-');
+        }
+        super::push_decimal(&mut s, v);
+    }
+    s
 }
 
+/// Four-digit hex values joined with `,`.
 fn join_hex4(values: impl Iterator<Item = u16>) -> String {
-    values
-        .map(|v| format!("{v:04x}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut s = String::with_capacity(values.size_hint().0 * 5);
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        push_hex4(&mut s, v);
+    }
+    s
 }
 
 fn no_grease(values: &[u16]) -> impl Iterator<Item = u16> + '_ {
@@ -58,14 +80,17 @@ fn no_grease(values: &[u16]) -> impl Iterator<Item = u16> + '_ {
 
 /// JA3 of a ClientHello: `SSLVersion,Ciphers,Extensions,EllipticCurves,ECPointFormats`.
 pub fn ja3(ch: &ClientHelloInfo) -> Fingerprint {
-    let raw = format!(
-        "{},{},{},{},{}",
-        ch.legacy_version,
+    let mut raw = String::with_capacity(256);
+    super::push_decimal(&mut raw, ch.legacy_version);
+    for field in [
         join_decimal(no_grease(&ch.cipher_suites)),
         join_decimal(no_grease(&ch.extensions)),
         join_decimal(no_grease(&ch.supported_groups)),
-        join_decimal(ch.ec_point_formats.iter()),
-    );
+        join_decimal(ch.ec_point_formats.iter().map(|&f| u16::from(f))),
+    ] {
+        raw.push(',');
+        raw.push_str(&field);
+    }
     Fingerprint {
         hash: md5_hex(&raw),
         raw,
@@ -74,12 +99,12 @@ pub fn ja3(ch: &ClientHelloInfo) -> Fingerprint {
 
 /// JA3S of a ServerHello: `SSLVersion,Cipher,Extensions`.
 pub fn ja3s(sh: &ServerHelloInfo) -> Fingerprint {
-    let raw = format!(
-        "{},{},{}",
-        sh.legacy_version,
-        sh.cipher_suite,
-        join_decimal(no_grease(&sh.extensions)),
-    );
+    let mut raw = String::with_capacity(64);
+    super::push_decimal(&mut raw, sh.legacy_version);
+    raw.push(',');
+    super::push_decimal(&mut raw, sh.cipher_suite);
+    raw.push(',');
+    raw.push_str(&join_decimal(no_grease(&sh.extensions)));
     Fingerprint {
         hash: md5_hex(&raw),
         raw,
@@ -120,8 +145,23 @@ fn alpn_code(value: Option<&[u8]>) -> String {
     out
 }
 
-fn count2(n: usize) -> String {
-    format!("{:02}", n.min(99))
+/// Appends a count as two digits (`{:02}`), capped at 99.
+fn push_count2(out: &mut String, n: usize) {
+    let n = n.min(99) as u8;
+    out.push(char::from(b'0' + n / 10));
+    out.push(char::from(b'0' + n % 10));
+}
+
+/// `parts` joined with `_`.
+fn join_underscore(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('_');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// JA4 of a ClientHello (TLS over TCP). `raw` is JA4_r (sorted lists, un-hashed).
@@ -131,14 +171,13 @@ pub fn ja4(ch: &ClientHelloInfo) -> Fingerprint {
         .unwrap_or(ch.legacy_version);
     let ciphers: Vec<u16> = no_grease(&ch.cipher_suites).collect();
     let extensions: Vec<u16> = no_grease(&ch.extensions).collect();
-    let a = format!(
-        "t{}{}{}{}{}",
-        version_code(version),
-        if ch.has_sni { 'd' } else { 'i' },
-        count2(ciphers.len()),
-        count2(extensions.len()),
-        alpn_code(ch.alpn.first().map(Vec::as_slice)),
-    );
+    let mut a = String::with_capacity(10);
+    a.push('t');
+    a.push_str(version_code(version));
+    a.push(if ch.has_sni { 'd' } else { 'i' });
+    push_count2(&mut a, ciphers.len());
+    push_count2(&mut a, extensions.len());
+    a.push_str(&alpn_code(ch.alpn.first().map(Vec::as_slice)));
     let mut sorted_ciphers = ciphers;
     sorted_ciphers.sort_unstable();
     let cipher_list = join_hex4(sorted_ciphers.iter().copied());
@@ -164,21 +203,21 @@ pub fn ja4(ch: &ClientHelloInfo) -> Fingerprint {
         sha256_12(&ext_list)
     };
     Fingerprint {
-        hash: format!("{a}_{b}_{c}"),
-        raw: format!("{a}_{cipher_list}_{ext_list}"),
+        hash: join_underscore(&[&a, &b, &c]),
+        raw: join_underscore(&[&a, &cipher_list, &ext_list]),
     }
 }
 
 /// JA4S of a ServerHello (TLS over TCP). `raw` is JA4S_r.
 pub fn ja4s(sh: &ServerHelloInfo) -> Fingerprint {
     let extensions: Vec<u16> = no_grease(&sh.extensions).collect();
-    let a = format!(
-        "t{}{}{}",
-        version_code(sh.selected_version()),
-        count2(extensions.len()),
-        alpn_code(sh.alpn.as_deref()),
-    );
-    let cipher = format!("{:04x}", sh.cipher_suite);
+    let mut a = String::with_capacity(7);
+    a.push('t');
+    a.push_str(version_code(sh.selected_version()));
+    push_count2(&mut a, extensions.len());
+    a.push_str(&alpn_code(sh.alpn.as_deref()));
+    let mut cipher = String::with_capacity(4);
+    push_hex4(&mut cipher, sh.cipher_suite);
     let ext_list = join_hex4(extensions.iter().copied());
     let c = if extensions.is_empty() {
         EMPTY_HASH12.to_string()
@@ -186,8 +225,8 @@ pub fn ja4s(sh: &ServerHelloInfo) -> Fingerprint {
         sha256_12(&ext_list)
     };
     Fingerprint {
-        hash: format!("{a}_{cipher}_{c}"),
-        raw: format!("{a}_{cipher}_{ext_list}"),
+        hash: join_underscore(&[&a, &cipher, &c]),
+        raw: join_underscore(&[&a, &cipher, &ext_list]),
     }
 }
 
@@ -233,6 +272,29 @@ mod tests {
         }
         .client_body();
         ClientHelloInfo::from_hello(&ClientHello::parse(&body).unwrap())
+    }
+
+    #[test]
+    fn test_hand_written_lists_equal_the_formatter() {
+        let all: Vec<u16> = (0..=u16::MAX).collect();
+        let hex_list = all
+            .iter()
+            .map(|v| format!("{v:04x}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(join_hex4(all.iter().copied()), hex_list);
+        let dec_list = all
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("-");
+        assert_eq!(join_decimal(all.iter().copied()), dec_list);
+        assert_eq!(join_hex4(std::iter::empty()), "");
+        assert_eq!(join_decimal(std::iter::empty()), "");
+        for v in [0u16, 1, 0x0a0a, 0x1301, 0xfeff, u16::MAX] {
+            assert_eq!(super::super::hex16(v), format!("0x{v:04x}"));
+        }
+        assert_eq!(sha256_12("abc"), "ba7816bf8f01");
     }
 
     #[test]

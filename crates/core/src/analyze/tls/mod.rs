@@ -50,13 +50,64 @@ pub const MAX_RESYNC_SEGMENTS: u32 = 32;
 /// "ip:port", IPv6 in brackets.
 pub(crate) fn endpoint(ip: IpAddr, port: u16) -> String {
     match ip {
-        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V4(a) => {
+            let mut out = String::with_capacity(21);
+            push_ipv4(&mut out, a);
+            out.push(':');
+            push_decimal(&mut out, port);
+            out
+        }
         IpAddr::V6(a) => format!("[{a}]:{port}"),
     }
 }
 
+/// An address as `Display` writes it (IPv4 without going through the formatter: reports list
+/// one per stream and conversation, and the formatter costs ~2,000 instructions each).
+pub(crate) fn ip_text(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(a) => {
+            let mut out = String::with_capacity(15);
+            push_ipv4(&mut out, a);
+            out
+        }
+        IpAddr::V6(a) => a.to_string(),
+    }
+}
+
+/// Appends the dotted-quad text of `a`.
+fn push_ipv4(out: &mut String, a: std::net::Ipv4Addr) {
+    for (i, octet) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_decimal(out, u16::from(octet));
+    }
+}
+
+/// Appends `v` in decimal.
+pub(crate) fn push_decimal(out: &mut String, v: u16) {
+    let mut digits = [0u8; 5];
+    let mut at = digits.len();
+    let mut n = v;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// `0x` and four hex digits.
 fn hex16(v: u16) -> String {
-    format!("0x{v:04x}")
+    let mut out = String::with_capacity(6);
+    out.push_str("0x");
+    fingerprint::push_hex4(&mut out, v);
+    out
 }
 
 /// tshark's name of a handshake message type (the oracle's keys).
@@ -243,8 +294,9 @@ struct Direction {
 #[derive(Debug, Default)]
 struct Summary {
     stream: u64,
-    client: String,
-    server: String,
+    /// Client and server address and port (made text when the stream is reported).
+    client: Option<(IpAddr, u16)>,
+    server: Option<(IpAddr, u16)>,
     /// At least one record was accepted: the stream is TLS.
     is_tls: bool,
     /// The stream turned out not to be TLS.
@@ -327,6 +379,14 @@ impl RecordSink<'_> {
             }
             _ => {}
         }
+    }
+
+    /// True when `body_bytes` looks at this record's bytes (plaintext handshake or alert).
+    fn reads_body(&self, body: &RecordBody) -> bool {
+        !body.damaged
+            && !self.dir.encrypted
+            && (body.content_type == content_type::HANDSHAKE
+                || (body.content_type == content_type::ALERT && body.length == 2))
     }
 
     /// Reads `chunk` (part of the current record's body).
@@ -467,6 +527,23 @@ impl StreamSink for RecordSink<'_> {
         }
     }
 
+    fn unread(&self) -> usize {
+        if self.summary.not_tls || !self.dir.started || !self.dir.synced {
+            return 0;
+        }
+        match self.dir.body {
+            // Short of the last byte: completing a record is `on_data`'s job.
+            Some(body) if !self.reads_body(&body) => usize::from(body.remaining).saturating_sub(1),
+            _ => 0,
+        }
+    }
+
+    fn skip(&mut self, n: usize) {
+        if let Some(body) = self.dir.body.as_mut() {
+            body.remaining = body.remaining.saturating_sub(n as u16);
+        }
+    }
+
     fn on_gap(&mut self, lost: u64, dropped: usize) {
         match self.dir.body.as_mut() {
             Some(body) if dropped == 0 && lost <= u64::from(body.remaining) => {
@@ -546,6 +623,22 @@ impl Connection {
         }
     }
 
+    /// Feeds one segment of this stream; true when the stream is done (not TLS, or closed).
+    #[inline]
+    fn feed(&mut self, seg: &Segment<'_>, from_client: bool, frame: u64) -> bool {
+        self.last_frame = frame;
+        self.push(seg, from_client, frame);
+        if seg.flags.fin() {
+            if from_client {
+                self.client_fin = true;
+            } else {
+                self.server_fin = true;
+            }
+        }
+        let finished = seg.flags.rst() || (self.client_fin && self.server_fin);
+        self.summary.not_tls || finished
+    }
+
     /// Delivers whatever the reassemblers still hold (end of capture or connection).
     fn flush(&mut self, frame: u64) {
         let Connection {
@@ -603,8 +696,14 @@ impl Connection {
         );
         let mut hs = Handshake {
             stream: summary.stream,
-            client: summary.client,
-            server: summary.server,
+            client: summary
+                .client
+                .map(|(ip, port)| endpoint(ip, port))
+                .unwrap_or_default(),
+            server: summary
+                .server
+                .map(|(ip, port)| endpoint(ip, port))
+                .unwrap_or_default(),
             records,
             client_records: client.records,
             server_records: server.records,
@@ -728,6 +827,7 @@ pub struct TlsAnalyzer {
 
 impl TlsAnalyzer {
     /// Feeds one TCP segment of stream `stream`.
+    #[inline(never)]
     pub fn on_segment(
         &mut self,
         frame: u64,
@@ -741,69 +841,78 @@ impl TlsAnalyzer {
         if self.decided.contains(stream) {
             return;
         }
-        if !self.live.contains_key(&stream) {
-            if seg.seglen == 0 {
-                if seg.flags.syn() {
-                    self.remember_isn(stream, from_client, seg.seq);
-                }
-                return;
+        // The common case first, with one table lookup: a stream already under analysis.
+        let done = match self.live.get_mut(&stream) {
+            Some(conn) => conn.feed(seg, from_client, frame),
+            None => {
+                let Some(mut conn) = self.start(frame, stream, from_client, seg, src, dst) else {
+                    return;
+                };
+                let done = conn.feed(seg, from_client, frame);
+                self.live.insert(stream, conn);
+                done
             }
-            if self.live.len() >= MAX_LIVE_STREAMS {
-                self.evict_idle(frame);
-            }
-            let (client_ep, server_ep) = if from_client {
-                (endpoint(src, seg.src_port), endpoint(dst, seg.dst_port))
-            } else {
-                (endpoint(dst, seg.dst_port), endpoint(src, seg.src_port))
-            };
-            let isns = self.isns.remove(&stream);
-            let mut conn = Box::new(Connection {
-                summary: Summary {
-                    stream,
-                    client: client_ep,
-                    server: server_ep,
-                    // Picked up mid-way (no SYN seen) on a TLS port: look for a record start.
-                    on_tls_port: isns.is_none()
-                        && (TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port)),
-                    ..Summary::default()
-                },
-                ..Connection::default()
-            });
-            if let Some(isns) = isns {
-                // Start each direction at its SYN so an early segment captured late still fits.
-                for (i, isn) in isns.into_iter().enumerate() {
-                    let Some(isn) = isn else { continue };
-                    let syn = Segment {
-                        seq: isn,
-                        flags: crate::decode::tcp::Flags(crate::decode::tcp::Flags::SYN),
-                        seglen: 0,
-                        payload: &[],
-                        ..seg.clone()
-                    };
-                    conn.push(&syn, i == 0, frame);
-                }
-            }
-            self.live.insert(stream, conn);
-        }
-        let Some(conn) = self.live.get_mut(&stream) else {
-            return;
         };
-        conn.last_frame = frame;
-        conn.push(seg, from_client, frame);
-        if seg.flags.fin() {
-            if from_client {
-                conn.client_fin = true;
-            } else {
-                conn.server_fin = true;
-            }
-        }
-        let finished = seg.flags.rst() || (conn.client_fin && conn.server_fin);
-        if conn.summary.not_tls || finished {
+        if done {
             if let Some(conn) = self.live.remove(&stream) {
                 self.decided.insert(stream);
                 self.complete(conn, frame);
             }
         }
+    }
+
+    /// State for a stream not under analysis yet: `None` until it carries payload.
+    fn start(
+        &mut self,
+        frame: u64,
+        stream: u64,
+        from_client: bool,
+        seg: &Segment<'_>,
+        src: IpAddr,
+        dst: IpAddr,
+    ) -> Option<Box<Connection>> {
+        if seg.seglen == 0 {
+            if seg.flags.syn() {
+                self.remember_isn(stream, from_client, seg.seq);
+            }
+            return None;
+        }
+        if self.live.len() >= MAX_LIVE_STREAMS {
+            self.evict_idle(frame);
+        }
+        let (client_ep, server_ep) = if from_client {
+            ((src, seg.src_port), (dst, seg.dst_port))
+        } else {
+            ((dst, seg.dst_port), (src, seg.src_port))
+        };
+        let isns = self.isns.remove(&stream);
+        let mut conn = Box::new(Connection {
+            summary: Summary {
+                stream,
+                client: Some(client_ep),
+                server: Some(server_ep),
+                // Picked up mid-way (no SYN seen) on a TLS port: look for a record start.
+                on_tls_port: isns.is_none()
+                    && (TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port)),
+                ..Summary::default()
+            },
+            ..Connection::default()
+        });
+        if let Some(isns) = isns {
+            // Start each direction at its SYN so an early segment captured late still fits.
+            for (i, isn) in isns.into_iter().enumerate() {
+                let Some(isn) = isn else { continue };
+                let syn = Segment {
+                    seq: isn,
+                    flags: crate::decode::tcp::Flags(crate::decode::tcp::Flags::SYN),
+                    seglen: 0,
+                    payload: &[],
+                    ..seg.clone()
+                };
+                conn.push(&syn, i == 0, frame);
+            }
+        }
+        Some(conn)
     }
 
     /// Finishes a stream: delivers what its reassemblers hold and keeps its summary.
@@ -855,11 +964,18 @@ impl TlsAnalyzer {
 impl Analyzer for TlsAnalyzer {
     type Section = TlsSection;
 
+    /// Inlined into the packet loop: decided streams cost a bit test.
+    #[inline]
     fn on_packet(&mut self, ctx: &PacketContext<'_, '_>) {
         let (Some(tcp), Some(seg), Some(ip)) = (ctx.tcp, ctx.packet.tcp(), ctx.packet.ip.as_ref())
         else {
             return;
         };
+        // Streams decided (not TLS, or finished) cost one bit test.
+        if self.decided.contains(tcp.stream) {
+            self.last_frame = ctx.packet.meta.number;
+            return;
+        }
         self.on_segment(
             ctx.packet.meta.number,
             tcp.stream,
@@ -876,15 +992,26 @@ impl Analyzer for TlsAnalyzer {
         for (_, conn) in live {
             self.complete(conn, self.last_frame);
         }
-        self.done.sort_by_key(|h| h.stream);
         TlsSection {
-            handshakes: self.done,
+            handshakes: by_stream(self.done),
             client_hellos: self.client_hellos,
             server_hellos: self.server_hellos,
             snis: self.snis.into_iter().collect(),
             handshakes_not_listed: self.handshakes_not_listed,
         }
     }
+}
+
+/// `done` in stream order. Handshakes are large: sort their stream numbers, then move each
+/// handshake once (stream numbers are unique here, so this is the stable sort's order).
+fn by_stream(done: Vec<Handshake>) -> Vec<Handshake> {
+    let mut order: Vec<(u64, usize)> = done.iter().map(|h| h.stream).zip(0..).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Handshake>> = done.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 #[cfg(test)]

@@ -449,3 +449,40 @@ fn test_live_table_eviction_keeps_every_handshake() {
     assert_eq!(s.handshakes.len() as u64, n.min(MAX_TLS_STREAMS as u64));
     assert!(s.handshakes.windows(2).all(|w| w[0].stream < w[1].stream));
 }
+
+#[test]
+fn endpoint_text_equals_display() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut addrs: Vec<IpAddr> = vec![
+        Ipv4Addr::new(0, 0, 0, 0).into(),
+        Ipv4Addr::new(255, 255, 255, 255).into(),
+        Ipv4Addr::new(10, 0, 100, 9).into(),
+        "2001:db8::1".parse().unwrap(),
+        "::ffff:192.0.2.1".parse().unwrap(),
+    ];
+    for _ in 0..2000 {
+        addrs.push(Ipv4Addr::from(rng.next() as u32).into());
+    }
+    for (i, ip) in addrs.into_iter().enumerate() {
+        let port = [0, 9, 10, 99, 100, 443, 9999, 10000, 65535, i as u16][i % 10];
+        assert_eq!(ip_text(ip), ip.to_string());
+        let want = match ip {
+            IpAddr::V4(a) => format!("{a}:{port}"),
+            IpAddr::V6(a) => format!("[{a}]:{port}"),
+        };
+        assert_eq!(endpoint(ip, port), want);
+    }
+}
+
+#[test]
+fn handshakes_are_listed_in_stream_order() {
+    let done: Vec<Handshake> = [5u64, 1, 9, 0, 3]
+        .iter()
+        .map(|&stream| Handshake {
+            stream,
+            ..Handshake::default()
+        })
+        .collect();
+    let streams: Vec<u64> = by_stream(done).iter().map(|h| h.stream).collect();
+    assert_eq!(streams, [0, 1, 3, 5, 9]);
+}
