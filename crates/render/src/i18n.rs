@@ -314,7 +314,6 @@ string_table! {
         "pcap, pcapng o comprimido con gzip. También puedes soltar un archivo en cualquier parte de la página. El archivo no sale de tu equipo: se analiza dentro de esta pestaña del navegador.";
     UiCancelled => "Cancelled.", "Cancelado.";
     UiExportJson => "Export JSON", "Exportar JSON";
-    UiDownloads => "Downloads", "Descargas";
     UiCompressed => "gzip-compressed", "comprimido con gzip";
     UiUnnamed => "(unnamed)", "(sin nombre)";
     UiProtocols => "Frames per protocol", "Tramas por protocolo";
