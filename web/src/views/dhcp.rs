@@ -86,24 +86,27 @@ fn transaction_columns() -> Vec<Column<Transaction>> {
             |x: &Transaction, _| opt(&x.client_mac),
         )
         .sorted(|a, b| a.client_mac.cmp(&b.client_mac)),
-        Column::new(Key::ColSequence, 18.0, Align::Left, |x: &Transaction, _| {
+        Column::new(Key::ColSequence, 25.0, Align::Left, |x: &Transaction, _| {
             x.sequence.join(" → ")
         }),
         Column::new(
             Key::ColDoraComplete,
-            7.0,
+            9.0,
             Align::Left,
             |x: &Transaction, lang| {
                 t(lang, if x.dora_complete { Key::Yes } else { Key::No }).to_string()
             },
         )
         .sorted(|a, b| a.dora_complete.cmp(&b.dora_complete)),
-        Column::new(Key::UiColOffered, 9.0, Align::Mono, |x: &Transaction, _| {
-            opt(&x.offered_ip)
-        }),
+        Column::new(
+            Key::UiColOffered,
+            10.5,
+            Align::Mono,
+            |x: &Transaction, _| opt(&x.offered_ip),
+        ),
         Column::new(
             Key::ColAssignedIp,
-            9.0,
+            10.5,
             Align::Mono,
             |x: &Transaction, _| opt(&x.assigned_ip),
         )
@@ -157,7 +160,7 @@ fn message_columns() -> Vec<Column<Message>> {
         Column::new(Key::ColClientMac, 11.0, Align::Mono, |m: &Message, _| {
             opt(&m.client_mac)
         }),
-        Column::new(Key::ColAssignedIp, 9.0, Align::Mono, |m: &Message, _| {
+        Column::new(Key::ColAssignedIp, 10.5, Align::Mono, |m: &Message, _| {
             opt(&m.yiaddr)
         }),
         Column::new(Key::ColDhcpServer, 9.0, Align::Mono, |m: &Message, _| {
@@ -166,7 +169,7 @@ fn message_columns() -> Vec<Column<Message>> {
         Column::new(Key::ColSource, 12.0, Align::Mono, |m: &Message, _| {
             format!("{}:{}", m.src, m.src_port)
         }),
-        Column::new(Key::ColDestination, 12.0, Align::Mono, |m: &Message, _| {
+        Column::new(Key::ColDestination, 14.0, Align::Mono, |m: &Message, _| {
             format!("{}:{}", m.dst, m.dst_port)
         }),
     ]
