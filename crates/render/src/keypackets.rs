@@ -3,7 +3,8 @@
 //! pings, SIP requests), derived only from facts the Report states.
 //!
 //! Source and destination are filled only where the Report says who sent the frame (a SYN or a
-//! ClientHello comes from the client); otherwise they are `None`, never guessed.
+//! ClientHello comes from the client, a flagged frame's `from` names its side); otherwise they
+//! are `None`, never guessed.
 
 use std::collections::BTreeMap;
 
@@ -156,10 +157,8 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
     }
     for ((stream, kind), (issue, n)) in first {
         let frame = issue.frame;
-        let zero_windows = conns
-            .iter()
-            .find(|c| c.stream == stream)
-            .is_some_and(|c| c.analysis.zero_window > 0);
+        let conn = conns.iter().find(|c| c.stream == stream);
+        let zero_windows = conn.is_some_and(|c| c.analysis.zero_window > 0);
         // Window updates and keep-alive ACKs are routine; a window update matters only as the
         // end of a zero-window stall.
         if kind == "keep_alive_ack" || (kind == "window_update" && !zero_windows) {
@@ -178,11 +177,17 @@ fn tcp_rows(report: &Report, lang: Lang, rows: &mut Vec<KeyPacket>) {
             Some(detail) => format!("{description}: {detail}"),
             None => description,
         };
+        // The Report names the sender; reports from before `from` existed leave it empty.
+        let (source, destination) = match (conn, issue.from.as_str()) {
+            (Some(c), "client") => (Some(c.client.clone()), Some(c.server.clone())),
+            (Some(c), "server") => (Some(c.server.clone()), Some(c.client.clone())),
+            _ => (None, None),
+        };
         rows.push(KeyPacket {
             frame,
             stream: Some(stream),
-            source: None,
-            destination: None,
+            source,
+            destination,
             protocol: "TCP",
             description,
         });
@@ -551,11 +556,7 @@ mod tests {
         );
         assert_eq!(sh.source.as_deref(), Some("93.184.216.34:443"));
         assert_eq!(find(14).description, "Duplicate ACK: first of 3 (stream 0)");
-        assert_eq!(
-            find(14).source,
-            None,
-            "issue direction is not in the Report"
-        );
+        assert_eq!(find(14).source.as_deref(), Some("10.0.0.2:51000"));
         assert_eq!(find(19).description, "Fast retransmission (stream 0)");
         assert_eq!(find(20).description, "Spurious retransmission (stream 0)");
         assert_eq!(find(24).description, "Window update (stream 0)");
@@ -598,6 +599,28 @@ mod tests {
         assert_eq!(frames, sorted);
         // Frame 50 is stream 2's SYN; its SYN-ACK/ACK/FIN frames are not in the Report.
         assert!(find(50).description.contains("stream 2"));
+    }
+
+    #[test]
+    fn flagged_frames_name_their_sender() {
+        let rows = key_packets(&testdata::lossy_tls_report(), Lang::En);
+        let find = |frame| rows.iter().find(|r| r.frame == frame).unwrap();
+        // The receiver's duplicate ACKs and the sender's retransmission go opposite ways.
+        assert_eq!(find(14).source.as_deref(), Some("10.0.0.2:51000"));
+        assert_eq!(find(14).destination.as_deref(), Some("93.184.216.34:443"));
+        assert_eq!(find(17).source.as_deref(), Some("93.184.216.34:443"));
+        assert_eq!(find(17).destination.as_deref(), Some("10.0.0.2:51000"));
+        // A Report without `from` (older exports) leaves the endpoints unstated.
+        let mut r = testdata::lossy_tls_report();
+        for issue in &mut r.tcp.issues {
+            issue.from.clear();
+        }
+        let rows = key_packets(&r, Lang::En);
+        let row = rows.iter().find(|r| r.frame == 22).unwrap();
+        assert_eq!(
+            (row.source.as_ref(), row.destination.as_ref()),
+            (None, None)
+        );
     }
 
     #[test]

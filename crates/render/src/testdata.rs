@@ -21,12 +21,13 @@ use pcaplens_core::report::tls::{Alert, Handshake, RecordCounts};
 use pcaplens_core::report::*;
 use pcaplens_core::Report;
 
-fn issue(frame: u64, stream: u64, kind: &str) -> Issue {
+fn issue(frame: u64, stream: u64, kind: &str, from: &str) -> Issue {
     Issue {
         frame,
         stream,
         kind: kind.into(),
         message: String::new(),
+        from: from.into(),
         ..Default::default()
     }
 }
@@ -264,15 +265,15 @@ fn lossy_tls_report_unpaired() -> Report {
             },
             connections: vec![stream0, stream1, stream2],
             issues: vec![
-                issue(14, 0, "duplicate_ack"),
-                issue(15, 0, "duplicate_ack"),
-                issue(16, 0, "duplicate_ack"),
-                issue(17, 0, "retransmission"),
-                issue(19, 0, "fast_retransmission"),
-                issue(19, 0, "retransmission"),
-                issue(20, 0, "spurious_retransmission"),
-                issue(22, 0, "zero_window"),
-                issue(24, 0, "window_update"),
+                issue(14, 0, "duplicate_ack", "client"),
+                issue(15, 0, "duplicate_ack", "client"),
+                issue(16, 0, "duplicate_ack", "client"),
+                issue(17, 0, "retransmission", "server"),
+                issue(19, 0, "fast_retransmission", "server"),
+                issue(19, 0, "retransmission", "server"),
+                issue(20, 0, "spurious_retransmission", "server"),
+                issue(22, 0, "zero_window", "client"),
+                issue(24, 0, "window_update", "client"),
             ],
             ..Default::default()
         },

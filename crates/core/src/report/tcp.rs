@@ -179,6 +179,9 @@ pub struct Issue {
     pub kind: String,
     /// Wireshark's Info-column text, e.g. "[TCP Dup ACK 57#2]".
     pub message: String,
+    /// Who sent the flagged frame: "client" (the first SYN's sender) or "server".
+    #[serde(default)]
+    pub from: String,
     /// Retransmissions: the frame retransmitted (Wireshark's tcp.analysis.rto_frame).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_frame: Option<u64>,

@@ -130,6 +130,8 @@ pub(crate) struct IssueRecord {
     /// Duplicate ACK: the ACK duplicated.
     pub aux_frame: u32,
     pub rto_ns: i64,
+    /// Sent by the connection's client (the first SYN's sender), else by its server.
+    pub from_client: bool,
 }
 
 /// Connections in the first storage chunk; chunks double up to `CONN_CHUNK_MAX`.
@@ -361,7 +363,8 @@ impl TcpAnalyzer {
             }
             conn.count_analysis(verdict.flags);
             if verdict.flags != 0 {
-                self.record_issues(stream, p.frame, &verdict);
+                let from_client = fwd == conn.client;
+                self.record_issues(stream, p.frame, from_client, &verdict);
             }
             return None;
         }
@@ -393,7 +396,7 @@ impl TcpAnalyzer {
         let from_client = fwd == conn.client;
 
         if verdict.flags != 0 {
-            self.record_issues(stream, p.frame, &verdict);
+            self.record_issues(stream, p.frame, from_client, &verdict);
         }
         Some(TcpContext {
             stream: stream as u64,
@@ -402,7 +405,7 @@ impl TcpAnalyzer {
         })
     }
 
-    fn record_issues(&mut self, stream: usize, frame: u32, v: &Verdict) {
+    fn record_issues(&mut self, stream: usize, frame: u32, from_client: bool, v: &Verdict) {
         let mut bits = v.flags;
         while bits != 0 {
             let bit = bits.trailing_zeros();
@@ -426,6 +429,7 @@ impl TcpAnalyzer {
                 aux,
                 aux_frame,
                 rto_ns,
+                from_client,
             });
         }
     }

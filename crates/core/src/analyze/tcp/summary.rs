@@ -218,6 +218,7 @@ fn issue(r: &IssueRecord) -> Issue {
         stream: u64::from(r.stream),
         kind,
         message: flags::MESSAGES.get(bit).copied().unwrap_or("").to_string(),
+        from: if r.from_client { "client" } else { "server" }.to_string(),
         ..Issue::default()
     };
     if flag == flags::DUPLICATE_ACK {

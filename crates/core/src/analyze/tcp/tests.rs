@@ -144,6 +144,7 @@ fn test_retransmission_after_rto_names_the_original_frame() {
     assert_eq!((issue.frame, issue.kind.as_str()), (5, "retransmission"));
     assert_eq!(issue.message, "[TCP Retransmission]");
     assert_eq!(issue.original_frame, Some(4));
+    assert_eq!(issue.from, "client");
     assert!((issue.rto_s.unwrap() - 0.31).abs() < 1e-9);
     assert_eq!(s.connections[0].analysis.retransmission, 1);
     assert_eq!(s.connections[0].history, "ShADT");
@@ -173,6 +174,10 @@ fn test_fast_retransmission_after_dup_acks() {
         .collect();
     assert_eq!(dup[1].message, "[TCP Dup ACK 3#2]");
     assert_eq!((dup[2].dup_ack_of, dup[2].dup_ack_num), (Some(3), Some(3)));
+    // The receiver repeats its ACK; the sender retransmits.
+    assert!(dup.iter().all(|i| i.from == "client"));
+    let fast = s.issues.iter().find(|i| i.kind == "fast_retransmission");
+    assert_eq!(fast.map(|i| i.from.as_str()), Some("server"));
     let a = &s.connections[0].analysis;
     // As in tshark: a fast retransmission is also a retransmission.
     assert_eq!(
