@@ -60,7 +60,8 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
     }
 }
 
-/// Streams `file` through a fresh analysis and returns `Report::to_json()`.
+/// Streams `file` through a fresh analysis and returns `Report::to_json()`, or a message when
+/// that text is too long for a JavaScript string.
 async fn analyze(scope: &DedicatedWorkerGlobalScope, file: &File) -> Result<String, String> {
     // Same as the CLI, which names the report after the file's base name.
     let mut analysis = Analysis::new(Config {
@@ -109,8 +110,22 @@ async fn analyze(scope: &DedicatedWorkerGlobalScope, file: &File) -> Result<Stri
             frames: p.frames,
         },
     );
-    Ok(analysis.finish().to_json())
+    let report = analysis.finish();
+    report.to_json_capped(MAX_REPORT_JSON).ok_or_else(|| {
+        format!(
+            "The analysis finished, but its report ({} TCP connections) is larger than the {} MB \
+             of text a browser can pass between threads. Analyse this capture on the command line \
+             instead: pcaplens analyze \"{}\" --json",
+            report.tcp.connections.len(),
+            MAX_REPORT_JSON >> 20,
+            file.name()
+        )
+    })
 }
+
+/// V8 strings hold at most 2^29 - 24 UTF-16 units; JSON has at least one byte per unit, so a
+/// text within this many bytes always fits.
+const MAX_REPORT_JSON: usize = (1 << 29) - 64;
 
 /// Reads the file again, keeping the packets of one TCP stream (a connection's flow graph).
 /// Stops right after the stream's last frame.

@@ -185,9 +185,19 @@ fn lang_from_env() -> Lang {
 }
 
 /// Writes to stdout; a closed pipe (`pcaplens ... | head`) is not an error.
-fn emit(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+/// What the command prints.
+enum Output {
+    Text(String),
+    /// Streamed: a million connections are over 2 GB of JSON, never held as one string.
+    Json(Box<pcaplens_core::Report>),
+}
+
+fn emit(output: &Output) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match output {
+        Output::Text(text) => out.write_all(text.as_bytes())?,
+        Output::Json(report) => report.write_json(&mut out)?,
+    }
     out.flush()
 }
 
@@ -201,8 +211,11 @@ fn main() -> ExitCode {
         }
     };
     let (text, code) = match command {
-        Command::Help => (format!("{USAGE}\n"), EXIT_OK),
-        Command::Version => (format!("pcaplens {}\n", env!("CARGO_PKG_VERSION")), EXIT_OK),
+        Command::Help => (Output::Text(format!("{USAGE}\n")), EXIT_OK),
+        Command::Version => (
+            Output::Text(format!("pcaplens {}\n", env!("CARGO_PKG_VERSION"))),
+            EXIT_OK,
+        ),
         Command::Analyze(args) => match analyze(&args) {
             Err(msg) => {
                 eprintln!("pcaplens: {msg}");
@@ -223,18 +236,18 @@ fn main() -> ExitCode {
                     EXIT_OK
                 };
                 let lang = args.lang.unwrap_or_else(lang_from_env);
-                let text = if args.json {
-                    report.to_json()
+                let output = if args.json {
+                    Output::Json(Box::new(report))
                 } else if report.error.is_some() {
-                    String::new()
+                    Output::Text(String::new())
                 } else if args.markdown {
-                    pcaplens_render::report_md::markdown(&report, lang)
+                    Output::Text(pcaplens_render::report_md::markdown(&report, lang))
                 } else if args.csv {
-                    pcaplens_render::csv::connections(&report)
+                    Output::Text(pcaplens_render::csv::connections(&report))
                 } else {
-                    summary::render(&report, &args.file, lang)
+                    Output::Text(summary::render(&report, &args.file, lang))
                 };
-                (text, code)
+                (output, code)
             }
         },
     };

@@ -139,7 +139,7 @@ fn compare_stream(s: &Value, c: Option<&Connection>, out: &mut Vec<Check>) {
         Some("none") => "open",
         _ => "?",
     };
-    check("close", c.close.clone(), close.into());
+    check("close", c.close.to_string(), close.into());
     let (cs, sc) = (&c.client_to_server, &c.server_to_client);
     check("syn", (cs.syn + sc.syn).to_string(), json_str(&s["syn"]));
     check(

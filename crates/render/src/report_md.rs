@@ -1113,7 +1113,7 @@ fn close(doc: &mut Doc, report: &Report) {
         "Un cierre normal consiste en un FIN de cada extremo, cada uno confirmado con su ACK (cuatro segmentos, o tres si un FIN y un ACK viajan juntos). Un RST aborta la conexión de inmediato, sin esperar al otro extremo.",
     )));
     for c in detailed_streams(report) {
-        let how = match c.close.as_str() {
+        let how = match c.close.as_ref() {
             "fin" => lang
                 .pick(
                     "closed normally: both sides sent FIN",

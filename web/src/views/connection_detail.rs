@@ -170,7 +170,7 @@ fn connection_facts(c: &Connection, lang: Lang) -> Vec<(String, String)> {
         lang.pick("not captured", "no capturado").to_string()
     };
     let close = match (
-        c.close.as_str(),
+        c.close.as_ref(),
         c.rst_from.as_deref(),
         c.fin_from.as_deref(),
     ) {

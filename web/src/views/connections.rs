@@ -274,7 +274,7 @@ fn columns() -> Vec<Column<Connection>> {
         )
         .sorted(|a, b| a.duration_s.total_cmp(&b.duration_s)),
         Column::new(Key::ColConnState, 7.0, Align::Left, |c: &Connection, _| {
-            c.conn_state.clone()
+            c.conn_state.to_string()
         })
         .sorted(|a, b| a.conn_state.cmp(&b.conn_state)),
     ]

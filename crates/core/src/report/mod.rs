@@ -60,9 +60,88 @@ impl Report {
     /// The canonical JSON text (pretty, stable key order). The CLI prints exactly this and the
     /// browser downloads exactly this.
     pub fn to_json(&self) -> String {
-        let mut s =
-            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        s.push('\n');
-        s
+        let mut bytes = Vec::new();
+        match self
+            .write_json(&mut bytes)
+            .map(|()| String::from_utf8(bytes))
+        {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => format!("{{\"error\":\"{e}\"}}\n"),
+            Err(e) => format!("{{\"error\":\"{e}\"}}\n"),
+        }
+    }
+
+    /// [`to_json`](Report::to_json), or `None` when the text would exceed `max_bytes`: it stops
+    /// writing there, so asking costs no more than `max_bytes` of memory. The browser needs this:
+    /// the report crosses from the worker as one JavaScript string, and V8 caps those at
+    /// 2^29 - 24 characters (a million connections make about 2.3 GB of JSON).
+    pub fn to_json_capped(&self, max_bytes: usize) -> Option<String> {
+        struct Capped {
+            bytes: Vec<u8>,
+            max: usize,
+        }
+        impl std::io::Write for Capped {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.bytes.len() + buf.len() > self.max {
+                    return Err(std::io::Error::other("report too large"));
+                }
+                self.bytes.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Capped {
+            bytes: Vec::new(),
+            max: max_bytes,
+        };
+        self.write_json(&mut out).ok()?;
+        String::from_utf8(out.bytes).ok()
+    }
+
+    /// Writes exactly the text of [`to_json`](Report::to_json) to `out`, without building it
+    /// in memory first (the CLI streams large reports this way).
+    pub fn write_json<W: std::io::Write>(&self, mut out: W) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_with_connections(n: u64) -> Report {
+        let mut r = Report::default();
+        r.tcp.connections = (0..n)
+            .map(|stream| tcp::Connection {
+                stream,
+                client: "10.0.0.1:40000".into(),
+                server: "10.0.0.2:443".into(),
+                close: tcp::Word::Borrowed("rst"),
+                ..tcp::Connection::default()
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn written_json_is_the_canonical_text() {
+        let r = report_with_connections(3);
+        let mut written = Vec::new();
+        r.write_json(&mut written).unwrap();
+        let expected = serde_json::to_string_pretty(&r).unwrap() + "\n";
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
+        assert_eq!(r.to_json(), expected);
+    }
+
+    #[test]
+    fn capped_json_stops_at_the_cap() {
+        let r = report_with_connections(50);
+        let full = r.to_json();
+        assert_eq!(r.to_json_capped(full.len()).as_deref(), Some(full.as_str()));
+        assert_eq!(r.to_json_capped(full.len() - 1), None);
+        assert_eq!(r.to_json_capped(100), None);
     }
 }

@@ -4,7 +4,14 @@
 //! Documented in docs/report-schema-tcp.md. When the `server_ip` / `server_port` filter is set,
 //! everything here covers only the matching connections; stream numbers stay tshark's.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
+
+/// Text from a fixed vocabulary ("rst", "S0", "Complete, WITH_DATA", ...). The analysis fills
+/// it with `&'static str` without allocating: a million connections carry five of them. A
+/// deserialized Report owns its copies.
+pub type Word = Cow<'static, str>;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TcpSection {
@@ -78,18 +85,18 @@ pub struct Connection {
     /// SYN, SYN-ACK (from the SYN's target), ACK (from the SYN's sender), in that order.
     pub handshake_completed: bool,
     /// "rst" | "fin" | "half_fin" | "open"
-    pub close: String,
+    pub close: Word,
     /// "client" | "server" | "both" | null
-    pub rst_from: Option<String>,
-    pub fin_from: Option<String>,
+    pub rst_from: Option<Word>,
+    pub fin_from: Option<Word>,
     /// Zeek's conn_state (S0, S1, SF, REJ, RSTO, RSTR, SH, SHR, S2, S3, RSTOS0, RSTRH, OTH).
-    pub conn_state: String,
+    pub conn_state: Word,
     /// Zeek's history letters (upper case: from the client).
     pub history: String,
     /// Wireshark's tcp.completeness bits (SYN=1 SYN-ACK=2 ACK=4 DATA=8 FIN=16 RST=32).
     pub completeness: u8,
     /// Wireshark's label for it, e.g. "Complete, WITH_DATA".
-    pub completeness_label: String,
+    pub completeness_label: Word,
     /// Wireshark's tcp.analysis.initial_rtt in seconds.
     pub irtt_s: Option<f64>,
     pub client_options: Option<SynOptions>,

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::analyze::Config;
 use crate::report::tcp::{
-    AnalysisCounts, Connection, DirectionStats, Issue, RstSource, SynOptions, TcpSection,
+    AnalysisCounts, Connection, DirectionStats, Issue, RstSource, SynOptions, TcpSection, Word,
 };
 
 /// mcpcap's server filter, parsed.
@@ -64,17 +64,17 @@ fn endpoint(c: &Conn, flow: usize) -> String {
 }
 
 /// Wireshark's label for a `tcp.completeness` value.
-pub(crate) fn completeness_label(v: u8) -> String {
+pub(crate) fn completeness_label(v: u8) -> Word {
     use completeness::*;
-    match v {
-        x if x == SYN => "Incomplete, SYN_SENT".into(),
-        x if x == SYN | SYN_ACK => "Incomplete, CLIENT_ESTABLISHED".into(),
-        x if x == SYN | SYN_ACK | ACK => "Incomplete, ESTABLISHED".into(),
-        x if x == SYN | SYN_ACK | ACK | DATA => "Incomplete, DATA".into(),
-        31 | 47 | 63 => "Complete, WITH_DATA".into(),
-        23 | 39 | 55 => "Complete, NO_DATA".into(),
-        n => format!("Incomplete ({n})"),
-    }
+    Word::Borrowed(match v {
+        x if x == SYN => "Incomplete, SYN_SENT",
+        x if x == SYN | SYN_ACK => "Incomplete, CLIENT_ESTABLISHED",
+        x if x == SYN | SYN_ACK | ACK => "Incomplete, ESTABLISHED",
+        x if x == SYN | SYN_ACK | ACK | DATA => "Incomplete, DATA",
+        31 | 47 | 63 => "Complete, WITH_DATA",
+        23 | 39 | 55 => "Complete, NO_DATA",
+        n => return Word::Owned(format!("Incomplete ({n})")),
+    })
 }
 
 fn direction(d: &DirStats) -> DirectionStats {
@@ -138,11 +138,11 @@ fn analysis_counts(c: &Conn) -> AnalysisCounts {
     }
 }
 
-fn who(client: bool, server: bool) -> Option<String> {
+fn who(client: bool, server: bool) -> Option<Word> {
     match (client, server) {
-        (true, true) => Some("both".into()),
-        (true, false) => Some("client".into()),
-        (false, true) => Some("server".into()),
+        (true, true) => Some(Word::Borrowed("both")),
+        (true, false) => Some(Word::Borrowed("client")),
+        (false, true) => Some(Word::Borrowed("server")),
         (false, false) => None,
     }
 }
@@ -187,10 +187,10 @@ fn connection(stream: usize, c: &Conn, threshold: f64) -> Connection {
         client_to_server: direction(cd),
         server_to_client: direction(sd),
         handshake_completed: c.handshake == Handshake::Done,
-        close: close.into(),
+        close: Word::Borrowed(close),
         rst_from: who(cd.rst > 0, sd.rst > 0),
         fin_from: who(cd.fin > 0, sd.fin > 0),
-        conn_state: c.conn_state().into(),
+        conn_state: Word::Borrowed(c.conn_state()),
         history: c.history_string(),
         completeness: c.completeness,
         completeness_label: completeness_label(c.completeness),
@@ -271,7 +271,7 @@ pub(crate) fn build(
         if !conn.syn_seen {
             s.midstream_connections += 1;
         }
-        match conn.close.as_str() {
+        match &*conn.close {
             "rst" => s.reset_connections += 1,
             "fin" => s.normal_close += 1,
             _ => {}

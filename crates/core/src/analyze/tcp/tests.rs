@@ -355,13 +355,13 @@ fn test_refused_and_unanswered_connections() {
     assert_eq!(flags_of(&ctx, 4), flags::RETRANSMISSION);
     let (refused, silent) = (&s.connections[0], &s.connections[1]);
     assert_eq!(
-        (refused.conn_state.as_str(), refused.close.as_str()),
+        (refused.conn_state.as_ref(), refused.close.as_ref()),
         ("REJ", "rst")
     );
     assert_eq!(refused.rst_from.as_deref(), Some("server"));
     assert_eq!(refused.completeness, 37);
     assert_eq!(
-        (silent.conn_state.as_str(), silent.close.as_str()),
+        (silent.conn_state.as_ref(), silent.close.as_ref()),
         ("S0", "open")
     );
     assert_eq!(silent.history, "S");
