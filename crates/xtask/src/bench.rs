@@ -9,6 +9,8 @@
 //! cargo xtask bench --no-tshark     # skip the tshark comparison
 //! cargo xtask bench --tshark-large  # also run tshark on the captures over 1 GB (needs ~5 GB RAM)
 //! cargo xtask bench --runs 5        # best of 5 (default 3) for files under 1 GB
+//! cargo xtask bench --browser       # the 1.1 GB capture through the web app in headless
+//!                                   #   Chromium (tests/e2e/bench.mjs); --large adds 2.25 GB
 //! ```
 //!
 //! Files go to `bench-data/` (gitignored) and are reused when present with the expected size.
@@ -41,6 +43,7 @@ struct Options {
     tshark_large: bool,
     connections: bool,
     tshark: bool,
+    browser: bool,
     runs: usize,
 }
 
@@ -76,6 +79,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         tshark_large: false,
         connections: false,
         tshark: true,
+        browser: false,
         runs: 3,
     };
     let mut it = args.iter();
@@ -85,6 +89,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--tshark-large" => o.tshark_large = true,
             "--connections" => o.connections = true,
             "--no-tshark" => o.tshark = false,
+            "--browser" => o.browser = true,
             "--runs" => {
                 o.runs = it
                     .next()
@@ -98,6 +103,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 ))
             }
         }
+    }
+    if o.browser {
+        return browser(o.large);
     }
     let tshark = o.tshark && tshark_version().is_some();
     if o.tshark && !tshark {
@@ -159,6 +167,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     print_table(&rows, tshark);
     Ok(())
+}
+
+/// `--browser`: the same synthetic captures through the web app in Chromium. The page must show
+/// the packet count the native analysis finds.
+fn browser(large: bool) -> Result<(), String> {
+    std::fs::create_dir_all(DATA_DIR).map_err(|e| format!("creating {DATA_DIR}: {e}"))?;
+    let mut cases = vec![(
+        PathBuf::from(DATA_DIR).join("browser-1gb.pcap"),
+        Spec::browser_1gb(),
+    )];
+    if large {
+        cases.push((
+            PathBuf::from(DATA_DIR).join("large-2gb.pcap"),
+            Spec::large_2gb(),
+        ));
+    }
+    let mut files = Vec::new();
+    for (path, spec) in &cases {
+        ensure_capture(path, spec)?;
+        let (_, report) = run_child(path)?;
+        files.push((path.clone(), report.packets));
+    }
+    crate::setup::browser_bench(&files)
 }
 
 /// One measured file.

@@ -165,6 +165,24 @@ pub fn test(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The browser benchmark (`cargo xtask bench --browser`): builds dist/ and runs
+/// tests/e2e/bench.mjs on `files`, each with the packet count the page must show.
+pub fn browser_bench(files: &[(PathBuf, u64)]) -> Result<(), String> {
+    let env = Env::new()?;
+    env.install(true)?;
+    env.step("trunk build --release", &mut env.trunk_build())?;
+    let mut cmd = env.command("node");
+    cmd.arg(env.root.join("tests/e2e/bench.mjs"));
+    for (file, packets) in files {
+        let mut arg = std::ffi::OsString::from(file.canonicalize().map_err(|e| e.to_string())?);
+        arg.push(format!("={packets}"));
+        cmd.arg(arg);
+    }
+    cmd.env("PCAPLENS_DIST", env.root.join("dist"));
+    cmd.env("CHROMIUM", CHROMIUM);
+    env.step("browser benchmark (tests/e2e/bench.mjs)", &mut cmd)
+}
+
 /// The repository root and the PATH every child process gets.
 struct Env {
     root: PathBuf,
