@@ -184,7 +184,6 @@ fn lang_from_env() -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// Writes to stdout; a closed pipe (`pcaplens ... | head`) is not an error.
 /// What the command prints.
 enum Output {
     Text(String),
@@ -192,6 +191,7 @@ enum Output {
     Json(Box<pcaplens_core::Report>),
 }
 
+/// Writes to stdout; a closed pipe (`pcaplens ... | head`) is not an error.
 fn emit(output: &Output) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     match output {

@@ -60,15 +60,9 @@ impl Report {
     /// The canonical JSON text (pretty, stable key order). The CLI prints exactly this and the
     /// browser downloads exactly this.
     pub fn to_json(&self) -> String {
-        let mut bytes = Vec::new();
-        match self
-            .write_json(&mut bytes)
-            .map(|()| String::from_utf8(bytes))
-        {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => format!("{{\"error\":\"{e}\"}}\n"),
-            Err(e) => format!("{{\"error\":\"{e}\"}}\n"),
-        }
+        // Serializing these types cannot fail (string keys, no custom serializers).
+        self.to_json_capped(usize::MAX)
+            .unwrap_or_else(|| "{\"error\":\"the report could not be serialized\"}\n".into())
     }
 
     /// [`to_json`](Report::to_json), or `None` when the text would exceed `max_bytes`: it stops
