@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use super::field::{FieldDef, Value};
 use super::proto::app::{AppState, TcpPayload, TcpVerdict, UdpPayload};
-use super::proto::{self, eth, icmp, ip, tcp, udp};
+use super::proto::{self, eth, icmp, igmp, ip, tcp, udp};
 use super::tree::{DataSource, Dissection, Wants};
 use crate::analyze::defrag::{Defragmenter, Reassembled};
 use crate::analyze::tcp::{TcpAnalyzer, TcpDetail};
@@ -22,6 +22,11 @@ use crate::decode::decode_frame;
 #[derive(Debug, Default, Clone)]
 pub struct Annotations {
     map: HashMap<u64, Vec<(&'static FieldDef, Value)>>,
+    /// Each TCP stream's initial RTT as measured by the end of the first pass (Wireshark's
+    /// second pass shows it on every frame of the stream that has analysis data).
+    irtt: HashMap<u64, i64>,
+    /// Made by a whole first pass (not an empty default).
+    complete: bool,
 }
 
 impl Annotations {
@@ -46,6 +51,23 @@ impl Annotations {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Notes a TCP stream's initial RTT (the first one measured).
+    pub fn learn_irtt(&mut self, stream: u64, irtt_ns: i64) {
+        if irtt_ns != 0 {
+            self.irtt.entry(stream).or_insert(irtt_ns);
+        }
+    }
+
+    /// The initial RTT to show for a stream: the first pass's when there was one, else what
+    /// the analysis knows so far (`current`).
+    pub fn irtt(&self, stream: u64, current: i64) -> i64 {
+        if self.complete {
+            self.irtt.get(&stream).copied().unwrap_or(0)
+        } else {
+            current
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -228,7 +250,9 @@ impl Engine {
 
     /// The forward references learned (an engine built with `learn`).
     pub fn take_learned(&mut self) -> Option<Annotations> {
-        self.learned.take()
+        let mut l = self.learned.take()?;
+        l.complete = true;
+        Some(l)
     }
 }
 
@@ -358,7 +382,7 @@ fn dissect_frame(
         column_fields(frame, d);
     }
     if d.wants(&proto::frame::PROTOCOLS) {
-        let protocols = d.layers.join(":");
+        let protocols = d.layers.get(1..).unwrap_or_default().join(":");
         d.generated_at(1, &proto::frame::PROTOCOLS, Value::str(protocols));
     }
 }
@@ -423,9 +447,18 @@ impl Layers<'_, '_> {
             _ => None,
         };
         let Some(n) = n else {
+            let proto = if version == 6 { &ip::IPV6 } else { &ip::IP };
+            let cut = data.len().saturating_sub(off) < if version == 6 { 40 } else { 20 };
+            if cut && (version == 4 || version == 6) {
+                d.open_protocol(proto, 0, off.min(data.len()), data.len().saturating_sub(off));
+            }
             if d.columns {
                 d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
-                d.info = "Bogus IP header".to_string();
+                d.info = if cut {
+                    "[Packet size limited during capture]".to_string()
+                } else {
+                    format!("Bogus IP version ({version})")
+                };
             }
             return eth::Next::End;
         };
@@ -504,7 +537,17 @@ impl Layers<'_, '_> {
     ) -> eth::Next {
         match n.protocol {
             6 => {
-                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, d) else {
+                let irtt = match self.tcp_detail {
+                    Some(det) => {
+                        if let Some(l) = self.ctx.learn.as_deref_mut() {
+                            l.learn_irtt(det.stream, det.irtt_ns);
+                        }
+                        self.ctx.annotations.irtt(det.stream, det.irtt_ns)
+                    }
+                    None => 0,
+                };
+                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, irtt, d)
+                else {
                     return eth::Next::End;
                 };
                 let payload = data.get(t.payload..t.end).unwrap_or(&[]);
@@ -591,6 +634,10 @@ impl Layers<'_, '_> {
                     &mut *self.udp,
                     d,
                 );
+                eth::Next::End
+            }
+            2 => {
+                igmp::dissect(data, off, end, source, d);
                 eth::Next::End
             }
             // IP in IP: the inner header follows (frame bytes only).

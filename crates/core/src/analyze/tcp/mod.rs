@@ -139,6 +139,9 @@ pub struct TcpDetail {
     pub bytes_in_flight: u32,
     /// `tcp.analysis.initial_rtt` (0: not known yet).
     pub irtt_ns: i64,
+    /// Wireshark shows a SEQ/ACK analysis tree for this frame (flags, an acked frame, bytes
+    /// in flight): the iRTT appears there.
+    pub has_analysis: bool,
     /// `tcp.time_relative`: since the stream's first frame.
     pub time_relative_ns: i64,
     /// `tcp.time_delta`: since the stream's previous frame.
@@ -435,6 +438,13 @@ impl TcpAnalyzer {
             let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
             seq::analyze(fw, rv, &p, irtt, &mut verdict, detail.is_some());
         }
+        if detail.is_some() {
+            conn.flows[f].sack_bytes = if seg.options.len() >= 10 {
+                sack_bytes(seg.options).unwrap_or(0)
+            } else {
+                0
+            };
+        }
         let win_scale = if seg.flags.syn() {
             seq::WIN_SCALE_UNKNOWN
         } else {
@@ -480,6 +490,7 @@ impl TcpAnalyzer {
                 ack_rtt_ns: verdict.ack_rtt_ns,
                 bytes_in_flight: verdict.bytes_in_flight,
                 irtt_ns: conn.irtt_ns,
+                has_analysis: verdict.has_analysis,
                 time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
                 time_delta_ns: if conversation_is_new {
                     0
@@ -559,6 +570,18 @@ impl TcpAnalyzer {
         }
         section
     }
+}
+
+/// The bytes a SACK option's blocks cover, if the options carry one.
+fn sack_bytes(bytes: &[u8]) -> Option<u32> {
+    crate::decode::tcp::Options::new(bytes).find_map(|o| match o {
+        TcpOption::Sack(blocks) => Some(blocks.chunks_exact(8).fold(0u32, |acc, b| {
+            let l = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let r = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            acc.wrapping_add(r.wrapping_sub(l))
+        })),
+        _ => None,
+    })
 }
 
 /// The options of a SYN that the report shows and the analysis needs.

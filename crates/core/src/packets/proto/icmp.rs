@@ -384,7 +384,7 @@ fn quoted(
             match n.protocol {
                 6 => {
                     d.nest();
-                    tcp::dissect(inner, n.payload, qend, source, None, d);
+                    tcp::dissect(inner, n.payload, qend, source, None, 0, d);
                 }
                 17 => {
                     d.nest();

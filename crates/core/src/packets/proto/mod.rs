@@ -5,6 +5,7 @@ pub mod app;
 pub mod eth;
 pub mod frame;
 pub mod icmp;
+pub mod igmp;
 pub mod ip;
 pub mod tcp;
 pub mod udp;
@@ -21,6 +22,7 @@ pub static TABLES: &[&[&FieldDef]] = &[
     ip::FIELDS_V6,
     icmp::FIELDS,
     icmp::FIELDS_V6,
+    igmp::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
     udp::FIELDS_DATA,

@@ -420,6 +420,7 @@ pub fn dissect(
     end: usize,
     source: u8,
     detail: Option<&TcpDetail>,
+    irtt: i64,
     d: &mut Dissection,
 ) -> Option<TcpNext> {
     let h = data.get(off..)?;
@@ -522,6 +523,9 @@ pub fn dissect(
     if has_ack {
         d.field_in(source, &ACK, Value::UInt(u64::from(ack)), off + 8, 4);
         d.set_text(|| format!("Acknowledgment Number: {ack}    (relative ack number)"));
+    } else {
+        // Without the ACK flag Wireshark shows the raw field.
+        d.field_in(source, &ACK, Value::UInt(u64::from(ack_raw)), off + 8, 4);
     }
     d.field_in(
         source,
@@ -602,7 +606,7 @@ pub fn dissect(
     if let Some(t) = detail {
         d.generated(&TIME_RELATIVE, Value::RelTime(t.time_relative_ns));
         d.generated(&TIME_DELTA, Value::RelTime(t.time_delta_ns));
-        analysis(t, seglen, d);
+        analysis(t, seglen, irtt, d);
     }
     let payload = off + hdr_len;
     let pend = end.min(data.len());
@@ -740,19 +744,22 @@ fn options(
     info
 }
 
-fn analysis(t: &TcpDetail, seglen: u32, d: &mut Dissection) {
-    let has_any = t.acks_frame != 0 || t.irtt_ns != 0 || t.bytes_in_flight != 0 || t.analysis != 0;
-    if !has_any {
+/// The SEQ/ACK analysis tree. `irtt` is the stream's initial RTT as Wireshark shows it
+/// after both passes (0: none).
+fn analysis(t: &TcpDetail, seglen: u32, irtt: i64, d: &mut Dissection) {
+    if !t.has_analysis {
         return;
     }
     d.generated(&ANALYSIS, Value::None);
     d.open();
     if t.acks_frame != 0 {
         d.generated(&ACKS_FRAME, Value::UInt(u64::from(t.acks_frame)));
-        d.generated(&ACK_RTT, Value::RelTime(t.ack_rtt_ns));
+        if t.ack_rtt_ns != 0 {
+            d.generated(&ACK_RTT, Value::RelTime(t.ack_rtt_ns));
+        }
     }
-    if t.irtt_ns != 0 {
-        d.generated(&INITIAL_RTT, Value::RelTime(t.irtt_ns));
+    if irtt != 0 {
+        d.generated(&INITIAL_RTT, Value::RelTime(irtt));
     }
     if t.bytes_in_flight != 0 && seglen > 0 {
         d.generated(&BYTES_IN_FLIGHT, Value::UInt(u64::from(t.bytes_in_flight)));
@@ -775,6 +782,8 @@ fn analysis(t: &TcpDetail, seglen: u32, d: &mut Dissection) {
             if flag == af::DUPLICATE_ACK {
                 d.generated(&DUPLICATE_ACK_NUM, Value::UInt(u64::from(t.dupack_num)));
                 d.generated(&DUPLICATE_ACK_FRAME, Value::UInt(u64::from(t.dupack_frame)));
+                // Wireshark's expert item carries the same field name: a second occurrence.
+                d.generated(&A_DUPLICATE_ACK, Value::None);
             }
             if flag == af::RETRANSMISSION && t.rto_frame != 0 {
                 d.generated(&RTO, Value::RelTime(t.rto_ns));
