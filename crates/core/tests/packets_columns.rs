@@ -33,7 +33,10 @@ fn columns_equal_tshark() {
     };
     let dir = shared.join("filters/columns");
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("columns_equal_tshark: skipped: {} is not present", dir.display());
+        eprintln!(
+            "columns_equal_tshark: skipped: {} is not present",
+            dir.display()
+        );
         return;
     };
     let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
@@ -67,10 +70,7 @@ fn columns_equal_tshark() {
         query::scan_bytes(plan, &bytes, |d| {
             ours.insert(
                 d.frame,
-                (
-                    query::field_text(d, proto_f),
-                    query::field_text(d, info_f),
-                ),
+                (query::field_text(d, proto_f), query::field_text(d, info_f)),
             );
         });
         let text = std::fs::read_to_string(&tsv).unwrap_or_default();
@@ -93,8 +93,7 @@ fn columns_equal_tshark() {
             report.push_str(&format!(
                 "{name} #{frame}\n  tshark: {proto}\t{info}\n  ours:   {gp}\t{gi}\n"
             ));
-            if strict_class(proto, info)
-                && !KNOWN.iter().any(|(c, f, _)| *c == name && *f == frame)
+            if strict_class(proto, info) && !KNOWN.iter().any(|(c, f, _)| *c == name && *f == frame)
             {
                 strict_failures.push(format!("{name} #{frame}: {proto} {info} / ours {gp} {gi}"));
             }

@@ -145,7 +145,9 @@ fn field_values_equal_tshark() {
             continue;
         }
         let mut cmd = Command::new("tshark");
-        cmd.args(["-n", "-2", "-r"]).arg(path).args(["-T", "fields"]);
+        cmd.args(["-n", "-2", "-r"])
+            .arg(path)
+            .args(["-T", "fields"]);
         for f in FIELDS {
             cmd.args(["-e", f]);
         }
@@ -194,7 +196,9 @@ fn field_values_equal_tshark() {
             if KNOWN.iter().any(|(c, f, _)| *c == name && *f == field) {
                 continue;
             }
-            failures.push(format!("{name} {field}: {count} frames differ, e.g. {first}"));
+            failures.push(format!(
+                "{name} {field}: {count} frames differ, e.g. {first}"
+            ));
         }
     }
     eprintln!("field_values_equal_tshark: {checked} values compared");

@@ -12,7 +12,7 @@ use super::proto::app::{AppState, TcpPayload, TcpVerdict, UdpPayload};
 use super::proto::{self, eth, icmp, igmp, ip, tcp, udp};
 use super::tree::{DataSource, Dissection, Wants};
 use crate::analyze::defrag::{Defragmenter, Reassembled};
-use crate::analyze::tcp::{TcpAnalyzer, TcpDetail};
+use crate::analyze::tcp::{flags as af, TcpAnalyzer, TcpDetail};
 use crate::analyze::Config;
 use crate::capture::{Frame, LinkType, Reader};
 use crate::decode::decode_frame;
@@ -308,6 +308,7 @@ fn dissect_frame(
     let packet = decode_frame(frame);
     let mut detail = TcpDetail::default();
     let tcp_seen = tcp.on_packet_detail(&packet, &mut detail).is_some();
+    let quoted_tcp = (!tcp_seen && detail.quoted).then_some(detail);
     let reassembled = match &packet.ip {
         Some(ip) => defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
         None => None,
@@ -331,6 +332,7 @@ fn dissect_frame(
         }
     };
     let tcp_detail = tcp_seen.then_some(&detail);
+    let quoted_tcp = quoted_tcp.as_ref();
     let mut layers = Layers {
         ctx,
         app,
@@ -338,6 +340,7 @@ fn dissect_frame(
         icmp: icmp_state,
         fragments,
         tcp_detail,
+        quoted_tcp,
         reassembled: reassembled.as_ref(),
     };
     for _ in 0..MAX_LAYERS {
@@ -375,6 +378,10 @@ fn dissect_frame(
             eth::Next::End => break,
         };
     }
+    // A link layer whose payload nothing dissects (SLL with a Linux protocol number).
+    if let (Some(off), true) = (link_payload_end(frame.link_type), d.layers.len() == 2) {
+        udp::dissect_data(data, off, data.len(), 0, d);
+    }
     if d.protocol.is_empty() {
         d.protocol = "Frame";
     }
@@ -384,6 +391,16 @@ fn dissect_frame(
     if d.wants(&proto::frame::PROTOCOLS) {
         let protocols = d.layers.get(1..).unwrap_or_default().join(":");
         d.generated_at(1, &proto::frame::PROTOCOLS, Value::str(protocols));
+    }
+}
+
+/// Where an undissected link payload starts (only for link types whose payload can be
+/// left over: Linux cooked captures).
+fn link_payload_end(link: LinkType) -> Option<usize> {
+    match link {
+        LinkType::LINUX_SLL => Some(16),
+        LinkType::LINUX_SLL2 => Some(20),
+        _ => None,
     }
 }
 
@@ -435,10 +452,66 @@ struct Layers<'a, 'c> {
     icmp: &'a mut icmp::IcmpState,
     fragments: &'a mut HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
     tcp_detail: Option<&'a TcpDetail>,
+    /// The TCP engine's view of a TCP header quoted in an ICMP error.
+    quoted_tcp: Option<&'a TcpDetail>,
     reassembled: Option<&'a Reassembled<'a>>,
 }
 
 impl Layers<'_, '_> {
+    /// The datagram quoted in an ICMP error, as layers nested under ICMP (columns untouched,
+    /// nothing counted or matched).
+    fn quoted(&mut self, data: &[u8], off: usize, end: usize, source: u8, d: &mut Dissection) {
+        let inner = data.get(..end.min(data.len())).unwrap_or(data);
+        let Some(&first) = inner.get(off) else {
+            return;
+        };
+        let columns = d.columns;
+        d.columns = false;
+        let prev = d.nest();
+        let n = match first >> 4 {
+            4 => ip::dissect_ipv4(inner, off, source, d),
+            6 => ip::dissect_ipv6(inner, off, source, d),
+            _ => None,
+        };
+        if let Some(n) = n.filter(|n| !n.fragment || n.first_fragment) {
+            // The quoted header's lengths describe the original datagram, not this copy.
+            let qend = inner.len();
+            match n.protocol {
+                6 => {
+                    tcp::dissect(inner, n.payload, qend, source, self.quoted_tcp, 0, d);
+                }
+                17 => {
+                    if let Some(u) = udp::dissect(inner, n.payload, qend, source, None, self.udp, d)
+                    {
+                        let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
+                        if !payload.is_empty() {
+                            let claimed = self.app.dissect_udp(
+                                self.ctx,
+                                d,
+                                &UdpPayload {
+                                    src_port: u.src_port,
+                                    dst_port: u.dst_port,
+                                    payload,
+                                    source,
+                                    offset: u.payload,
+                                    quoted: true,
+                                },
+                            );
+                            if !claimed {
+                                udp::dissect_data(inner, u.payload, u.end, source, d);
+                            }
+                        }
+                    }
+                }
+                1 => icmp::dissect_quoted(inner, n.payload, qend, source, false, d),
+                58 => icmp::dissect_quoted(inner, n.payload, qend, source, true, d),
+                _ => {}
+            }
+        }
+        d.unnest(prev);
+        d.columns = columns;
+    }
+
     /// IPv4 or IPv6 at `off`, then its payload. Returns what follows (IP in IP) or `End`.
     fn ip(&mut self, data: &[u8], off: usize, version: u8, d: &mut Dissection) -> eth::Next {
         let n = match version {
@@ -449,8 +522,15 @@ impl Layers<'_, '_> {
         let Some(n) = n else {
             let proto = if version == 6 { &ip::IPV6 } else { &ip::IP };
             let cut = data.len().saturating_sub(off) < if version == 6 { 40 } else { 20 };
-            if cut && (version == 4 || version == 6) {
-                d.open_protocol(proto, 0, off.min(data.len()), data.len().saturating_sub(off));
+            if cut && version == 4 {
+                ip::dissect_ipv4_cut(data, off, d);
+            } else if cut && version == 6 {
+                d.open_protocol(
+                    proto,
+                    0,
+                    off.min(data.len()),
+                    data.len().saturating_sub(off),
+                );
             }
             if d.columns {
                 d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
@@ -546,8 +626,7 @@ impl Layers<'_, '_> {
                     }
                     None => 0,
                 };
-                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, irtt, d)
-                else {
+                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, irtt, d) else {
                     return eth::Next::End;
                 };
                 let payload = data.get(t.payload..t.end).unwrap_or(&[]);
@@ -555,6 +634,23 @@ impl Layers<'_, '_> {
                     return eth::Next::End;
                 }
                 let verdict = match self.tcp_detail {
+                    // Retransmitted data is not dissected again (Wireshark shows it as
+                    // "Retransmitted TCP segment data").
+                    Some(det) if det.analysis & af::ANY_RETRANSMISSION != 0 => {
+                        if d.wants(&tcp::SEGMENT_DATA) {
+                            d.field_in(
+                                source,
+                                &tcp::SEGMENT_DATA,
+                                Value::bytes(payload),
+                                t.payload,
+                                payload.len(),
+                            );
+                            d.set_text(|| {
+                                format!("Retransmitted TCP segment data ({} bytes)", payload.len())
+                            });
+                        }
+                        TcpVerdict::Claimed
+                    }
                     Some(det) => self.app.dissect_tcp(
                         self.ctx,
                         d,
@@ -601,6 +697,7 @@ impl Layers<'_, '_> {
                         payload,
                         source,
                         offset: u.payload,
+                        quoted: false,
                     },
                 );
                 if !claimed {
@@ -608,32 +705,15 @@ impl Layers<'_, '_> {
                 }
                 eth::Next::End
             }
-            1 => {
-                icmp::dissect_v4(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
-                eth::Next::End
-            }
-            58 => {
-                icmp::dissect_v6(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
+            1 | 58 => {
+                let dissect = if n.protocol == 1 {
+                    icmp::dissect_v4
+                } else {
+                    icmp::dissect_v6
+                };
+                if let Some(q) = dissect(data, off, end, source, ipi, self.ctx, self.icmp, d) {
+                    self.quoted(data, q, end, source, d);
+                }
                 eth::Next::End
             }
             2 => {

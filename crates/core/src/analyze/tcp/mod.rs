@@ -118,6 +118,9 @@ pub struct TcpDetail {
     pub analysis: u16,
     /// Whether the sequence analysis ran (false for a header longer than the IP payload).
     pub analysed: bool,
+    /// The copy of a TCP header inside an ICMP error: only the stream and its times are
+    /// known; numbers are shown raw.
+    pub quoted: bool,
     /// `tcp.len`.
     pub seglen: u32,
     /// Base of this direction's relative sequence numbers.
@@ -329,11 +332,11 @@ impl TcpAnalyzer {
                 self.on_segment(&key, seg, packet, kind, detail)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             (Transport::Icmpv6(icmp), _) if matches!(icmp.icmp_type, 1..=4) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             _ => None,
@@ -425,8 +428,23 @@ impl TcpAnalyzer {
                 conn.after_analysis(fwd, &p, conversation_is_new);
             }
             conn.count_analysis(verdict.flags);
+            let from_client = fwd == conn.client;
+            if let Some(d) = detail {
+                *d = TcpDetail {
+                    stream: stream as u64,
+                    from_client,
+                    quoted: true,
+                    win_scale: seq::WIN_SCALE_UNKNOWN,
+                    time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
+                    time_delta_ns: if conversation_is_new {
+                        0
+                    } else {
+                        p.ts.wrapping_sub(prev_ts)
+                    },
+                    ..TcpDetail::default()
+                };
+            }
             if verdict.flags != 0 {
-                let from_client = fwd == conn.client;
                 self.record_issues(stream, p.frame, from_client, &verdict);
             }
             return None;
@@ -478,6 +496,7 @@ impl TcpAnalyzer {
                 from_client,
                 analysis: verdict.flags,
                 analysed: kind == SegmentKind::Analysed,
+                quoted: false,
                 seglen: p.seglen,
                 seq_base: fw.base_seq,
                 ack_base: rv.base_seq_set.then_some(rv.base_seq),
@@ -541,7 +560,7 @@ impl TcpAnalyzer {
     /// An ICMP error quoting a TCP header: tshark dissects the copy with the same
     /// conversation code (finding or creating the stream, port-reuse checks), counts the frame
     /// in the stream, and skips the sequence analysis.
-    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8]) {
+    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8], detail: Option<&mut TcpDetail>) {
         let Some((ip, _)) = decode_ip(body) else {
             return;
         };
@@ -553,7 +572,7 @@ impl TcpAnalyzer {
             return;
         };
         let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
-        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, None);
+        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, detail);
     }
 
     /// Builds the report section (applying the server filter).

@@ -17,6 +17,9 @@ pub struct UdpPayload<'a> {
     pub source: u8,
     /// Offset of `payload[0]` in that source.
     pub offset: usize,
+    /// The copy inside an ICMP error: dissect it, but do not count or match it (Wireshark's
+    /// "in error packet"), and leave the columns alone.
+    pub quoted: bool,
 }
 
 /// A TCP segment's payload handed to the application dissectors.

@@ -10,14 +10,9 @@ pub static IGMP: FieldDef = FieldDef::protocol("igmp", "Internet Group Managemen
 pub static VERSION: FieldDef = FieldDef::new("igmp.version", "IGMP Version", T::U8, Base::Dec);
 pub static TYPE: FieldDef =
     FieldDef::new("igmp.type", "Type", T::U8, Base::Hex).with_strings(TYPES);
-pub static MADDR: FieldDef =
-    FieldDef::new("igmp.maddr", "Multicast Address", T::Ipv4, Base::None);
-pub static NUM_GRP_RECS: FieldDef = FieldDef::new(
-    "igmp.num_grp_recs",
-    "Num Group Records",
-    T::U16,
-    Base::Dec,
-);
+pub static MADDR: FieldDef = FieldDef::new("igmp.maddr", "Multicast Address", T::Ipv4, Base::None);
+pub static NUM_GRP_RECS: FieldDef =
+    FieldDef::new("igmp.num_grp_recs", "Num Group Records", T::U16, Base::Dec);
 pub static RECORD_TYPE: FieldDef =
     FieldDef::new("igmp.record_type", "Record Type", T::U8, Base::Dec);
 
@@ -64,7 +59,13 @@ pub fn dissect(data: &[u8], off: usize, end: usize, source: u8, d: &mut Dissecti
                 let aux = usize::from(r[1]) * 4;
                 let nsrc = usize::from(u16::from_be_bytes([r[2], r[3]]));
                 let group = Ipv4Addr::new(r[4], r[5], r[6], r[7]);
-                d.field_in(source, &RECORD_TYPE, Value::UInt(u64::from(rtype)), off + at, 1);
+                d.field_in(
+                    source,
+                    &RECORD_TYPE,
+                    Value::UInt(u64::from(rtype)),
+                    off + at,
+                    1,
+                );
                 d.field_in(source, &MADDR, Value::Ipv4(group), off + at + 4, 4);
                 let verb = match rtype {
                     2 | 4 if nsrc == 0 => format!(" / Join group {group} for any sources"),
@@ -76,9 +77,7 @@ pub fn dissect(data: &[u8], off: usize, end: usize, source: u8, d: &mut Dissecti
             }
         }
         _ => {
-            let group = h
-                .get(4..8)
-                .map(|g| Ipv4Addr::new(g[0], g[1], g[2], g[3]));
+            let group = h.get(4..8).map(|g| Ipv4Addr::new(g[0], g[1], g[2], g[3]));
             if let Some(g) = group {
                 d.field_in(source, &MADDR, Value::Ipv4(g), off + 4, 4);
             }

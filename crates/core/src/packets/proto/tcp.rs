@@ -130,6 +130,8 @@ pub static TIME_DELTA: FieldDef = FieldDef::new(
     Base::None,
 );
 pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", T::Bytes, Base::None);
+pub static SEGMENT_DATA: FieldDef =
+    FieldDef::new("tcp.segment_data", "TCP segment data", T::Bytes, Base::None);
 
 pub static ANALYSIS: FieldDef =
     FieldDef::new("tcp.analysis", "SEQ/ACK analysis", T::None, Base::None);
@@ -331,6 +333,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &TIME_RELATIVE,
     &TIME_DELTA,
     &PAYLOAD,
+    &SEGMENT_DATA,
     &ANALYSIS,
     &ACKS_FRAME,
     &ACK_RTT,
@@ -436,16 +439,19 @@ pub fn dissect(
     let win = be16(h, 14);
     let ip_payload = end.saturating_sub(off);
     let full_header = h.len() >= 20;
-    let seglen = detail
+    let quoted = detail.is_some_and(|t| t.quoted);
+    // A quoted header shows raw numbers and no lengths.
+    let analysed = detail.filter(|t| !t.quoted);
+    let seglen = analysed
         .map(|t| t.seglen)
         .unwrap_or_else(|| ip_payload.saturating_sub(hdr_len) as u32);
     let rel = |raw: u32, base: Option<u32>| base.map_or(raw, |b| raw.wrapping_sub(b));
-    let seq = rel(seq_raw, detail.map(|t| t.seq_base));
+    let seq = rel(seq_raw, analysed.map(|t| t.seq_base));
     let has_ack = flags & 0x010 != 0;
-    let ack = rel(ack_raw, detail.and_then(|t| t.ack_base));
+    let ack = rel(ack_raw, analysed.and_then(|t| t.ack_base));
     let syn_fin = u32::from(flags & 0x003 != 0);
     let nxtseq = seq.wrapping_add(seglen).wrapping_add(syn_fin);
-    let (window, scalefactor) = match detail.map(|t| t.win_scale) {
+    let (window, scalefactor) = match analysed.map(|t| t.win_scale) {
         Some(s) if flags & 0x002 == 0 && s >= 0 => (u32::from(win) << s, Some(1i64 << s)),
         Some(s) if flags & 0x002 == 0 => (u32::from(win), Some(i64::from(s))),
         _ => (u32::from(win), None),
@@ -505,24 +511,30 @@ pub fn dissect(
         }
         return None;
     }
-    if detail.is_some() {
+    if analysed.is_some() {
         d.generated(&LEN, Value::UInt(u64::from(seglen)));
     }
     d.field_in(source, &SEQ, Value::UInt(u64::from(seq)), off + 4, 4);
-    d.set_text(|| format!("Sequence Number: {seq}    (relative sequence number)"));
-    d.field_in(
-        source,
-        &SEQ_RAW,
-        Value::UInt(u64::from(seq_raw)),
-        off + 4,
-        4,
-    );
-    if detail.is_some() {
+    if analysed.is_some() {
+        d.set_text(|| format!("Sequence Number: {seq}    (relative sequence number)"));
+    }
+    if !quoted {
+        d.field_in(
+            source,
+            &SEQ_RAW,
+            Value::UInt(u64::from(seq_raw)),
+            off + 4,
+            4,
+        );
+    }
+    if analysed.is_some() {
         d.generated(&NXTSEQ, Value::UInt(u64::from(nxtseq)));
     }
     if has_ack {
         d.field_in(source, &ACK, Value::UInt(u64::from(ack)), off + 8, 4);
-        d.set_text(|| format!("Acknowledgment Number: {ack}    (relative ack number)"));
+        if analysed.is_some() {
+            d.set_text(|| format!("Acknowledgment Number: {ack}    (relative ack number)"));
+        }
     } else {
         // Without the ACK flag Wireshark shows the raw field.
         d.field_in(source, &ACK, Value::UInt(u64::from(ack_raw)), off + 8, 4);
@@ -573,7 +585,7 @@ pub fn dissect(
     );
     if detail.is_some() {
         d.generated(&WINDOW_SIZE, Value::UInt(u64::from(window)));
-        if let Some(f) = scalefactor {
+        if let (Some(f), false) = (scalefactor, quoted) {
             d.generated(&WINDOW_SIZE_SCALEFACTOR, Value::Int(f));
         }
     }
@@ -606,7 +618,9 @@ pub fn dissect(
     if let Some(t) = detail {
         d.generated(&TIME_RELATIVE, Value::RelTime(t.time_relative_ns));
         d.generated(&TIME_DELTA, Value::RelTime(t.time_delta_ns));
-        analysis(t, seglen, irtt, d);
+        if !quoted {
+            analysis(t, seglen, irtt, d);
+        }
     }
     let payload = off + hdr_len;
     let pend = end.min(data.len());
