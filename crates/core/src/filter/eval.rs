@@ -349,7 +349,7 @@ pub(crate) fn each<'d>(
             each(d, l, &mut |a| {
                 rights
                     .iter()
-                    .any(|b| arith(*aop, &a, b).is_some_and(|v| f(v)))
+                    .any(|b| arith(*aop, &a, b).is_some_and(&mut *f))
             })
         }
     }
@@ -481,7 +481,7 @@ fn eval_func<'d>(
                     false
                 });
             }
-            best.is_some_and(|b| f(b))
+            best.is_some_and(f)
         }
     }
 }

@@ -133,38 +133,58 @@ fn word_len(s: &[u8]) -> usize {
     i
 }
 
-/// Length of an address-like run with colons at `s` (MACs, byte strings, IPv6 with an optional
-/// prefix), or 0 when the run has no colon.
+/// Longest runs tried as an address-like token (longer runs are not addresses).
+const MAX_ADDRESS_LEN: usize = 64;
+
+/// Colon-separated hex pairs (`00:00:0c`) or one byte with a trailing colon (`aa:`).
+fn is_colon_bytes(t: &str) -> bool {
+    let b = t.as_bytes();
+    if b.len() == 3 && b[2] == b':' {
+        return b[..2].iter().all(u8::is_ascii_hexdigit);
+    }
+    b.len() >= 5
+        && b.len() % 3 == 2
+        && b.chunks(3)
+            .all(|c| c[..2].iter().all(u8::is_ascii_hexdigit) && (c.len() == 2 || c[2] == b':'))
+}
+
+fn is_ipv6(t: &str) -> bool {
+    let (addr, prefix) = match t.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (t, None),
+    };
+    addr.parse::<std::net::Ipv6Addr>().is_ok()
+        && prefix
+            .is_none_or(|p| (1..=3).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Length of the longest address-like token with colons at `s` (hex bytes `aa:bb`, an IPv6
+/// address with an optional prefix), as flex's longest match over tshark's patterns; 0 when
+/// none starts here.
 fn colon_len(s: &[u8]) -> usize {
     let mut i = 0;
-    let mut colons = false;
     while let Some(&c) = s.get(i) {
-        if c.is_ascii_hexdigit() {
-            i += 1;
-        } else if c == b':' {
-            colons = true;
-            i += 1;
-        } else if c == b'.' && colons && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            // The IPv4 tail of an IPv6 address (`::ffff:10.0.0.1`).
-            i += 1;
-        } else {
+        let ok = c.is_ascii_hexdigit()
+            || c == b':'
+            || (c == b'.' && s.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (c == b'/' && s.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (c.is_ascii_digit());
+        if !ok || i >= MAX_ADDRESS_LEN {
             break;
         }
+        i += 1;
     }
-    if !colons {
+    let run = &s[..i];
+    if !run.contains(&b':') {
         return 0;
     }
-    // A trailing colon belongs to the run only for one byte (`aa:`), as tshark's ColonBytes.
-    if i > 0 && s[i - 1] == b':' && !(i == 3 || s[..i].ends_with(b"::")) {
-        i -= 1;
-    }
-    if s.get(i) == Some(&b'/') && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        while s.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-    }
-    i
+    (1..=run.len())
+        .rev()
+        .find(|&n| {
+            let t = std::str::from_utf8(&run[..n]).unwrap_or("");
+            t.contains(':') && (is_colon_bytes(t) || is_ipv6(t))
+        })
+        .unwrap_or(0)
 }
 
 /// Scans the whole filter.
@@ -267,7 +287,11 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             _ => {
                 let w = word_len(rest);
                 let col = colon_len(rest);
-                let n = w.max(col);
+                let mut n = w.max(col);
+                if n == 0 && c == b':' {
+                    // `:2`: a colon literal tshark scans but cannot use.
+                    n = 1 + rest[1..].iter().take_while(|c| is_word_char(**c)).count();
+                }
                 if n == 0 {
                     let ch = text[i..].chars().next().unwrap_or('?');
                     (Tok::Other(ch), ch.len_utf8())

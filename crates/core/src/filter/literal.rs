@@ -352,7 +352,8 @@ pub(crate) fn parse_bytes(s: &str) -> Option<Vec<u8>> {
                 .collect()
         }
         None if s.len() <= 2 => u8::from_str_radix(s, 16).ok().map(|b| vec![b]),
-        None if s.len() % 2 == 0 && s.bytes().all(|c| c.is_ascii_hexdigit()) => (0..s.len())
+        None if s.len().is_multiple_of(2) && s.bytes().all(|c| c.is_ascii_hexdigit()) => (0..s
+            .len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
             .collect(),

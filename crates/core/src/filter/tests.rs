@@ -251,7 +251,7 @@ fn frames() -> Vec<Dissection> {
     let mut f = Builder::new(3, b, 447_000)
         .eth(SERVER, CLIENT, 0x0800)
         .ip(14, C4, S4, 64, 6)
-        .tcp(34, 20, 57518, 443, 0x018);
+        .tcp(34, 30, 57518, 443, 0x018);
     f.d.field(&TCP_PAYLOAD, Value::bytes(&payload), 54, payload.len());
     f.d.open_protocol(&TLS, 0, 54, payload.len());
     f.d.field(&SNI, Value::str("bumpy-rice-work.example"), 54, 5);
@@ -647,4 +647,585 @@ fn test_bitwise_and_arithmetic() {
             11
         )
     );
+}
+
+const SNI_NAME: &str = "tls.handshake.extensions_server_name";
+
+fn sni(rest: &str) -> Vec<u64> {
+    which(&format!("{SNI_NAME} {rest}"))
+}
+
+#[test]
+fn test_strings() {
+    assert_eq!(sni(""), vec![3]);
+    assert_eq!(sni("== \"bumpy-rice-work.example\""), vec![3]);
+    assert_eq!(sni("== bumpy-rice-work.example"), vec![3]);
+    assert_eq!(sni(r#"== "bumpy\x2drice-work.example""#), vec![3]);
+    assert_eq!(sni(r#"== "bumpy\055rice-work.example""#), vec![3]);
+    assert_eq!(sni(r#"== r"bumpy-rice-work.example""#), vec![3]);
+    assert_eq!(sni("== \"BUMPY-rice-work.example\""), Vec::<u64>::new());
+    assert_eq!(sni("contains \"rice\""), vec![3]);
+    assert_eq!(sni("contains rice"), vec![3]);
+    assert_eq!(sni("contains \"RICE\""), Vec::<u64>::new());
+    assert_eq!(sni("contains \"\""), Vec::<u64>::new());
+    // An unquoted byte string against a string field is that text.
+    assert_eq!(sni("contains 72:69:63:65"), Vec::<u64>::new());
+    assert_eq!(sni("> \"a\""), vec![3]);
+    assert_eq!(sni("< \"c\""), vec![3]);
+    assert_eq!(sni("< \"b\""), Vec::<u64>::new());
+    assert_eq!(sni("== 'a'"), Vec::<u64>::new());
+    assert_eq!(sni("!= \"x\""), vec![3]);
+    assert_eq!(which("sip.Call-ID contains \"@\""), vec![5]);
+    assert_eq!(which("frame.protocols == \"eth:ethertype:arp\""), vec![1]);
+    assert_eq!(
+        error(&format!("{SNI_NAME} == \"a\\qb\"")),
+        ("\\q is not a valid character escape sequence".into(), 42, 2)
+    );
+    assert_eq!(
+        msg(&format!("{SNI_NAME} == \"ab")),
+        "The final quote was missing from a quoted string."
+    );
+}
+
+#[test]
+fn test_matches() {
+    assert_eq!(sni("matches \"BUMPY\""), vec![3]);
+    assert_eq!(sni("~ \"^b\""), vec![3]);
+    assert_eq!(sni(r#"matches r"^bumpy-\w+""#), vec![3]);
+    assert_eq!(sni(r#"matches "^bumpy-\\w+""#), vec![3]);
+    assert_eq!(sni("matches \"(?-i)BUMPY\""), Vec::<u64>::new());
+    assert_eq!(sni("matches \"example$\""), vec![3]);
+    assert_eq!(which("frame.protocols matches \"eth:.*arp\""), vec![1]);
+    assert_eq!(which("tcp.payload matches \"hello\""), vec![3]);
+    assert_eq!(which("tcp matches \"HELLO\""), vec![3]);
+    assert_eq!(
+        msg(&format!(r#"{SNI_NAME} matches "^bumpy-\w+""#)),
+        "\\w is not a valid character escape sequence"
+    );
+    assert!(sni_err("matches \"[\"").starts_with("Regex compilation error: "));
+    assert_eq!(
+        msg("frame.len matches \"1\""),
+        "frame.len (type=Unsigned integer (4 bytes)) cannot participate in matches comparison."
+    );
+    assert_eq!(
+        error("tcpp ~ \"a\""),
+        (
+            "Left side of ~ expression must be a field or function, not tcpp.".into(),
+            0,
+            4
+        )
+    );
+}
+
+fn sni_err(rest: &str) -> String {
+    msg(&format!("{SNI_NAME} {rest}"))
+}
+
+#[test]
+fn test_bytes_and_slices() {
+    assert_eq!(which("tcp.payload contains 16:03"), vec![3]);
+    assert_eq!(which("tcp.payload contains 16-03"), vec![3]);
+    assert_eq!(which("tcp.payload contains 16.03"), vec![3]);
+    assert_eq!(which("tcp.payload contains \"hello\""), vec![3]);
+    assert_eq!(which("tcp.payload[0] == 16"), vec![3]);
+    assert_eq!(which("tcp.payload[0:2] == 16:03"), vec![3]);
+    assert_eq!(which("tcp.payload[-5:] == \"hello\""), vec![3]);
+    assert_eq!(
+        which("tcp.payload == 16:03:01:00:05:68:65:6c:6c:6f"),
+        vec![3]
+    );
+    assert_eq!(which("tcp.payload > 16"), vec![3]);
+    assert_eq!(which("tcp.payload == eth.src"), Vec::<u64>::new());
+    assert_eq!(
+        error("tcp.payload == xyz"),
+        ("\"xyz\" is not a valid byte string.".into(), 15, 3)
+    );
+    assert_eq!(
+        msg("tcp.payload == 0x0102"),
+        "\"0x0102\" is not a valid byte string."
+    );
+    assert_eq!(
+        msg("tcp.payload == 1:2"),
+        "\":2\" was unexpected in this context."
+    );
+}
+
+#[test]
+fn test_ethernet() {
+    assert_eq!(which("eth.src == 02:00:00:00:00:01"), vec![1, 2, 3, 5]);
+    assert_eq!(which("eth.src == 02-00-00-00-00-01"), vec![1, 2, 3, 5]);
+    assert_eq!(which("eth.src == 0200.0000.0001"), vec![1, 2, 3, 5]);
+    assert_eq!(which("eth.src == 02.00.00.00.00.01"), vec![1, 2, 3, 5]);
+    assert_eq!(which("eth.src == 020000000001"), vec![1, 2, 3, 5]);
+    assert_eq!(which("eth.dst == ff:ff:ff:ff:ff:ff"), vec![1]);
+    assert_eq!(which("eth.addr == 02:00:00:00:00:02"), vec![2, 3, 4, 5]);
+    assert_eq!(which("eth.addr != 02:00:00:00:00:02"), vec![1]);
+    assert_eq!(which("eth.src > 02:00:00:00:00:01"), vec![4]);
+    assert_eq!(which("eth.src[0:2] == 02:00"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("eth.src[5] == 02"), vec![4]);
+    assert_eq!(which("eth.src[5] == 2"), vec![4]);
+    assert_eq!(which("eth.src[-1] == 02"), vec![4]);
+    assert_eq!(which("eth.src[-2:2] == 00:02"), vec![4]);
+    assert_eq!(which("eth.src[4-5] == 00:02"), vec![4]);
+    assert_eq!(which("eth.src[:1] == 02"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("eth.src[5:] == 02"), vec![4]);
+    assert_eq!(which("eth.src[1:2,5] == 00:00:02"), vec![4]);
+    assert_eq!(which("eth.src[9:2] == 00:02"), Vec::<u64>::new());
+    assert_eq!(which("eth.src[0:2] > ff"), Vec::<u64>::new());
+    assert_eq!(which("eth.src[0:2] > 01"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("eth.src[0:2] == \"\\x02\\x00\""), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("eth.src contains 00:02"), vec![4]);
+    assert_eq!(which("eth.src == tcp.payload"), Vec::<u64>::new());
+    assert_eq!(
+        error("eth.src == 02:00:00:00:00"),
+        (
+            "\"02:00:00:00:00\" contains too few bytes to be a valid Ethernet address.".into(),
+            11,
+            14
+        )
+    );
+    assert_eq!(
+        msg("eth.src == 02:00:00:00:00:01:02"),
+        "\"02:00:00:00:00:01:02\" contains too many bytes to be a valid Ethernet address."
+    );
+    assert_eq!(
+        msg("eth.src == \"02:00:00:00:00:01\""),
+        "Ethernet or other MAC address cannot be converted from a string (\"02:00:00:00:00:01\")."
+    );
+    assert_eq!(
+        msg("eth.dst == ff:ff:ff:ff:ff:ff:"),
+        "\":\" was unexpected in this context."
+    );
+    assert_eq!(
+        error("eth.src[0:0] == 02"),
+        (
+            "Range 0:0 isn't valid because length 0 isn't positive".into(),
+            8,
+            3
+        )
+    );
+    assert_eq!(
+        error("eth.src[1-0] == 02"),
+        (
+            "Range 1-0 isn't valid because 1 is greater or equal than 0".into(),
+            8,
+            3
+        )
+    );
+    assert_eq!(
+        msg("eth.src[2-2] == 02"),
+        "Range 2-2 isn't valid because 2 is greater or equal than 2"
+    );
+    assert_eq!(
+        error("eth.src[x] == 00"),
+        ("\"x\" is not a valid number.".into(), 8, 1)
+    );
+    assert_eq!(
+        error("eth.src[1:2"),
+        ("The right bracket was missing from a slice.".into(), 11, 0)
+    );
+}
+
+#[test]
+fn test_protocols_as_bytes() {
+    assert_eq!(which("frame[0:6] == ff:ff:ff:ff:ff:ff"), vec![1]);
+    assert_eq!(which("frame[12:2] == 08:06"), vec![1]);
+    assert_eq!(which("eth[12:2] == 08:06"), vec![1]);
+    assert_eq!(which("tcp[0:2] == e0:ae"), vec![2, 3, 4]);
+    assert_eq!(which("tcp[13] == 02"), vec![2]);
+    assert_eq!(which("tcp contains 01:bb"), vec![2, 3, 4]);
+    assert_eq!(which("frame contains 02:00:00:00:00:02"), vec![2, 3, 4, 5]);
+    assert_eq!(which("frame contains \"hello\""), vec![3]);
+    assert_eq!(which("tls == 16:03:01:00:05:68:65:6c:6c:6f"), vec![3]);
+    assert_eq!(which("tcp == ip"), Vec::<u64>::new());
+    assert_eq!(which("len(tcp) == 8"), vec![4]);
+    assert_eq!(which("len(frame) == 60"), vec![1]);
+    assert_eq!(
+        msg("tcp == eth.src"),
+        "tcp and eth.src are not of compatible types."
+    );
+    assert_eq!(
+        msg("tcp.payload == tcp"),
+        "tcp.payload and tcp are not of compatible types."
+    );
+    assert_eq!(
+        msg("tcp.srcport[0] == 1"),
+        "\"tcp.srcport\" is a Unsigned integer (2 bytes) and cannot be sliced into a sequence of bytes."
+    );
+    assert_eq!(
+        error("frame.len[0] == 1"),
+        (
+            "\"frame.len\" is a Unsigned integer (4 bytes) and cannot be sliced into a sequence of bytes.".into(),
+            0,
+            9
+        )
+    );
+}
+
+#[test]
+fn test_ipv4() {
+    assert_eq!(which("ip.addr == 10.0.0.0/8"), vec![2, 3, 4]);
+    assert_eq!(which("ip.addr == 192.168.0.0/16"), Vec::<u64>::new());
+    assert_eq!(which("ip.src == 10.0.0.0/31"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src == 10.0.0.2/31"), vec![4]);
+    assert_eq!(which("ip.src == 10.0.0.2/0"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src > 10.0.0.1"), vec![4]);
+    // Only 10.0.0.2 (the outer source of frame 4) is above 10.0.0.0/31.
+    assert_eq!(which("ip.src > 10.0.0.0/31"), vec![4]);
+    assert_eq!(which("ip.dst >= 10.0.0.2"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src[3] == 2"), vec![4]);
+    assert_eq!(which("ip.src[0:2] == 0a:00"), vec![2, 3, 4]);
+    assert_eq!(
+        which("ip.src == 10.0.0.1 && ip.dst == 10.0.0.2"),
+        vec![2, 3, 4]
+    );
+    // Frame 4 carries 10.0.0.1 as its inner source: `!=` wants every occurrence to differ.
+    assert_eq!(which("ip.src != 10.0.0.1 && ip"), Vec::<u64>::new());
+    assert_eq!(which("ip.src#1 != 10.0.0.1 && ip"), vec![4]);
+    assert_eq!(which("len(ip.src) == 4"), vec![2, 3, 4]);
+    assert_eq!(which("count(ip.addr) > 2"), vec![4]);
+    assert_eq!(which("count(ip.addr) == 2"), vec![2, 3]);
+    assert_eq!(
+        error("ip.addr == 10.0.0.2/33"),
+        (
+            "Netmask bits in a CIDR IPv4 address should be <= 32, not 33".into(),
+            11,
+            11
+        )
+    );
+    assert_eq!(
+        error("ip.addr == 10.0.0"),
+        (
+            "\"10.0.0\" is not a valid hostname or IPv4 address.".into(),
+            11,
+            6
+        )
+    );
+    assert_eq!(
+        msg("ip.addr == 10.0.0.256"),
+        "\"10.0.0.256\" is not a valid hostname or IPv4 address."
+    );
+    assert_eq!(
+        msg("ip.addr == localhost"),
+        "\"localhost\" is not a valid hostname or IPv4 address."
+    );
+    assert_eq!(
+        msg("ip.src == 167772161"),
+        "\"167772161\" is not a valid hostname or IPv4 address."
+    );
+    assert_eq!(
+        msg("ip.addr == \"10.0.0.1\""),
+        "IPv4 address cannot be converted from a string (\"10.0.0.1\")."
+    );
+    assert_eq!(
+        error("ip.src contains 0a"),
+        (
+            "ip.src (type=IPv4 address) cannot participate in contains comparison.".into(),
+            0,
+            6
+        )
+    );
+    assert_eq!(
+        error("ip.src == eth.src"),
+        (
+            "ip.src and eth.src are not of compatible types.".into(),
+            10,
+            7
+        )
+    );
+    assert_eq!(
+        msg("ip.src == tcp.port"),
+        "ip.src and tcp.port are not of compatible types."
+    );
+}
+
+#[test]
+fn test_ipv6() {
+    assert_eq!(which("ipv6.src == fe80::/10"), vec![5]);
+    assert_eq!(which("ipv6.src == fe80::1"), vec![5]);
+    assert_eq!(which("ipv6.dst == fd00:10::1"), vec![5]);
+    assert_eq!(which("ipv6.dst == fd00:10::/32"), vec![5]);
+    assert_eq!(which("ipv6.dst == fd00:11::/32"), Vec::<u64>::new());
+    assert_eq!(which("ipv6.src < ipv6.dst"), Vec::<u64>::new());
+    assert_eq!(which("ipv6.src[0:2] == fe:80"), vec![5]);
+    assert_eq!(
+        msg("ipv6.src == fe80::/129"),
+        "Prefix in a IPv6 address should be <= 128, not 129"
+    );
+    assert_eq!(
+        msg("ipv6.src == \"::1\""),
+        "IPv6 address cannot be converted from a string (\"::1\")."
+    );
+    assert_eq!(
+        error("ipv6.src == fe80::1::2"),
+        ("\"::2\" was unexpected in this context.".into(), 19, 3)
+    );
+}
+
+#[test]
+fn test_times_and_floats() {
+    assert_eq!(which("frame.time_relative == 0"), vec![1]);
+    assert_eq!(which("frame.time_relative == 0.000171"), vec![2]);
+    assert_eq!(which("frame.time_relative > 1"), vec![4, 5]);
+    assert_eq!(which("frame.time_relative >= 2"), vec![5]);
+    assert_eq!(which("frame.time_relative < 1.5s"), vec![1, 2, 3]);
+    assert_eq!(which("frame.time_relative > -1"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("frame.time_relative < -1"), Vec::<u64>::new());
+    assert_eq!(
+        which("frame.time > \"2020-01-01 00:00:00\""),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(
+        which("frame.time > \"Jan  1, 2020 00:00:00\""),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(which("frame.time > 2020-01-01"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        which("frame.time == \"2023-11-14 22:13:20\""),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(
+        which("frame.time < \"2023-11-14T22:13:20Z\""),
+        Vec::<u64>::new()
+    );
+    assert_eq!(which("frame.time_epoch > 1600000000"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        which("frame.time_epoch == 1700000000.0"),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(which("test.float == 0.25"), vec![5]);
+    assert_eq!(which("test.float < 1e0"), vec![5]);
+    assert_eq!(which("test.float > 1"), Vec::<u64>::new());
+    assert_eq!(which("test.float == 2.5e-1"), vec![5]);
+    assert_eq!(
+        error("frame.time_relative < 1e-4"),
+        ("\"1e-4\" is not a valid time.".into(), 22, 4)
+    );
+    assert_eq!(
+        msg("frame.time_relative < 0x10"),
+        "\"0x10\" is not a valid time."
+    );
+    assert_eq!(
+        msg("frame.time_relative == 1.0000000001"),
+        "\"1.0000000001\" is not a valid time."
+    );
+    assert_eq!(
+        msg("frame.time_relative < \"0.0001\""),
+        "Time offset cannot be converted from a string (\"0.0001\")."
+    );
+    assert_eq!(
+        msg("frame.time > 1600000000"),
+        "\"1600000000\" is not a valid absolute time. Example: \"Nov 12, 1999 08:55:44.123\" or \"2011-07-04 12:34:56\""
+    );
+    assert_eq!(
+        msg("frame.time_relative > frame.len"),
+        "frame.time_relative and frame.len are not of compatible types."
+    );
+    assert_eq!(
+        msg("frame.time == frame.time_relative"),
+        "frame.time and frame.time_relative are not of compatible types."
+    );
+    assert_eq!(msg("test.float == abc"), "\"abc\" is not a valid number.");
+}
+
+#[test]
+fn test_functions() {
+    assert_eq!(which("len(eth.src) == 6"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which(&format!("len({SNI_NAME}) == 23")), vec![3]);
+    assert_eq!(which("count(ip.addr) == 0"), Vec::<u64>::new());
+    assert_eq!(which("count(tcp.port) == 2"), vec![2, 3, 4]);
+    assert_eq!(
+        which(&format!("lower({SNI_NAME}) == \"bumpy-rice-work.example\"")),
+        vec![3]
+    );
+    assert_eq!(
+        which(&format!("upper({SNI_NAME}) contains \"BUMPY\"")),
+        vec![3]
+    );
+    assert_eq!(which("abs(test.i64) == 5"), vec![5]);
+    assert_eq!(
+        which("max(tcp.srcport, tcp.dstport) == 57518"),
+        vec![2, 3, 4]
+    );
+    assert_eq!(which("min(tcp.srcport, tcp.dstport) == 443"), vec![2, 3, 4]);
+    assert_eq!(which("max(ip.ttl) == 64"), vec![2, 3, 4]);
+    assert_eq!(
+        error("foo(frame.len)"),
+        ("Function 'foo' does not exist".into(), 0, 3)
+    );
+    assert_eq!(
+        error("len(frame.len)"),
+        (
+            "You cannot test whether a function is present.".into(),
+            0,
+            3
+        )
+    );
+    assert_eq!(
+        error("len() == 1"),
+        ("Function len needs at least 1 arguments.".into(), 0, 3)
+    );
+    assert_eq!(
+        msg("len(eth.src, eth.dst) == 6"),
+        "Function len can only accept 1 arguments."
+    );
+    assert_eq!(
+        error("upper(frame.len) == \"a\""),
+        (
+            "Only string type fields can be used as parameter for upper()".into(),
+            6,
+            9
+        )
+    );
+    assert_eq!(
+        msg("lower(ip.src) == \"a\""),
+        "Only string type fields can be used as parameter for lower()"
+    );
+}
+
+#[test]
+fn test_references_and_forced_fields() {
+    assert_eq!(which(".frame.number == 2"), vec![2]);
+    assert_eq!(which("frame.len == ${frame.len}"), Vec::<u64>::new());
+    assert_eq!(
+        error("frame.len == .5"),
+        (
+            "\"5\" is not a valid protocol or protocol field.".into(),
+            13,
+            2
+        )
+    );
+    assert_eq!(
+        msg("frame.len == $frame.len"),
+        "\"frame.len\" was unexpected in this context."
+    );
+}
+
+#[test]
+fn test_errors_as_tshark() {
+    assert_eq!(
+        error("tcpp"),
+        ("tcpp is neither a field nor a protocol name.".into(), 0, 4)
+    );
+    assert_eq!(
+        error("tcp.port.x"),
+        (
+            "tcp.port.x is neither a field nor a protocol name.".into(),
+            0,
+            10
+        )
+    );
+    assert_eq!(
+        error("1"),
+        ("1 is neither a field nor a protocol name.".into(), 0, 1)
+    );
+    assert_eq!(
+        error("\"abc\""),
+        (
+            "\"abc\" is neither a field nor a protocol name.".into(),
+            0,
+            5
+        )
+    );
+    assert_eq!(
+        error("tcp and"),
+        ("Unexpected end of filter expression.".into(), 7, 0)
+    );
+    assert_eq!(msg("not"), "Unexpected end of filter expression.");
+    assert_eq!(msg("frame.len =="), "Unexpected end of filter expression.");
+    assert_eq!(
+        msg("frame.len == 1 && ("),
+        "Unexpected end of filter expression."
+    );
+    assert_eq!(msg("ip.src#"), "Unexpected end of filter expression.");
+    assert_eq!(
+        error("tcp xor udp"),
+        ("\"xor\" was unexpected in this context.".into(), 4, 3)
+    );
+    assert_eq!(
+        error("frame.number frame.number"),
+        (
+            "\"frame.number\" was unexpected in this context.".into(),
+            13,
+            12
+        )
+    );
+    assert_eq!(
+        error("frame.len ? 1"),
+        ("\"?\" was unexpected in this context.".into(), 10, 1)
+    );
+    assert_eq!(
+        error("tcpp == 3"),
+        (
+            "Left side of \"==\" expression must be a field or function, not tcpp.".into(),
+            0,
+            4
+        )
+    );
+    assert_eq!(
+        msg("3 == frame.number"),
+        "Left side of \"==\" expression must be a field or function, not 3."
+    );
+    assert_eq!(
+        msg("tcpp eq 3"),
+        "Left side of \"eq\" expression must be a field or function, not tcpp."
+    );
+    assert_eq!(
+        msg("tcpp contains 1"),
+        "Left side of contains expression must be a field or function, not tcpp."
+    );
+    assert_eq!(
+        error("frame.len == tcpp"),
+        ("\"tcpp\" is not a valid number.".into(), 13, 4)
+    );
+    assert_eq!(
+        msg("frame.len contains 1"),
+        "frame.len (type=Unsigned integer (4 bytes)) cannot participate in contains comparison."
+    );
+    assert_eq!(
+        error("frame.len == 'ab'"),
+        (
+            "'ab' is too long to be a valid character constant.".into(),
+            13,
+            4
+        )
+    );
+    assert_eq!(
+        error("frame.len == \"\\400\""),
+        ("\\400 is larger than 255.".into(), 14, 4)
+    );
+}
+
+#[test]
+fn test_plan_fields_and_bytes() {
+    let f = compile("ip.src == 10.0.0.1 && tcp.port in {443} || ip.src").unwrap();
+    let names: Vec<&str> = f.fields().iter().map(|d| d.name).collect();
+    assert_eq!(names, vec!["ip.src", "tcp.port"]);
+    assert!(!f.needs_bytes());
+    let f = compile("tcp && !arp").unwrap();
+    let names: Vec<&str> = f.fields().iter().map(|d| d.name).collect();
+    assert_eq!(names, vec!["tcp", "arp"]);
+    assert!(!f.needs_bytes());
+    for text in [
+        "frame[0:2] == 02:00",
+        "tcp contains 16:03",
+        "tcp matches \"x\"",
+        "tcp == 01",
+        "len(frame[1:]) > 3",
+    ] {
+        assert!(compile(text).unwrap().needs_bytes(), "{text}");
+    }
+    for text in [
+        "len(tcp) > 3",
+        "count(tcp) > 1",
+        "eth.src[0:3] == 02:00:00",
+        "tcp.payload contains 16:03",
+    ] {
+        assert!(!compile(text).unwrap().needs_bytes(), "{text}");
+    }
+    // Without the bytes a protocol compares as empty: no panic, no match.
+    let mut d = frames().swap_remove(2);
+    d.sources.clear();
+    assert!(!compile("tcp contains 01:bb").unwrap().matches(&d));
+    assert!(compile("tcp").unwrap().matches(&d));
 }
