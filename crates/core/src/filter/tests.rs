@@ -1229,3 +1229,307 @@ fn test_plan_fields_and_bytes() {
     assert!(!compile("tcp contains 01:bb").unwrap().matches(&d));
     assert!(compile("tcp").unwrap().matches(&d));
 }
+
+/// A small deterministic generator (xorshift64*), so the property test needs no crate and
+/// always runs the same cases.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Filters that compile: seeds for mutation.
+const SEEDS: &[&str] = &[
+    "ip.addr == 10.0.0.0/8 && tcp.port in {80, 443..445}",
+    "eth.src[0:3] == 02:00:00 || !(ip.src != ip.dst)",
+    "tls.handshake.extensions_server_name matches \"^bump\\\\w+\"",
+    "tcp.flags & 0x12 == 0x02 and frame.time_relative > 0.5",
+    "len(eth.src) == 6 and count(ip.addr) > 2 and ip.src#2 == 10.0.0.1",
+    "frame[-2:] contains 6c:6f or ipv6.src == fe80::/10",
+    "{frame.len + 1} * 2 > 100 and eth.type == IPv4",
+    "tcp.flags.syn == True && upper(sip.Call-ID) contains \"@PC\"",
+];
+
+const PIECES: &[&str] = &[
+    "ip.src",
+    "ip.addr",
+    "tcp.port",
+    "eth.src",
+    "tcp",
+    "frame",
+    "frame.len",
+    "tls.handshake.extensions_server_name",
+    "test.float",
+    "frame.time",
+    "ipv6.src",
+    "tcp.flags.syn",
+    "==",
+    "!=",
+    "===",
+    "!==",
+    "~=",
+    ">",
+    "<=",
+    "contains",
+    "matches",
+    "~",
+    "in",
+    "not",
+    "and",
+    "or",
+    "&&",
+    "||",
+    "!",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "..",
+    ":",
+    "-",
+    "+",
+    "*",
+    "/",
+    "%",
+    "&",
+    "#",
+    "$",
+    "@",
+    ".",
+    "\"",
+    "'",
+    "\\",
+    "r\"",
+    "0",
+    "1",
+    "0x",
+    "255",
+    "-1",
+    "99999999999999999999999",
+    "10.0.0.1",
+    "/8",
+    "fe80::",
+    "02:00",
+    "aa:",
+    "len(",
+    "count(",
+    "lower(",
+    "max(",
+    "any",
+    "all",
+    "True",
+    "\\x",
+    "\\u",
+    "é",
+    "\u{0}",
+    " ",
+    "  ",
+    "[0:2]",
+    "[-1]",
+    "[1-2]",
+    "#2",
+    "${ip.src}",
+    "1.5",
+    "1e9",
+    "nan",
+    "inf",
+];
+
+/// Mutates `s` by inserting, deleting or replacing pieces at character boundaries.
+fn mutate(rng: &mut Rng, s: &str) -> String {
+    let mut chars: Vec<char> = s.chars().collect();
+    for _ in 0..=rng.below(2) {
+        let at = rng.below(chars.len() + 1);
+        match rng.below(3) {
+            0 => {
+                let piece: Vec<char> = rng.pick(PIECES).chars().collect();
+                chars.splice(at..at, piece);
+            }
+            1 if at < chars.len() => {
+                let end = (at + 1 + rng.below(4)).min(chars.len());
+                chars.drain(at..end);
+            }
+            _ if at < chars.len() => {
+                let piece: Vec<char> = rng.pick(PIECES).chars().collect();
+                chars.splice(at..at + 1, piece);
+            }
+            _ => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn random_filter(rng: &mut Rng) -> String {
+    let n = 1 + rng.below(12);
+    let mut out = String::new();
+    for _ in 0..n {
+        out.push_str(rng.pick(PIECES));
+        if rng.below(2) == 0 {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Tests a field against a value of its type, or combines such tests.
+const RELATIONS: &[(&str, &[&str])] = &[
+    (
+        "ip.src",
+        &["10.0.0.1", "10.0.0.0/31", "10.0.0.2/32", "ip.dst"],
+    ),
+    ("ip.addr", &["10.0.0.2", "ip.src", "1.2.3.4"]),
+    ("tcp.port", &["443", "0x1bb", "57518", "tcp.srcport", "0"]),
+    ("ip.ttl", &["64", "63", "0100", "ip.proto"]),
+    (
+        "eth.src",
+        &["02:00:00:00:00:01", "0200.0000.0002", "eth.dst"],
+    ),
+    ("eth.src[4:2]", &["00:01", "00:02", "eth.dst[4:2]"]),
+    ("frame[0:1]", &["ff", "02", "\"\\x02\""]),
+    ("tcp.flags.syn", &["1", "0", "True", "Set"]),
+    (
+        "frame.time_relative",
+        &["0", "1.5", "0.000171", "frame.time_relative"],
+    ),
+    (
+        "tls.handshake.extensions_server_name",
+        &["\"bumpy-rice-work.example\"", "\"a\""],
+    ),
+    ("test.i64", &["-5", "0", "test.i64"]),
+    ("frame.len", &["60", "{59 + 1}", "frame.len"]),
+];
+
+const CMP: &[&str] = &["==", "!=", "===", "!==", ">", ">=", "<", "<="];
+
+fn grammatical(rng: &mut Rng, depth: usize) -> String {
+    match if depth == 0 { 0 } else { rng.below(5) } {
+        0 | 1 => {
+            let (field, values) = RELATIONS[rng.below(RELATIONS.len())];
+            match rng.below(6) {
+                0 => field.to_string(),
+                1 => format!("{field} in {{{}, {}}}", rng.pick(values), rng.pick(values)),
+                2 => format!(
+                    "{} {field} {} {}",
+                    rng.pick(&["any", "all"]),
+                    rng.pick(CMP),
+                    rng.pick(values)
+                ),
+                _ => format!("{field} {} {}", rng.pick(CMP), rng.pick(values)),
+            }
+        }
+        2 => format!("!({})", grammatical(rng, depth - 1)),
+        3 => format!(
+            "({}) and ({})",
+            grammatical(rng, depth - 1),
+            grammatical(rng, depth - 1)
+        ),
+        _ => format!(
+            "{} or {}",
+            grammatical(rng, depth - 1),
+            grammatical(rng, depth - 1)
+        ),
+    }
+}
+
+#[test]
+fn test_random_and_mutated_filters_never_panic() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let fixture = frames();
+    let (mut compiled, mut rejected) = (0, 0);
+    for i in 0..6000 {
+        let text = match i % 3 {
+            0 => random_filter(&mut rng),
+            1 => {
+                let seed = rng.pick(SEEDS);
+                mutate(&mut rng, seed)
+            }
+            _ => grammatical(&mut rng, 3),
+        };
+        match compile(&text) {
+            Ok(f) => {
+                compiled += 1;
+                // Negation and idempotence hold for every filter that compiles.
+                let not = compile(&format!("!({text})"));
+                let twice = compile(&format!("({text}) and ({text})"));
+                for d in &fixture {
+                    let m = f.matches(d);
+                    if let Ok(n) = &not {
+                        assert_eq!(n.matches(d), !m, "!({text}) on frame {}", d.frame);
+                    }
+                    if let Ok(t) = &twice {
+                        assert_eq!(t.matches(d), m, "({text}) twice on frame {}", d.frame);
+                    }
+                }
+            }
+            Err(e) => {
+                rejected += 1;
+                assert!(!e.message.is_empty(), "{text}");
+                assert!(e.start + e.len <= text.len(), "{text}: {e:?}");
+                assert!(
+                    text.is_char_boundary(e.start) && text.is_char_boundary(e.start + e.len),
+                    "{text}: {e:?}"
+                );
+            }
+        }
+    }
+    // The generator must exercise both paths to mean anything.
+    assert!(
+        compiled > 300,
+        "only {compiled} compiled, {rejected} rejected"
+    );
+    assert!(rejected > 300, "only {rejected} rejected");
+}
+
+#[test]
+fn test_hostile_inputs() {
+    for text in [
+        "(".repeat(100_000),
+        "!".repeat(100_000),
+        "-".repeat(100_000),
+        "{".repeat(100_000),
+        format!("frame.len == {}", "1".repeat(10_000)),
+        format!("frame.len{}", "[0]".repeat(1000)),
+        format!("eth.src{}", "#1".repeat(1000)),
+        format!("frame.len == {}1", "- ".repeat(10_000)),
+        format!("len({}frame{})", "len(".repeat(5000), ")".repeat(5000)),
+        format!("{SNI_NAME} matches \"{}\"", "(a*)*".repeat(10_000)),
+        format!("{SNI_NAME} matches \"a{{1000}}{{1000}}{{1000}}\""),
+        ":".repeat(50_000),
+        "\"\\".to_string(),
+        "'\\".to_string(),
+        "r\"\\".to_string(),
+        "\u{0}\u{7f}\u{ffff}".to_string(),
+        format!("ip.src == {}", "1.".repeat(10_000)),
+        format!("tcp.port in {{{}1}}", "1, ".repeat(10_000)),
+        format!("frame[{}]", "0,".repeat(10_000)),
+        format!("frame[{}:{}]", i64::MAX, u64::MAX),
+        format!("frame[{}]", i64::MIN),
+    ] {
+        if let Ok(f) = compile(&text) {
+            for d in &frames() {
+                f.matches(d);
+            }
+        }
+    }
+    // Long flat chains compile and evaluate.
+    let ors = vec!["frame.number == 9"; 5000].join(" || ");
+    assert!(compile(&format!("{ors} || arp"))
+        .unwrap()
+        .matches(&frames()[0]));
+}
