@@ -86,6 +86,8 @@
 //! every frame.
 
 mod eval;
+#[doc(hidden)]
+pub mod fuzz;
 mod lexer;
 mod literal;
 mod parser;
