@@ -443,3 +443,15 @@ pub fn field_text(d: &Dissection, def: &'static FieldDef) -> String {
     }
     out
 }
+
+impl Matcher for crate::filter::Filter {
+    fn fields(&self) -> Vec<&'static FieldDef> {
+        crate::filter::Filter::fields(self)
+    }
+    fn needs_bytes(&self) -> bool {
+        crate::filter::Filter::needs_bytes(self)
+    }
+    fn matches(&self, d: &Dissection) -> bool {
+        crate::filter::Filter::matches(self, d)
+    }
+}
