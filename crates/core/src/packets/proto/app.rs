@@ -82,6 +82,10 @@ pub enum TcpVerdict {
     /// The payload is part of a PDU completed in another frame: TCP's Info gets
     /// "[TCP segment of a reassembled PDU]".
     SegmentOfPdu,
+    /// The payload falls inside a PDU already reassembled (a copy after completion): TCP's
+    /// Info gets "[Reassembly error, protocol TCP: New fragment overlaps old data
+    /// (retransmission?)]" appended without a space, and no application layer is shown.
+    ReassemblyError,
 }
 
 /// TCP streams whose application state is kept; later streams are not dissected above TCP.
@@ -188,6 +192,8 @@ impl Msp {
 #[derive(Debug, Default)]
 struct Direction {
     msp: Option<Msp>,
+    /// The last PDU completed by reassembly: relative start and end.
+    done: Option<(u32, u32)>,
 }
 
 /// One TCP stream's application state.
@@ -254,18 +260,45 @@ fn tcp_port_app(port: u16) -> Option<TcpApp> {
     }
 }
 
+/// TCP ports of other Wireshark dissectors that accept any payload (so no heuristic runs).
+fn tcp_port_taken(port: u16) -> bool {
+    matches!(
+        port,
+        20..=23
+            | 25
+            | 110
+            | 111
+            | 119
+            | 135
+            | 139
+            | 143
+            | 179
+            | 389
+            | 445
+            | 513..=515
+            | 1433
+            | 1521
+            | 3306
+            | 3389
+            | 5432
+            | 5900
+            | 6379
+    )
+}
+
 fn tcp_app(p: &TcpPayload<'_>) -> Option<TcpApp> {
     let (low, high) = if p.src_port <= p.dst_port {
         (p.src_port, p.dst_port)
     } else {
         (p.dst_port, p.src_port)
     };
-    if let Some(app) = [low, high]
-        .into_iter()
-        .filter(|&x| x != 0)
-        .find_map(tcp_port_app)
-    {
-        return Some(app);
+    for port in [low, high] {
+        if let Some(app) = tcp_port_app(port) {
+            return Some(app);
+        }
+        if tcp_port_taken(port) {
+            return None;
+        }
     }
     // Heuristics, in Wireshark's order of registration.
     if tls::heuristic(p.payload) {
@@ -361,8 +394,10 @@ impl AppState {
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {
             return TcpVerdict::NotMine;
         }
-        // Data already seen (or possibly seen) is not dissected again.
-        let skip = tcp_flags::ANY_RETRANSMISSION | tcp_flags::KEEP_ALIVE;
+        // Retransmitted data is not dissected again (a fast retransmission is, as Wireshark).
+        let skip = tcp_flags::RETRANSMISSION
+            | tcp_flags::SPURIOUS_RETRANSMISSION
+            | tcp_flags::KEEP_ALIVE;
         if p.analysis & skip != 0 {
             return TcpVerdict::NotMine;
         }
@@ -386,6 +421,14 @@ impl AppState {
                 // Unknown length: the next in-order bytes continue it.
                 None => rel == m.contiguous(),
             };
+            let end = rel.wrapping_add(p.payload.len() as u32);
+            let duplicate = rel == 0 && m.have.iter().any(|&(s, e)| s == 0 && end <= e);
+            if inside && duplicate {
+                // A copy of the PDU's first segment: "Retransmitted TCP segment data", not
+                // dissected (copies of later segments are added again, as Wireshark does).
+                stream.dirs[dir].msp = msp;
+                return TcpVerdict::NotMine;
+            }
             if inside && (rel as i32) >= 0 {
                 let take = match m.len {
                     Some(len) => p.payload.len().min((len - rel) as usize),
@@ -406,6 +449,9 @@ impl AppState {
                 let Some(m) = msp.take() else {
                     return TcpVerdict::NotMine;
                 };
+                if let Some(len) = m.len {
+                    stream.dirs[dir].done = Some((m.seq, m.seq.wrapping_add(len)));
+                }
                 pos = take;
                 let name = format!("Reassembled TCP ({} bytes)", m.contiguous());
                 let known_len = m.len.is_some();
@@ -459,6 +505,14 @@ impl AppState {
                 return TcpVerdict::NotMine;
             }
             // Past it (a lost segment): dissected afresh below; the old PDU never completes.
+        }
+        if pos == 0 {
+            if let Some((start, end)) = self.streams.get(&p.stream).and_then(|s| s.dirs[dir].done)
+            {
+                if seq.wrapping_sub(start) < end.wrapping_sub(start) {
+                    return TcpVerdict::ReassemblyError;
+                }
+            }
         }
         while pos < p.payload.len() {
             let rest = p.payload.get(pos..).unwrap_or_default();

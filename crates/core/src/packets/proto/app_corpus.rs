@@ -180,7 +180,8 @@ fn test_corpus_app_columns() {
             };
             let Ok(n) = n.parse::<u64>() else { continue };
             let row = rows.get(&n);
-            let seg_pdu = info.ends_with("[TCP segment of a reassembled PDU]");
+            let seg_pdu = info.ends_with("[TCP segment of a reassembled PDU]")
+                || info.ends_with("(retransmission?)]");
             let app_expected = APP_PROTOCOLS.contains(&proto);
             let mine = row.is_some_and(|r| r.udp_claimed || r.verdict.is_some_and(|v| v != TcpVerdict::NotMine));
             if !(app_expected || seg_pdu || mine) {
@@ -194,6 +195,7 @@ fn test_corpus_app_columns() {
                 None => false,
                 Some(r) => match r.verdict {
                     Some(TcpVerdict::SegmentOfPdu) => seg_pdu,
+                    Some(TcpVerdict::ReassemblyError) => info.ends_with("(retransmission?)]"),
                     Some(TcpVerdict::NotMine) => !app_expected && !seg_pdu,
                     _ => r.protocol == proto && r.info == strip_tcp_prefix(info),
                 },
