@@ -376,7 +376,7 @@ impl AppState {
                 self.dns.dissect(ctx, d, pdu, flavor, conv, false)
             }
             UdpApp::Dhcp => dhcp::dissect(d, pdu),
-            UdpApp::Sip => sip::dissect_message(&mut self.sip, d, pdu),
+            UdpApp::Sip => sip::dissect_message(&mut self.sip, d, pdu, true),
             UdpApp::Other => false,
         }
     }
@@ -576,12 +576,7 @@ impl AppState {
             }
             TcpApp::Tls => self.tls.dissect_record(ctx, d, p, pdu, more),
             TcpApp::Http => self.http.dissect(ctx, d, p, pdu, more),
-            TcpApp::Sip => {
-                if more && d.columns {
-                    d.info.push_str(" , ");
-                }
-                sip::dissect_message(&mut self.sip, d, pdu)
-            }
+            TcpApp::Sip => sip::dissect_message(&mut self.sip, d, pdu, false),
         }
     }
 }

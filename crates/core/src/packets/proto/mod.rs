@@ -18,5 +18,6 @@ pub static TABLES: &[&[&FieldDef]] = &[
     dhcp::FIELDS,
     tls::FIELDS,
     sip::FIELDS,
+    sip::SDP_FIELDS,
     http::FIELDS,
 ];
