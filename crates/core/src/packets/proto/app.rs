@@ -509,7 +509,12 @@ impl AppState {
         if pos == 0 {
             if let Some((start, end)) = self.streams.get(&p.stream).and_then(|s| s.dirs[dir].done)
             {
-                if seq.wrapping_sub(start) < end.wrapping_sub(start) {
+                let rel = seq.wrapping_sub(start);
+                if rel == 0 {
+                    // A copy of the PDU's first segment: "Retransmitted TCP segment data".
+                    return TcpVerdict::NotMine;
+                }
+                if rel < end.wrapping_sub(start) {
                     return TcpVerdict::ReassemblyError;
                 }
             }

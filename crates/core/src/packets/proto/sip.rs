@@ -295,11 +295,8 @@ pub(crate) fn dissect_message(
             }
         };
         if register {
-            let removes = if expires_zero {
-                contacts
-            } else {
-                contacts_expire_zero
-            };
+            // Wireshark counts an `Expires: 0` header and each `;expires=0` contact.
+            let removes = contacts_expire_zero + usize::from(expires_zero);
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             if contacts == 0 {
                 d.info.push_str("  (fetch bindings)");
