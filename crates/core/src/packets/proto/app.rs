@@ -88,6 +88,17 @@ pub enum TcpVerdict {
     ReassemblyError,
 }
 
+/// Application fields known only after a first pass: forward references (`dns.response_in`,
+/// `http.response_in`) and what depends on the TLS session's final version (the record type
+/// field a TLS 1.3 record shows).
+pub static FORWARD_FIELDS: &[&FieldDef] = &[
+    &dns::RESPONSE_IN,
+    &http::RESPONSE_IN,
+    &tls::TLS,
+    &tls::RECORD_CONTENT_TYPE,
+    &tls::RECORD_OPAQUE_TYPE,
+];
+
 /// TCP streams whose application state is kept; later streams are not dissected above TCP.
 pub const MAX_TCP_STREAMS: usize = 65_536;
 /// Bytes of one PDU kept while it is reassembled (a TLS record is at most 18 KiB; an HTTP
@@ -165,10 +176,9 @@ impl Msp {
                 self.data.resize(keep_end, 0);
             }
             let take = keep_end - rel as usize;
-            if let (Some(dst), Some(src)) = (
-                self.data.get_mut(rel as usize..keep_end),
-                bytes.get(..take),
-            ) {
+            if let (Some(dst), Some(src)) =
+                (self.data.get_mut(rel as usize..keep_end), bytes.get(..take))
+            {
                 dst.copy_from_slice(src);
             }
         }
@@ -233,7 +243,10 @@ fn udp_port_app(port: u16) -> Option<UdpApp> {
         5355 => Some(UdpApp::Dns(dns::Flavor::Llmnr)),
         67 | 68 => Some(UdpApp::Dhcp),
         5060 => Some(UdpApp::Sip),
-        p if crate::analyze::ports::REGISTERED_UDP.binary_search(&p).is_ok() => {
+        p if crate::analyze::ports::REGISTERED_UDP
+            .binary_search(&p)
+            .is_ok() =>
+        {
             Some(UdpApp::Other)
         }
         _ => None,
@@ -372,7 +385,8 @@ impl AppState {
         };
         match app {
             UdpApp::Dns(flavor) => {
-                let conv = dns::Conversation::udp((p.src_addr, p.src_port), (p.dst_addr, p.dst_port));
+                let conv =
+                    dns::Conversation::udp((p.src_addr, p.src_port), (p.dst_addr, p.dst_port));
                 self.dns.dissect(ctx, d, pdu, flavor, conv, false)
             }
             UdpApp::Dhcp => dhcp::dissect(d, pdu),
@@ -395,9 +409,8 @@ impl AppState {
             return TcpVerdict::NotMine;
         }
         // Retransmitted data is not dissected again (a fast retransmission is, as Wireshark).
-        let skip = tcp_flags::RETRANSMISSION
-            | tcp_flags::SPURIOUS_RETRANSMISSION
-            | tcp_flags::KEEP_ALIVE;
+        let skip =
+            tcp_flags::RETRANSMISSION | tcp_flags::SPURIOUS_RETRANSMISSION | tcp_flags::KEEP_ALIVE;
         if p.analysis & skip != 0 {
             return TcpVerdict::NotMine;
         }
@@ -507,8 +520,7 @@ impl AppState {
             // Past it (a lost segment): dissected afresh below; the old PDU never completes.
         }
         if pos == 0 {
-            if let Some((start, end)) = self.streams.get(&p.stream).and_then(|s| s.dirs[dir].done)
-            {
+            if let Some((start, end)) = self.streams.get(&p.stream).and_then(|s| s.dirs[dir].done) {
                 let rel = seq.wrapping_sub(start);
                 if rel == 0 {
                     // A copy of the PDU's first segment: "Retransmitted TCP segment data".
@@ -571,10 +583,14 @@ impl AppState {
         pdu: Pdu<'_>,
         more: bool,
     ) -> bool {
-        if !more && d.columns {
+        // TCP's Info is cut back to its fence for the application's text; restored when the
+        // dissector turns the bytes down.
+        let saved = (!more && d.columns).then(|| {
+            let s = d.info.clone();
             clear_to_fence(&mut d.info);
-        }
-        match app {
+            s
+        });
+        let claimed = match app {
             TcpApp::Dns => {
                 let conv = dns::Conversation::Tcp(p.stream);
                 self.dns.dissect_tcp(ctx, d, pdu, conv, more)
@@ -582,7 +598,11 @@ impl AppState {
             TcpApp::Tls => self.tls.dissect_record(ctx, d, p, pdu, more),
             TcpApp::Http => self.http.dissect(ctx, d, p, pdu, more),
             TcpApp::Sip => sip::dissect_message(&mut self.sip, d, pdu, false),
+        };
+        if let (false, Some(s)) = (claimed, saved) {
+            d.info = s;
         }
+        claimed
     }
 }
 

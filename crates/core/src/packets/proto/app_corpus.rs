@@ -160,7 +160,11 @@ fn test_corpus_app_columns() {
     let mut files: Vec<PathBuf> = cols.flatten().map(|e| e.path()).collect();
     files.sort();
     for tsv in files {
-        let name = tsv.file_name().unwrap_or_default().to_string_lossy().replace(".columns.tsv", "");
+        let name = tsv
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace(".columns.tsv", "");
         if only.as_deref().is_some_and(|o| !name.contains(o)) {
             continue;
         }
@@ -169,8 +173,12 @@ fn test_corpus_app_columns() {
             .map(|s| shared.join("captures").join(s).join(&name))
             .find(|p| p.exists());
         let Some(cap) = cap else { continue };
-        let Ok(bytes) = std::fs::read(&cap) else { continue };
-        let Ok(text) = std::fs::read_to_string(&tsv) else { continue };
+        let Ok(bytes) = std::fs::read(&cap) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&tsv) else {
+            continue;
+        };
         let rows = run(&bytes);
         let mut shown = 0;
         for line in text.lines().skip(1) {
@@ -183,12 +191,18 @@ fn test_corpus_app_columns() {
             let seg_pdu = info.ends_with("[TCP segment of a reassembled PDU]")
                 || info.ends_with("(retransmission?)]");
             let app_expected = APP_PROTOCOLS.contains(&proto);
-            let mine = row.is_some_and(|r| r.udp_claimed || r.verdict.is_some_and(|v| v != TcpVerdict::NotMine));
+            let mine = row.is_some_and(|r| {
+                r.udp_claimed || r.verdict.is_some_and(|v| v != TcpVerdict::NotMine)
+            });
             if !(app_expected || seg_pdu || mine) {
                 continue;
             }
             total += 1;
-            let key = if seg_pdu { "TCP-segment".to_string() } else { proto.to_string() };
+            let key = if seg_pdu {
+                "TCP-segment".to_string()
+            } else {
+                proto.to_string()
+            };
             let e = per_proto.entry(key).or_default();
             e.0 += 1;
             let ok = match row {

@@ -88,16 +88,36 @@ pub static FLAGS_RESERVED: FieldDef =
     FieldDef::new("dhcp.flags.reserved", "Reserved flags", T::U16, Base::Hex).with_mask(0x7fff);
 pub static IP_CLIENT: FieldDef =
     FieldDef::new("dhcp.ip.client", "Client IP address", T::Ipv4, Base::None);
-pub static IP_YOUR: FieldDef =
-    FieldDef::new("dhcp.ip.your", "Your (client) IP address", T::Ipv4, Base::None);
-pub static IP_SERVER: FieldDef =
-    FieldDef::new("dhcp.ip.server", "Next server IP address", T::Ipv4, Base::None);
-pub static IP_RELAY: FieldDef =
-    FieldDef::new("dhcp.ip.relay", "Relay agent IP address", T::Ipv4, Base::None);
-pub static HW_MAC_ADDR: FieldDef =
-    FieldDef::new("dhcp.hw.mac_addr", "Client MAC address", T::Ether, Base::None);
-pub static HW_ADDR: FieldDef =
-    FieldDef::new("dhcp.hw.addr", "Client hardware address", T::Bytes, Base::None);
+pub static IP_YOUR: FieldDef = FieldDef::new(
+    "dhcp.ip.your",
+    "Your (client) IP address",
+    T::Ipv4,
+    Base::None,
+);
+pub static IP_SERVER: FieldDef = FieldDef::new(
+    "dhcp.ip.server",
+    "Next server IP address",
+    T::Ipv4,
+    Base::None,
+);
+pub static IP_RELAY: FieldDef = FieldDef::new(
+    "dhcp.ip.relay",
+    "Relay agent IP address",
+    T::Ipv4,
+    Base::None,
+);
+pub static HW_MAC_ADDR: FieldDef = FieldDef::new(
+    "dhcp.hw.mac_addr",
+    "Client MAC address",
+    T::Ether,
+    Base::None,
+);
+pub static HW_ADDR: FieldDef = FieldDef::new(
+    "dhcp.hw.addr",
+    "Client hardware address",
+    T::Bytes,
+    Base::None,
+);
 pub static HW_ADDR_PADDING: FieldDef = FieldDef::new(
     "dhcp.hw.addr_padding",
     "Client hardware address padding",
@@ -129,8 +149,12 @@ pub static OPTION_SERVER_ID: FieldDef = FieldDef::new(
     T::Ipv4,
     Base::None,
 );
-pub static OPTION_SUBNET_MASK: FieldDef =
-    FieldDef::new("dhcp.option.subnet_mask", "Subnet Mask", T::Ipv4, Base::None);
+pub static OPTION_SUBNET_MASK: FieldDef = FieldDef::new(
+    "dhcp.option.subnet_mask",
+    "Subnet Mask",
+    T::Ipv4,
+    Base::None,
+);
 pub static OPTION_ROUTER: FieldDef =
     FieldDef::new("dhcp.option.router", "Router", T::Ipv4, Base::None);
 pub static OPTION_DNS_SERVER: FieldDef = FieldDef::new(
@@ -273,11 +297,7 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
             }
             None => {
                 d.protocol = "BOOTP";
-                let _ = write!(
-                    d.info,
-                    "Boot {}",
-                    if op == 2 { "Reply" } else { "Request" }
-                );
+                let _ = write!(d.info, "Boot {}", if op == 2 { "Reply" } else { "Request" });
             }
         }
     }
@@ -345,7 +365,13 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
         let mut mac = [0u8; 6];
         mac.copy_from_slice(&head[28..34]);
         d.field_in(src, &HW_MAC_ADDR, Value::Ether(mac), at(28), 6);
-        d.field_in(src, &HW_ADDR_PADDING, Value::bytes(&head[34..44]), at(34), 10);
+        d.field_in(
+            src,
+            &HW_ADDR_PADDING,
+            Value::bytes(&head[34..44]),
+            at(34),
+            10,
+        );
     } else {
         let n = usize::from(hlen).min(16);
         d.field_in(src, &HW_ADDR, Value::bytes(&head[28..28 + n]), at(28), n);
@@ -365,7 +391,13 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
     if !has_cookie {
         return true;
     }
-    d.field_in(src, &COOKIE, Value::Ipv4(Ipv4Addr::new(99, 130, 83, 99)), at(236), 4);
+    d.field_in(
+        src,
+        &COOKIE,
+        Value::Ipv4(Ipv4Addr::new(99, 130, 83, 99)),
+        at(236),
+        4,
+    );
     d.set_text(|| "Magic cookie: DHCP".to_string());
     let mut end_at = None;
     walk_options(b, |code, o, v| {
@@ -375,7 +407,13 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
             end_at = Some(o + 1);
         }
         let total = if code == 255 || code == 0 { 1 } else { 2 + len };
-        d.field_in(src, &OPTION_TYPE, Value::UInt(u64::from(code)), at(o), total);
+        d.field_in(
+            src,
+            &OPTION_TYPE,
+            Value::UInt(u64::from(code)),
+            at(o),
+            total,
+        );
         d.set_text(|| match (code, msg_type) {
             (53, Some(t)) => format!(
                 "Option: ({code}) {name} ({})",

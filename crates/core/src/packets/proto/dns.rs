@@ -19,8 +19,7 @@ use crate::decode::dns::{read_name, type_name};
 
 pub static DNS: FieldDef = FieldDef::protocol("dns", "Domain Name System");
 pub static MDNS: FieldDef = FieldDef::protocol("mdns", "Multicast Domain Name System");
-pub static LLMNR: FieldDef =
-    FieldDef::protocol("llmnr", "Link-local Multicast Name Resolution");
+pub static LLMNR: FieldDef = FieldDef::protocol("llmnr", "Link-local Multicast Name Resolution");
 
 /// Wireshark's `dns_types_description_vals`'s short form (`dns_types_vals`), used by the
 /// Info column and as the value strings of the type fields.
@@ -197,9 +196,10 @@ pub static FLAGS_CHECKDISABLE: FieldDef = FieldDef::new(
     Base::None,
 )
 .with_mask(0x0010);
-pub static FLAGS_RCODE: FieldDef = FieldDef::new("dns.flags.rcode", "Reply code", T::U16, Base::Dec)
-    .with_mask(0x000f)
-    .with_strings(RCODE_NAMES);
+pub static FLAGS_RCODE: FieldDef =
+    FieldDef::new("dns.flags.rcode", "Reply code", T::U16, Base::Dec)
+        .with_mask(0x000f)
+        .with_strings(RCODE_NAMES);
 pub static COUNT_QUERIES: FieldDef =
     FieldDef::new("dns.count.queries", "Questions", T::U16, Base::Dec);
 pub static COUNT_ANSWERS: FieldDef =
@@ -226,8 +226,7 @@ pub static RESP_CLASS: FieldDef =
     FieldDef::new("dns.resp.class", "Class", T::U16, Base::Hex).with_strings(CLASS_NAMES);
 pub static RESP_CACHE_FLUSH: FieldDef =
     FieldDef::new("dns.resp.cache_flush", "Cache flush", T::Bool, Base::None).with_mask(0x8000);
-pub static RESP_TTL: FieldDef =
-    FieldDef::new("dns.resp.ttl", "Time to live", T::U32, Base::Dec);
+pub static RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", T::U32, Base::Dec);
 pub static RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", T::U16, Base::Dec);
 pub static RR_UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new(
     "dns.rr.udp_payload_size",
@@ -280,8 +279,12 @@ pub static SOA_REFRESH: FieldDef = FieldDef::new(
     T::U32,
     Base::Dec,
 );
-pub static SOA_RETRY: FieldDef =
-    FieldDef::new("dns.soa.retry_interval", "Retry Interval", T::U32, Base::Dec);
+pub static SOA_RETRY: FieldDef = FieldDef::new(
+    "dns.soa.retry_interval",
+    "Retry Interval",
+    T::U32,
+    Base::Dec,
+);
 pub static SOA_EXPIRE: FieldDef =
     FieldDef::new("dns.soa.expire_limit", "Expire limit", T::U32, Base::Dec);
 pub static SOA_MINIMUM: FieldDef =
@@ -717,7 +720,11 @@ fn dissect_body(
     let llmnr = flavor == Flavor::Llmnr;
     type Bit = (&'static FieldDef, &'static str, &'static str);
     let mut bits: Vec<Bit> = Vec::with_capacity(10);
-    bits.push((&FLAGS_RESPONSE, "Message is a response", "Message is a query"));
+    bits.push((
+        &FLAGS_RESPONSE,
+        "Message is a response",
+        "Message is a query",
+    ));
     bits.push((&FLAGS_OPCODE, "", ""));
     if response {
         if llmnr {
@@ -740,7 +747,11 @@ fn dissect_body(
             "None",
         ));
     }
-    bits.push((&FLAGS_TRUNCATED, "Message is truncated", "Message is not truncated"));
+    bits.push((
+        &FLAGS_TRUNCATED,
+        "Message is truncated",
+        "Message is not truncated",
+    ));
     if llmnr {
         if response {
             bits.push((&FLAGS_TENTATIVE, "Tentative", "Not tentative"));
@@ -787,15 +798,25 @@ fn dissect_body(
             } else {
                 def.display_value(&Value::UInt(v))
             };
-            format!("{} = {}: {}", bit_text(f, def.bitmask, 16), def.label, shown)
+            format!(
+                "{} = {}: {}",
+                bit_text(f, def.bitmask, 16),
+                def.label,
+                shown
+            )
         });
     }
     d.close();
     let counts = [be16(b, 4), be16(b, 6), be16(b, 8), be16(b, 10)];
-    for (i, (def, c)) in [&COUNT_QUERIES, &COUNT_ANSWERS, &COUNT_AUTH_RR, &COUNT_ADD_RR]
-        .into_iter()
-        .zip(counts)
-        .enumerate()
+    for (i, (def, c)) in [
+        &COUNT_QUERIES,
+        &COUNT_ANSWERS,
+        &COUNT_AUTH_RR,
+        &COUNT_ADD_RR,
+    ]
+    .into_iter()
+    .zip(counts)
+    .enumerate()
     {
         if let Some(c) = c {
             d.field_in(src, def, Value::UInt(u64::from(c)), at(4 + 2 * i), 2);
@@ -843,9 +864,21 @@ fn dissect_body(
         d.generated(&QRY_NAME_LEN, Value::UInt(name_len));
         d.generated(&COUNT_LABELS, Value::UInt(labels));
         d.field_in(src, &QRY_TYPE, Value::UInt(u64::from(qtype)), at(after), 2);
-        d.field_in(src, &QRY_CLASS, Value::UInt(u64::from(class)), at(after + 2), 2);
+        d.field_in(
+            src,
+            &QRY_CLASS,
+            Value::UInt(u64::from(class)),
+            at(after + 2),
+            2,
+        );
         if mdns {
-            d.field_in(src, &QRY_QU, Value::Bool(qclass & 0x8000 != 0), at(after + 2), 2);
+            d.field_in(
+                src,
+                &QRY_QU,
+                Value::Bool(qclass & 0x8000 != 0),
+                at(after + 2),
+                2,
+            );
         }
         d.close();
         off = after + 4;
@@ -969,7 +1002,9 @@ fn dissect_rr(
             let cpu_len = usize::from(*rdata.first().unwrap_or(&0));
             let cpu = rdata.get(1..1 + cpu_len).unwrap_or_default();
             let os_len = usize::from(*rdata.get(1 + cpu_len).unwrap_or(&0));
-            let os = rdata.get(2 + cpu_len..2 + cpu_len + os_len).unwrap_or_default();
+            let os = rdata
+                .get(2 + cpu_len..2 + cpu_len + os_len)
+                .unwrap_or_default();
             let _ = write!(
                 info_data,
                 " {} {}",
@@ -1016,7 +1051,13 @@ fn dissect_rr(
             at(after + 2),
             2,
         );
-        d.field_in(src, &RESP_EXT_RCODE, Value::UInt(u64::from(ttl >> 24)), at(after + 4), 1);
+        d.field_in(
+            src,
+            &RESP_EXT_RCODE,
+            Value::UInt(u64::from(ttl >> 24)),
+            at(after + 4),
+            1,
+        );
         d.field_in(
             src,
             &RESP_EDNS0_VERSION,
@@ -1024,22 +1065,52 @@ fn dissect_rr(
             at(after + 5),
             1,
         );
-        d.field_in(src, &RESP_Z, Value::UInt(u64::from(ttl & 0xffff)), at(after + 6), 2);
+        d.field_in(
+            src,
+            &RESP_Z,
+            Value::UInt(u64::from(ttl & 0xffff)),
+            at(after + 6),
+            2,
+        );
         d.open();
-        d.field_in(src, &RESP_Z_DO, Value::Bool(ttl & 0x8000 != 0), at(after + 6), 2);
+        d.field_in(
+            src,
+            &RESP_Z_DO,
+            Value::Bool(ttl & 0x8000 != 0),
+            at(after + 6),
+            2,
+        );
         d.close();
     } else {
-        d.field_in(src, &RESP_CLASS, Value::UInt(u64::from(class)), at(after + 2), 2);
+        d.field_in(
+            src,
+            &RESP_CLASS,
+            Value::UInt(u64::from(class)),
+            at(after + 2),
+            2,
+        );
         if mdns {
             d.field_in(src, &RESP_CACHE_FLUSH, Value::Bool(flush), at(after + 2), 2);
         }
-        d.field_in(src, &RESP_TTL, Value::UInt(u64::from(ttl)), at(after + 4), 4);
+        d.field_in(
+            src,
+            &RESP_TTL,
+            Value::UInt(u64::from(ttl)),
+            at(after + 4),
+            4,
+        );
     }
     d.field_in(src, &RESP_LEN, Value::UInt(rdlen as u64), at(after + 8), 2);
     let name_field = |d: &mut Dissection, def: &'static FieldDef, o: usize, limit: usize| {
         if let Ok((n, e)) = read_name(b, o) {
             if d.wants(def) {
-                d.field_in(src, def, Value::str(n), at(o), e.min(limit).saturating_sub(o));
+                d.field_in(
+                    src,
+                    def,
+                    Value::str(n),
+                    at(o),
+                    e.min(limit).saturating_sub(o),
+                );
             }
         }
     };
@@ -1063,7 +1134,10 @@ fn dissect_rr(
             }
         }
         33 => {
-            for (i, def) in [&SRV_PRIORITY, &SRV_WEIGHT, &SRV_PORT].into_iter().enumerate() {
+            for (i, def) in [&SRV_PRIORITY, &SRV_WEIGHT, &SRV_PORT]
+                .into_iter()
+                .enumerate()
+            {
                 if let Some(v) = be16(b, rd + 2 * i) {
                     d.field_in(src, def, Value::UInt(u64::from(v)), at(rd + 2 * i), 2);
                 }
@@ -1113,7 +1187,13 @@ fn dissect_rr(
         13 => {
             let cpu_len = usize::from(*rdata.first().unwrap_or(&0));
             if let Some(cpu) = rdata.get(1..1 + cpu_len) {
-                d.field_in(src, &HINFO_CPU_LENGTH, Value::UInt(cpu_len as u64), at(rd), 1);
+                d.field_in(
+                    src,
+                    &HINFO_CPU_LENGTH,
+                    Value::UInt(cpu_len as u64),
+                    at(rd),
+                    1,
+                );
                 d.field_in(
                     src,
                     &HINFO_CPU,

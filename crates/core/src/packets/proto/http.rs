@@ -23,12 +23,24 @@ pub static REQUEST_METHOD: FieldDef =
     FieldDef::new("http.request.method", "Request Method", T::Str, Base::None);
 pub static REQUEST_URI: FieldDef =
     FieldDef::new("http.request.uri", "Request URI", T::Str, Base::None);
-pub static REQUEST_VERSION: FieldDef =
-    FieldDef::new("http.request.version", "Request Version", T::Str, Base::None);
-pub static REQUEST_FULL_URI: FieldDef =
-    FieldDef::new("http.request.full_uri", "Full request URI", T::Str, Base::None);
-pub static RESPONSE_VERSION: FieldDef =
-    FieldDef::new("http.response.version", "Response Version", T::Str, Base::None);
+pub static REQUEST_VERSION: FieldDef = FieldDef::new(
+    "http.request.version",
+    "Request Version",
+    T::Str,
+    Base::None,
+);
+pub static REQUEST_FULL_URI: FieldDef = FieldDef::new(
+    "http.request.full_uri",
+    "Full request URI",
+    T::Str,
+    Base::None,
+);
+pub static RESPONSE_VERSION: FieldDef = FieldDef::new(
+    "http.response.version",
+    "Response Version",
+    T::Str,
+    Base::None,
+);
 pub static RESPONSE_CODE: FieldDef =
     FieldDef::new("http.response.code", "Status Code", T::U16, Base::Dec);
 pub static RESPONSE_CODE_DESC: FieldDef = FieldDef::new(
@@ -37,8 +49,12 @@ pub static RESPONSE_CODE_DESC: FieldDef = FieldDef::new(
     T::Str,
     Base::None,
 );
-pub static RESPONSE_PHRASE: FieldDef =
-    FieldDef::new("http.response.phrase", "Response Phrase", T::Str, Base::None);
+pub static RESPONSE_PHRASE: FieldDef = FieldDef::new(
+    "http.response.phrase",
+    "Response Phrase",
+    T::Str,
+    Base::None,
+);
 pub static RESPONSE_FOR_URI: FieldDef =
     FieldDef::new("http.response_for.uri", "Request URI", T::Str, Base::None);
 pub static HOST: FieldDef = FieldDef::new("http.host", "Host", T::Str, Base::None);
@@ -54,8 +70,12 @@ pub static CONTENT_LENGTH_HEADER: FieldDef = FieldDef::new(
 );
 pub static CONTENT_LENGTH: FieldDef =
     FieldDef::new("http.content_length", "Content length", T::U64, Base::Dec);
-pub static TRANSFER_ENCODING: FieldDef =
-    FieldDef::new("http.transfer_encoding", "Transfer-Encoding", T::Str, Base::None);
+pub static TRANSFER_ENCODING: FieldDef = FieldDef::new(
+    "http.transfer_encoding",
+    "Transfer-Encoding",
+    T::Str,
+    Base::None,
+);
 pub static CONNECTION: FieldDef =
     FieldDef::new("http.connection", "Connection", T::Str, Base::None);
 pub static ACCEPT: FieldDef = FieldDef::new("http.accept", "Accept", T::Str, Base::None);
@@ -70,10 +90,18 @@ pub static LAST_MODIFIED: FieldDef =
     FieldDef::new("http.last_modified", "Last-Modified", T::Str, Base::None);
 pub static CACHE_CONTROL: FieldDef =
     FieldDef::new("http.cache_control", "Cache-Control", T::Str, Base::None);
-pub static REQUEST_IN: FieldDef =
-    FieldDef::new("http.request_in", "Request in frame", T::FrameNum, Base::None);
-pub static RESPONSE_IN: FieldDef =
-    FieldDef::new("http.response_in", "Response in frame", T::FrameNum, Base::None);
+pub static REQUEST_IN: FieldDef = FieldDef::new(
+    "http.request_in",
+    "Request in frame",
+    T::FrameNum,
+    Base::None,
+);
+pub static RESPONSE_IN: FieldDef = FieldDef::new(
+    "http.response_in",
+    "Response in frame",
+    T::FrameNum,
+    Base::None,
+);
 pub static TIME: FieldDef =
     FieldDef::new("http.time", "Time since request", T::RelTime, Base::None);
 pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", T::Str, Base::None);
@@ -170,9 +198,28 @@ pub const MAX_PENDING_REQUESTS: usize = 64;
 pub const MAX_STREAMS: usize = 65_536;
 
 const METHODS: &[&str] = &[
-    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND",
-    "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE",
-    "UNSUBSCRIBE", "M-SEARCH", "REPORT",
+    "GET",
+    "POST",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "OPTIONS",
+    "TRACE",
+    "CONNECT",
+    "PATCH",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "SEARCH",
+    "NOTIFY",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "M-SEARCH",
+    "REPORT",
 ];
 
 /// A start line.
@@ -361,7 +408,7 @@ fn media_info(content_type: &str, body: &[u8]) -> Option<String> {
 impl HttpState {
     /// The length of the HTTP message at the start of `b` (the rest of `b` when it is not one).
     pub(crate) fn frame(&mut self, stream: u64, from_client: bool, b: &[u8]) -> Framing {
-        let Some((line, _)) = first_line(b) else {
+        let Some((line, after_line)) = first_line(b) else {
             return if heuristic(b) && b.len() < MAX_HEADER_BYTES {
                 Framing::Need(None)
             } else {
@@ -380,7 +427,7 @@ impl HttpState {
         };
         let mut content_length = None;
         let mut chunked = false;
-        for (name, value, _, _) in headers(b, 0, hend).skip(0) {
+        for (name, value, _, _) in headers(b, after_line, hend) {
             if name.eq_ignore_ascii_case("content-length") {
                 content_length = value.parse::<usize>().ok();
             } else if name.eq_ignore_ascii_case("transfer-encoding")
@@ -454,7 +501,13 @@ impl HttpState {
                 d.info.push_str("Continuation");
             }
             if d.wants(&FILE_DATA) {
-                d.field_in(src, &FILE_DATA, Value::str(String::from_utf8_lossy(b)), pdu.offset, b.len());
+                d.field_in(
+                    src,
+                    &FILE_DATA,
+                    Value::str(String::from_utf8_lossy(b)),
+                    pdu.offset,
+                    b.len(),
+                );
             }
             return true;
         };
@@ -489,11 +542,23 @@ impl HttpState {
             } => {
                 first_line_text(d, src, at(0), line_len, &line_text);
                 d.open();
-                d.field_in(src, &REQUEST_METHOD, Value::str(method), at(0), method.len());
+                d.field_in(
+                    src,
+                    &REQUEST_METHOD,
+                    Value::str(method),
+                    at(0),
+                    method.len(),
+                );
                 let uo = method.len() + 1;
                 d.field_in(src, &REQUEST_URI, Value::str(uri), at(uo), uri.len());
                 let vo = uo + uri.len() + 1;
-                d.field_in(src, &REQUEST_VERSION, Value::str(version), at(vo), version.len());
+                d.field_in(
+                    src,
+                    &REQUEST_VERSION,
+                    Value::str(version),
+                    at(vo),
+                    version.len(),
+                );
                 d.close();
                 // Wireshark marks the request (a hidden boolean) after the first line.
                 d.hidden(&REQUEST, Value::Bool(true), at(0), 0);
@@ -527,19 +592,34 @@ impl HttpState {
             } => {
                 first_line_text(d, src, at(0), line_len, &line_text);
                 d.open();
-                d.field_in(src, &RESPONSE_VERSION, Value::str(version), at(0), version.len());
+                d.field_in(
+                    src,
+                    &RESPONSE_VERSION,
+                    Value::str(version),
+                    at(0),
+                    version.len(),
+                );
                 d.field_in(src, &RESPONSE_CODE, Value::UInt(u64::from(code)), at(9), 3);
                 if let Some(desc) = name_of(STATUS_CODES, u64::from(code)) {
                     d.generated(&RESPONSE_CODE_DESC, Value::str(desc));
                 }
                 let po = line.len().saturating_sub(phrase.len());
-                d.field_in(src, &RESPONSE_PHRASE, Value::str(phrase), at(po), phrase.len());
+                d.field_in(
+                    src,
+                    &RESPONSE_PHRASE,
+                    Value::str(phrase),
+                    at(po),
+                    phrase.len(),
+                );
                 d.close();
                 d.hidden(&RESPONSE, Value::Bool(true), at(0), 0);
                 self.header_lines(d, b, src, pdu.offset, after_line, hend, &RESPONSE_LINE);
                 // 1xx responses do not answer the request.
                 if code >= 200 {
-                    let req = self.pending.get_mut(&p.stream).and_then(VecDeque::pop_front);
+                    let req = self
+                        .pending
+                        .get_mut(&p.stream)
+                        .and_then(VecDeque::pop_front);
                     let head = self
                         .pending
                         .get(&p.stream)
@@ -590,7 +670,12 @@ impl HttpState {
         for (name, value, off, len) in headers(b, start, end) {
             if d.wants(line_def) {
                 let raw = b.get(off..off + len).unwrap_or_default();
-                d.hidden(line_def, Value::str(String::from_utf8_lossy(raw)), base + off, len);
+                d.hidden(
+                    line_def,
+                    Value::str(String::from_utf8_lossy(raw)),
+                    base + off,
+                    len,
+                );
             }
             let def = HEADER_FIELDS
                 .iter()

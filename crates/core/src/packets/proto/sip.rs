@@ -16,10 +16,18 @@ pub static STATUS_LINE: FieldDef =
     FieldDef::new("sip.Status-Line", "Status-Line", T::Str, Base::None);
 pub static METHOD: FieldDef = FieldDef::new("sip.Method", "Method", T::Str, Base::None);
 pub static R_URI: FieldDef = FieldDef::new("sip.r-uri", "Request-URI", T::Str, Base::None);
-pub static R_URI_USER: FieldDef =
-    FieldDef::new("sip.r-uri.user", "Request-URI User Part", T::Str, Base::None);
-pub static R_URI_HOST: FieldDef =
-    FieldDef::new("sip.r-uri.host", "Request-URI Host Part", T::Str, Base::None);
+pub static R_URI_USER: FieldDef = FieldDef::new(
+    "sip.r-uri.user",
+    "Request-URI User Part",
+    T::Str,
+    Base::None,
+);
+pub static R_URI_HOST: FieldDef = FieldDef::new(
+    "sip.r-uri.host",
+    "Request-URI Host Part",
+    T::Str,
+    Base::None,
+);
 pub static STATUS_CODE: FieldDef =
     FieldDef::new("sip.Status-Code", "Status-Code", T::U32, Base::Dec);
 pub static MSG_HDR: FieldDef = FieldDef::new("sip.msg_hdr", "Message Header", T::Str, Base::None);
@@ -27,22 +35,37 @@ pub static VIA: FieldDef = FieldDef::new("sip.Via", "Via", T::Str, Base::None);
 pub static FROM: FieldDef = FieldDef::new("sip.From", "From", T::Str, Base::None);
 pub static FROM_ADDR: FieldDef =
     FieldDef::new("sip.from.addr", "SIP from address", T::Str, Base::None);
-pub static FROM_USER: FieldDef =
-    FieldDef::new("sip.from.user", "SIP from address User Part", T::Str, Base::None);
-pub static FROM_HOST: FieldDef =
-    FieldDef::new("sip.from.host", "SIP from address Host Part", T::Str, Base::None);
+pub static FROM_USER: FieldDef = FieldDef::new(
+    "sip.from.user",
+    "SIP from address User Part",
+    T::Str,
+    Base::None,
+);
+pub static FROM_HOST: FieldDef = FieldDef::new(
+    "sip.from.host",
+    "SIP from address Host Part",
+    T::Str,
+    Base::None,
+);
 pub static FROM_TAG: FieldDef = FieldDef::new("sip.from.tag", "SIP from tag", T::Str, Base::None);
 pub static TO: FieldDef = FieldDef::new("sip.To", "To", T::Str, Base::None);
 pub static TO_ADDR: FieldDef = FieldDef::new("sip.to.addr", "SIP to address", T::Str, Base::None);
-pub static TO_USER: FieldDef =
-    FieldDef::new("sip.to.user", "SIP to address User Part", T::Str, Base::None);
-pub static TO_HOST: FieldDef =
-    FieldDef::new("sip.to.host", "SIP to address Host Part", T::Str, Base::None);
+pub static TO_USER: FieldDef = FieldDef::new(
+    "sip.to.user",
+    "SIP to address User Part",
+    T::Str,
+    Base::None,
+);
+pub static TO_HOST: FieldDef = FieldDef::new(
+    "sip.to.host",
+    "SIP to address Host Part",
+    T::Str,
+    Base::None,
+);
 pub static TO_TAG: FieldDef = FieldDef::new("sip.to.tag", "SIP to tag", T::Str, Base::None);
 pub static CALL_ID: FieldDef = FieldDef::new("sip.Call-ID", "Call-ID", T::Str, Base::None);
 pub static CSEQ: FieldDef = FieldDef::new("sip.CSeq", "CSeq", T::Str, Base::None);
-pub static CSEQ_SEQ: FieldDef =
-    FieldDef::new("sip.CSeq.seq", "Sequence Number", T::U32, Base::Dec);
+pub static CSEQ_SEQ: FieldDef = FieldDef::new("sip.CSeq.seq", "Sequence Number", T::U32, Base::Dec);
 pub static CSEQ_METHOD: FieldDef = FieldDef::new("sip.CSeq.method", "Method", T::Str, Base::None);
 pub static CONTACT: FieldDef = FieldDef::new("sip.Contact", "Contact", T::Str, Base::None);
 pub static CONTENT_TYPE: FieldDef =
@@ -51,8 +74,7 @@ pub static CONTENT_LENGTH: FieldDef =
     FieldDef::new("sip.Content-Length", "Content-Length", T::U32, Base::Dec);
 pub static MAX_FORWARDS: FieldDef =
     FieldDef::new("sip.Max-Forwards", "Max-Forwards", T::U32, Base::Dec);
-pub static USER_AGENT: FieldDef =
-    FieldDef::new("sip.User-Agent", "User-Agent", T::Str, Base::None);
+pub static USER_AGENT: FieldDef = FieldDef::new("sip.User-Agent", "User-Agent", T::Str, Base::None);
 pub static EXPIRES: FieldDef = FieldDef::new("sip.Expires", "Expires", T::U32, Base::Dec);
 
 pub static SDP: FieldDef = FieldDef::protocol("sdp", "Session Description Protocol");
@@ -90,8 +112,12 @@ pub static SDP_TIME: FieldDef = FieldDef::new(
     T::Str,
     Base::None,
 );
-pub static SDP_SESSION_ATTR: FieldDef =
-    FieldDef::new("sdp.session_attr", "Session Attribute (a)", T::Str, Base::None);
+pub static SDP_SESSION_ATTR: FieldDef = FieldDef::new(
+    "sdp.session_attr",
+    "Session Attribute (a)",
+    T::Str,
+    Base::None,
+);
 pub static SDP_MEDIA: FieldDef = FieldDef::new(
     "sdp.media",
     "Media Description, name and address (m)",
@@ -192,16 +218,21 @@ fn uri_of(value: &str) -> &str {
 
 /// User and host parts of a SIP URI (`sip:user@host:port;params`).
 fn uri_parts(uri: &str) -> (Option<&str>, &str) {
-    let rest = uri
-        .split_once(':')
-        .map_or(uri, |(scheme, r)| if scheme.contains('@') { uri } else { r });
+    let rest = uri.split_once(':').map_or(
+        uri,
+        |(scheme, r)| if scheme.contains('@') { uri } else { r },
+    );
     let rest = rest.split([';', '?']).next().unwrap_or(rest);
     let (user, hostport) = match rest.rsplit_once('@') {
         Some((u, h)) => (Some(u.split(':').next().unwrap_or(u)), h),
         None => (None, rest),
     };
     let host = if hostport.starts_with('[') {
-        hostport.split(']').next().map_or(hostport, |h| &h[..h.len()]).trim_start_matches('[')
+        hostport
+            .split(']')
+            .next()
+            .map_or(hostport, |h| &h[..h.len()])
+            .trim_start_matches('[')
     } else {
         hostport.split(':').next().unwrap_or(hostport)
     };
@@ -210,9 +241,7 @@ fn uri_parts(uri: &str) -> (Option<&str>, &str) {
 
 fn tag_of(value: &str) -> Option<&str> {
     let after = value.rfind('>').map_or(value, |i| &value[i..]);
-    after
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("tag="))
+    after.split(';').find_map(|p| p.trim().strip_prefix("tag="))
 }
 
 /// Dissects one SIP message; false when it is not one.
@@ -236,7 +265,11 @@ pub(crate) fn dissect_message(
     let line_text = String::from_utf8_lossy(line).into_owned();
     let body_off = offset_in(b, msg.body);
     let headers_start = (line_end + 1).min(b.len());
-    let headers_end = if msg.body.is_empty() { b.len() } else { body_off };
+    let headers_end = if msg.body.is_empty() {
+        b.len()
+    } else {
+        body_off
+    };
 
     let mut call_id = None;
     let mut cseq_method = String::new();
@@ -259,7 +292,9 @@ pub(crate) fn dissect_message(
                     continue;
                 }
                 contacts += 1;
-                if c.split(';').any(|p| p.trim().eq_ignore_ascii_case("expires=0")) {
+                if c.split(';')
+                    .any(|p| p.trim().eq_ignore_ascii_case("expires=0"))
+                {
                     contacts_expire_zero += 1;
                 }
             }
@@ -310,7 +345,13 @@ pub(crate) fn dissect_message(
     }
     match msg.start {
         StartLine::Request { method, uri } => {
-            d.field_in(src, &REQUEST_LINE, Value::str(line_text.as_str()), at(0), line.len());
+            d.field_in(
+                src,
+                &REQUEST_LINE,
+                Value::str(line_text.as_str()),
+                at(0),
+                line.len(),
+            );
             d.set_text(|| format!("Request-Line: {line_text}"));
             d.open();
             d.field_in(src, &METHOD, Value::str(method), at(0), method.len());
@@ -326,7 +367,13 @@ pub(crate) fn dissect_message(
             d.close();
         }
         StartLine::Response { code, .. } => {
-            d.field_in(src, &STATUS_LINE, Value::str(line_text.as_str()), at(0), line.len());
+            d.field_in(
+                src,
+                &STATUS_LINE,
+                Value::str(line_text.as_str()),
+                at(0),
+                line.len(),
+            );
             d.set_text(|| format!("Status-Line: {line_text}"));
             d.open();
             d.field_in(src, &STATUS_CODE, Value::UInt(u64::from(code)), at(8), 3);
@@ -496,7 +543,13 @@ fn dissect_sdp(d: &mut Dissection, src: u8, start: usize, body: &[u8]) {
                 if let Some(p) = parts.next() {
                     let port = p.split('/').next().and_then(|x| x.parse::<u16>().ok());
                     if let Some(port) = port {
-                        d.field_in(src, &SDP_MEDIA_PORT, Value::UInt(u64::from(port)), at, line.len());
+                        d.field_in(
+                            src,
+                            &SDP_MEDIA_PORT,
+                            Value::UInt(u64::from(port)),
+                            at,
+                            line.len(),
+                        );
                     }
                 }
                 if let Some(p) = parts.next() {

@@ -169,8 +169,7 @@ pub static CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new(
 pub static ALERT_MESSAGE: FieldDef =
     FieldDef::new("tls.alert_message", "Alert Message", T::None, Base::None);
 pub static ALERT_LEVEL: FieldDef =
-    FieldDef::new("tls.alert_message.level", "Level", T::U8, Base::Dec)
-        .with_strings(ALERT_LEVELS);
+    FieldDef::new("tls.alert_message.level", "Level", T::U8, Base::Dec).with_strings(ALERT_LEVELS);
 pub static ALERT_DESC: FieldDef =
     FieldDef::new("tls.alert_message.desc", "Description", T::U8, Base::Dec)
         .with_strings(ALERT_DESCRIPTIONS);
@@ -191,8 +190,12 @@ pub static HANDSHAKE_SESSION_ID_LENGTH: FieldDef = FieldDef::new(
     T::U16,
     Base::Dec,
 );
-pub static HANDSHAKE_SESSION_ID: FieldDef =
-    FieldDef::new("tls.handshake.session_id", "Session ID", T::Bytes, Base::None);
+pub static HANDSHAKE_SESSION_ID: FieldDef = FieldDef::new(
+    "tls.handshake.session_id",
+    "Session ID",
+    T::Bytes,
+    Base::None,
+);
 pub static HANDSHAKE_CIPHER_SUITES_LENGTH: FieldDef = FieldDef::new(
     "tls.handshake.cipher_suites_length",
     "Cipher Suites Length",
@@ -205,8 +208,12 @@ pub static HANDSHAKE_CIPHERSUITES: FieldDef = FieldDef::new(
     T::None,
     Base::None,
 );
-pub static HANDSHAKE_CIPHERSUITE: FieldDef =
-    FieldDef::new("tls.handshake.ciphersuite", "Cipher Suite", T::U16, Base::Hex);
+pub static HANDSHAKE_CIPHERSUITE: FieldDef = FieldDef::new(
+    "tls.handshake.ciphersuite",
+    "Cipher Suite",
+    T::U16,
+    Base::Hex,
+);
 pub static HANDSHAKE_COMP_METHODS_LENGTH: FieldDef = FieldDef::new(
     "tls.handshake.comp_methods_length",
     "Compression Methods Length",
@@ -538,8 +545,20 @@ impl TlsState {
         } else {
             d.field_in(src, &RECORD_CONTENT_TYPE, ct, at(0), 1);
         }
-        d.field_in(src, &RECORD_VERSION, Value::UInt(u64::from(h.version)), at(1), 2);
-        d.field_in(src, &RECORD_LENGTH, Value::UInt(u64::from(h.length)), at(3), 2);
+        d.field_in(
+            src,
+            &RECORD_VERSION,
+            Value::UInt(u64::from(h.version)),
+            at(1),
+            2,
+        );
+        d.field_in(
+            src,
+            &RECORD_LENGTH,
+            Value::UInt(u64::from(h.length)),
+            at(3),
+            2,
+        );
         let bo = 5;
         match h.content_type {
             20 => {
@@ -554,7 +573,13 @@ impl TlsState {
                     d.field_in(src, &ALERT_MESSAGE, Value::None, at(bo), 2);
                     d.open();
                     d.field_in(src, &ALERT_LEVEL, Value::UInt(u64::from(level)), at(bo), 1);
-                    d.field_in(src, &ALERT_DESC, Value::UInt(u64::from(desc)), at(bo + 1), 1);
+                    d.field_in(
+                        src,
+                        &ALERT_DESC,
+                        Value::UInt(u64::from(desc)),
+                        at(bo + 1),
+                        1,
+                    );
                     d.close();
                     if d.columns {
                         let text = format!(
@@ -645,7 +670,9 @@ fn server_hello_version(body: &[u8]) -> Option<u16> {
     let Some(ext_len) = be16(msg, o) else {
         return Some(legacy);
     };
-    let exts = msg.get(o + 2..o + 2 + usize::from(ext_len)).unwrap_or_default();
+    let exts = msg
+        .get(o + 2..o + 2 + usize::from(ext_len))
+        .unwrap_or_default();
     let mut e = 0usize;
     while let (Some(t), Some(l)) = (be16(exts, e), be16(exts, e + 2)) {
         if t == 43 {
@@ -665,7 +692,13 @@ fn dissect_handshake(d: &mut Dissection, src: u8, start: usize, t: u8, msg: &[u8
     d.set_text(|| format!("Handshake Protocol: {name}"));
     d.open();
     d.field_in(src, &HANDSHAKE_TYPE, Value::UInt(u64::from(t)), start, 1);
-    d.field_in(src, &HANDSHAKE_LENGTH, Value::UInt(u64::from(len)), start + 1, 3);
+    d.field_in(
+        src,
+        &HANDSHAKE_LENGTH,
+        Value::UInt(u64::from(len)),
+        start + 1,
+        3,
+    );
     if t == 1 || t == 2 {
         hello(d, src, start + 4, t == 1, msg.get(4..).unwrap_or_default());
     }
@@ -676,7 +709,13 @@ fn dissect_handshake(d: &mut Dissection, src: u8, start: usize, t: u8, msg: &[u8
 fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
     let at = |i: usize| start + i;
     let Some(version) = be16(b, 0) else { return };
-    d.field_in(src, &HANDSHAKE_VERSION, Value::UInt(u64::from(version)), at(0), 2);
+    d.field_in(
+        src,
+        &HANDSHAKE_VERSION,
+        Value::UInt(u64::from(version)),
+        at(0),
+        2,
+    );
     let Some(random) = b.get(2..34) else { return };
     d.field_in(src, &HANDSHAKE_RANDOM, Value::bytes(random), at(2), 32);
     let Some(&sid_len) = b.get(34) else { return };
@@ -692,7 +731,13 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
         return;
     };
     if sid_len > 0 {
-        d.field_in(src, &HANDSHAKE_SESSION_ID, Value::bytes(sid), at(35), sid_len);
+        d.field_in(
+            src,
+            &HANDSHAKE_SESSION_ID,
+            Value::bytes(sid),
+            at(35),
+            sid_len,
+        );
     }
     let mut o = 35 + sid_len;
     if client {
@@ -713,7 +758,13 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
         d.open();
         for (i, c) in suites.chunks_exact(2).enumerate() {
             let v = u16::from_be_bytes([c[0], c[1]]);
-            d.field_in(src, &HANDSHAKE_CIPHERSUITE, Value::UInt(u64::from(v)), at(o + 2 + 2 * i), 2);
+            d.field_in(
+                src,
+                &HANDSHAKE_CIPHERSUITE,
+                Value::UInt(u64::from(v)),
+                at(o + 2 + 2 * i),
+                2,
+            );
         }
         d.close();
         o += 2 + cs_len;
@@ -730,14 +781,32 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
             return;
         };
         for (i, &m) in methods.iter().enumerate() {
-            d.field_in(src, &HANDSHAKE_COMP_METHOD, Value::UInt(u64::from(m)), at(o + 1 + i), 1);
+            d.field_in(
+                src,
+                &HANDSHAKE_COMP_METHOD,
+                Value::UInt(u64::from(m)),
+                at(o + 1 + i),
+                1,
+            );
         }
         o += 1 + cm_len;
     } else {
         let Some(cs) = be16(b, o) else { return };
-        d.field_in(src, &HANDSHAKE_CIPHERSUITE, Value::UInt(u64::from(cs)), at(o), 2);
+        d.field_in(
+            src,
+            &HANDSHAKE_CIPHERSUITE,
+            Value::UInt(u64::from(cs)),
+            at(o),
+            2,
+        );
         let Some(&m) = b.get(o + 2) else { return };
-        d.field_in(src, &HANDSHAKE_COMP_METHOD, Value::UInt(u64::from(m)), at(o + 2), 1);
+        d.field_in(
+            src,
+            &HANDSHAKE_COMP_METHOD,
+            Value::UInt(u64::from(m)),
+            at(o + 2),
+            1,
+        );
         o += 3;
     }
     let Some(ext_len) = be16(b, o) else { return };
@@ -770,15 +839,33 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
         match t {
             0 if client => {
                 if let Some(list_len) = be16(data, 0) {
-                    d.field_in(src, &SERVER_NAME_LIST_LEN, Value::UInt(u64::from(list_len)), at(eo), 2);
+                    d.field_in(
+                        src,
+                        &SERVER_NAME_LIST_LEN,
+                        Value::UInt(u64::from(list_len)),
+                        at(eo),
+                        2,
+                    );
                     let mut s = 2usize;
                     while let (Some(&nt), Some(nl)) = (data.get(s), be16(data, s + 1)) {
                         let nl = usize::from(nl);
                         let Some(name) = data.get(s + 3..s + 3 + nl) else {
                             break;
                         };
-                        d.field_in(src, &SERVER_NAME_TYPE, Value::UInt(u64::from(nt)), at(eo + s), 1);
-                        d.field_in(src, &SERVER_NAME_LEN, Value::UInt(nl as u64), at(eo + s + 1), 2);
+                        d.field_in(
+                            src,
+                            &SERVER_NAME_TYPE,
+                            Value::UInt(u64::from(nt)),
+                            at(eo + s),
+                            1,
+                        );
+                        d.field_in(
+                            src,
+                            &SERVER_NAME_LEN,
+                            Value::UInt(nl as u64),
+                            at(eo + s + 1),
+                            2,
+                        );
                         d.field_in(
                             src,
                             &SERVER_NAME,
@@ -813,17 +900,35 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
             }
             43 if client => {
                 if let Some(&vl) = data.first() {
-                    d.field_in(src, &SUPPORTED_VERSIONS_LEN, Value::UInt(u64::from(vl)), at(eo), 1);
+                    d.field_in(
+                        src,
+                        &SUPPORTED_VERSIONS_LEN,
+                        Value::UInt(u64::from(vl)),
+                        at(eo),
+                        1,
+                    );
                     let list = data.get(1..1 + usize::from(vl)).unwrap_or_default();
                     for (i, c) in list.chunks_exact(2).enumerate() {
                         let v = u16::from_be_bytes([c[0], c[1]]);
-                        d.field_in(src, &SUPPORTED_VERSION, Value::UInt(u64::from(v)), at(eo + 1 + 2 * i), 2);
+                        d.field_in(
+                            src,
+                            &SUPPORTED_VERSION,
+                            Value::UInt(u64::from(v)),
+                            at(eo + 1 + 2 * i),
+                            2,
+                        );
                     }
                 }
             }
             43 => {
                 if let Some(v) = be16(data, 0) {
-                    d.field_in(src, &SUPPORTED_VERSION, Value::UInt(u64::from(v)), at(eo), 2);
+                    d.field_in(
+                        src,
+                        &SUPPORTED_VERSION,
+                        Value::UInt(u64::from(v)),
+                        at(eo),
+                        2,
+                    );
                 }
             }
             _ => {}
