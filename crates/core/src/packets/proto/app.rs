@@ -387,12 +387,31 @@ impl AppState {
             UdpApp::Dns(flavor) => {
                 let conv =
                     dns::Conversation::udp((p.src_addr, p.src_port), (p.dst_addr, p.dst_port));
-                self.dns.dissect(ctx, d, pdu, flavor, conv, false)
+                self.dns.dissect(ctx, d, pdu, flavor, conv)
             }
             UdpApp::Dhcp => dhcp::dissect(d, pdu),
             UdpApp::Sip => sip::dissect_message(&mut self.sip, d, pdu, true),
             UdpApp::Other => false,
         }
+    }
+
+    /// Dissects the UDP payload quoted in an ICMP error (Wireshark's `in_error_pkt`): fields
+    /// only, no columns, no request/response matching. True when a dissector took it.
+    pub fn dissect_quoted_udp(d: &mut Dissection, p: &UdpPayload<'_>) -> bool {
+        let pdu = Pdu {
+            bytes: p.payload,
+            source: p.source,
+            offset: p.offset,
+        };
+        let columns = d.columns;
+        d.columns = false;
+        let taken = match udp_app(p.src_port, p.dst_port) {
+            Some(UdpApp::Dns(flavor)) => dns::dissect_quoted(d, pdu, flavor),
+            Some(UdpApp::Dhcp) => dhcp::dissect(d, pdu),
+            _ => false,
+        };
+        d.columns = columns;
+        taken
     }
 
     /// Dissects a TCP payload (called for every TCP segment with a payload, in frame order).

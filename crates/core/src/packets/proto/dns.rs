@@ -258,6 +258,10 @@ pub static MX_PREFERENCE: FieldDef =
     FieldDef::new("dns.mx.preference", "Preference", T::U16, Base::Dec);
 pub static MX_MAIL_EXCHANGE: FieldDef =
     FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", T::Str, Base::None);
+pub static SRV_SERVICE: FieldDef =
+    FieldDef::new("dns.srv.service", "Service", T::Str, Base::None);
+pub static SRV_PROTO: FieldDef = FieldDef::new("dns.srv.proto", "Protocol", T::Str, Base::None);
+pub static SRV_NAME: FieldDef = FieldDef::new("dns.srv.name", "Name", T::Str, Base::None);
 pub static SRV_PRIORITY: FieldDef =
     FieldDef::new("dns.srv.priority", "Priority", T::U16, Base::Dec);
 pub static SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", T::U16, Base::Dec);
@@ -369,6 +373,9 @@ pub static FIELDS: &[&FieldDef] = &[
     &PTR_DOMAIN_NAME,
     &MX_PREFERENCE,
     &MX_MAIL_EXCHANGE,
+    &SRV_SERVICE,
+    &SRV_PROTO,
+    &SRV_NAME,
     &SRV_PRIORITY,
     &SRV_WEIGHT,
     &SRV_PORT,
@@ -483,6 +490,11 @@ fn label_count(name: &str) -> u64 {
     }
 }
 
+/// A DNS message quoted in an ICMP error: no matching, no columns.
+pub(crate) fn dissect_quoted(d: &mut Dissection, pdu: Pdu<'_>, flavor: Flavor) -> bool {
+    dissect_body(None, d, pdu, flavor, None, None, true)
+}
+
 impl DnsState {
     /// DNS over TCP: `pdu` starts with the 2-byte length.
     pub(crate) fn dissect_tcp(
@@ -512,11 +524,7 @@ impl DnsState {
         pdu: Pdu<'_>,
         flavor: Flavor,
         conv: Conversation,
-        in_error: bool,
     ) -> bool {
-        if in_error {
-            return dissect_body(ctx, d, pdu, flavor, None, None, true);
-        }
         self.dissect_message(ctx, d, pdu, flavor, conv, false, None)
     }
 
@@ -539,7 +547,7 @@ impl DnsState {
         })();
         let matched = m.map(|(id, flags)| self.match_message(ctx, conv, id, flags & 0x8000 != 0));
         let _ = more;
-        dissect_body(ctx, d, pdu, flavor, tcp_len, matched, false)
+        dissect_body(Some(ctx), d, pdu, flavor, tcp_len, matched, false)
     }
 
     /// Matches a query or response; returns what the tree shows about it.
@@ -635,7 +643,7 @@ fn text(d: &mut Dissection, source: u8, start: usize, len: usize, t: impl FnOnce
 
 #[allow(clippy::too_many_arguments)]
 fn dissect_body(
-    ctx: &mut FrameCtx<'_>,
+    ctx: Option<&FrameCtx<'_>>,
     d: &mut Dissection,
     pdu: Pdu<'_>,
     flavor: Flavor,
@@ -910,8 +918,10 @@ fn dissect_body(
     }
     match matched {
         Some(Matched::Query) => {
-            for v in ctx.annotations.get(ctx.number, &RESPONSE_IN) {
-                d.generated(&RESPONSE_IN, v.clone());
+            if let Some(ctx) = ctx {
+                for v in ctx.annotations.get(ctx.number, &RESPONSE_IN) {
+                    d.generated(&RESPONSE_IN, v.clone());
+                }
             }
         }
         Some(Matched::QueryRetransmission(orig)) => {
@@ -1041,7 +1051,21 @@ fn dissect_rr(
         }
     });
     d.open();
-    d.field_in(src, &RESP_NAME, Value::str(name), at(off), after - off);
+    // An SRV owner name shows as its service, protocol and name (`_sip._udp.example`).
+    let srv_parts = (rtype == 33)
+        .then(|| {
+            let mut it = name.splitn(3, '.');
+            Some((it.next()?, it.next()?, it.next()?))
+        })
+        .flatten();
+    match srv_parts {
+        Some((service, proto, rest)) => {
+            d.field_in(src, &SRV_SERVICE, Value::str(service), at(off), after - off);
+            d.field_in(src, &SRV_PROTO, Value::str(proto), at(off), after - off);
+            d.field_in(src, &SRV_NAME, Value::str(rest), at(off), after - off);
+        }
+        None => d.field_in(src, &RESP_NAME, Value::str(name.as_str()), at(off), after - off),
+    }
     d.field_in(src, &RESP_TYPE, Value::UInt(u64::from(rtype)), at(after), 2);
     if rtype == 41 {
         d.field_in(

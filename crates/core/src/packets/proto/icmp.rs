@@ -388,7 +388,24 @@ fn quoted(
                 }
                 17 => {
                     d.nest();
-                    udp::dissect(inner, n.payload, qend, source, None, udp_state, d);
+                    let u = udp::dissect(inner, n.payload, qend, source, None, udp_state, d);
+                    if let Some(u) = u {
+                        let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
+                        if !payload.is_empty() {
+                            super::app::AppState::dissect_quoted_udp(
+                                d,
+                                &super::app::UdpPayload {
+                                    src_addr: n.src,
+                                    dst_addr: n.dst,
+                                    src_port: u.src_port,
+                                    dst_port: u.dst_port,
+                                    payload,
+                                    source,
+                                    offset: u.payload,
+                                },
+                            );
+                        }
+                    }
                 }
                 _ => {}
             }
