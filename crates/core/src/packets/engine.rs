@@ -675,6 +675,13 @@ impl Layers<'_, '_> {
                             d.info.push_str(" [TCP segment of a reassembled PDU]");
                         }
                     }
+                    TcpVerdict::ReassemblyError => {
+                        if d.columns {
+                            d.info.push_str(
+                                "[Reassembly error, protocol TCP: New fragment overlaps old data (retransmission?)]",
+                            );
+                        }
+                    }
                     TcpVerdict::NotMine => udp::dissect_data(data, t.payload, t.end, source, d),
                 }
                 eth::Next::End
@@ -692,6 +699,8 @@ impl Layers<'_, '_> {
                     self.ctx,
                     d,
                     &UdpPayload {
+                        src_addr: n.src,
+                        dst_addr: n.dst,
                         src_port: u.src_port,
                         dst_port: u.dst_port,
                         payload,
