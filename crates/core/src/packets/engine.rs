@@ -489,6 +489,8 @@ impl Layers<'_, '_> {
                                 self.ctx,
                                 d,
                                 &UdpPayload {
+                                    src_addr: n.src,
+                                    dst_addr: n.dst,
                                     src_port: u.src_port,
                                     dst_port: u.dst_port,
                                     payload,
@@ -635,8 +637,12 @@ impl Layers<'_, '_> {
                 }
                 let verdict = match self.tcp_detail {
                     // Retransmitted data is not dissected again (Wireshark shows it as
-                    // "Retransmitted TCP segment data").
-                    Some(det) if det.analysis & af::ANY_RETRANSMISSION != 0 => {
+                    // "Retransmitted TCP segment data"); a fast retransmission still goes to
+                    // reassembly.
+                    Some(det)
+                        if det.analysis & (af::RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
+                            != 0 =>
+                    {
                         if d.wants(&tcp::SEGMENT_DATA) {
                             d.field_in(
                                 source,

@@ -48,6 +48,7 @@ impl Default for UdpPayload<'_> {
             payload: &[],
             source: 0,
             offset: 0,
+            quoted: false,
         }
     }
 }
