@@ -124,9 +124,12 @@ fn compile(text: &str) -> Result<Box<dyn Matcher>, String> {
             let mut caret = String::new();
             caret.push_str(&" ".repeat(e.start.min(text.len())));
             caret.push_str(&"^".repeat(e.len.max(1)));
-            format!("invalid display filter: {}
+            format!(
+                "invalid display filter: {}
   {text}
-  {caret}", e.message)
+  {caret}",
+                e.message
+            )
         })
 }
 
