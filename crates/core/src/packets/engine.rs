@@ -134,6 +134,40 @@ pub struct Engine {
     annotations: std::sync::Arc<Annotations>,
     learned: Option<Annotations>,
     focus: Option<Focus>,
+    /// The plan reads something above TCP/UDP (or columns, or whole trees).
+    app_needed: bool,
+}
+
+/// Protocols whose fields the engine produces without the application dissectors.
+const BELOW_APPLICATION: &[&str] = &[
+    "frame",
+    "eth",
+    "ethertype",
+    "vlan",
+    "sll",
+    "null",
+    "raw",
+    "arp",
+    "ip",
+    "ipv6",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "tcp",
+    "udp",
+];
+
+/// Whether a plan needs the application dissectors.
+fn needs_application(wants: &Wants, columns: bool) -> bool {
+    match wants {
+        Wants::All => true,
+        Wants::Only(list) => {
+            columns
+                || list
+                    .iter()
+                    .any(|d| !BELOW_APPLICATION.contains(&d.protocol_name()))
+        }
+    }
 }
 
 /// The settings of the focused frame, and the quiet ones used for the others.
@@ -167,6 +201,7 @@ impl Engine {
             columns: opts.columns,
             keep_bytes: opts.keep_bytes,
         });
+        let app_needed = needs_application(&opts.wants, opts.columns) || opts.learn;
         let mut dissection = Dissection::new(opts.wants, opts.columns);
         dissection.sources.push(DataSource::default());
         Engine {
@@ -179,6 +214,7 @@ impl Engine {
             annotations: opts.annotations.unwrap_or_default(),
             learned: opts.learn.then(Annotations::default),
             focus,
+            app_needed,
         }
     }
 
@@ -194,6 +230,7 @@ impl Engine {
             annotations,
             learned,
             focus,
+            app_needed,
         } = self;
         reader.feed(chunk, |frame| {
             if let Some(f) = focus {
@@ -205,7 +242,15 @@ impl Engine {
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
+            dissect_frame(
+                frame,
+                &mut ctx,
+                tcp,
+                app_needed.then_some(&mut *app),
+                state,
+                dissection,
+                *keep_bytes,
+            );
             on_frame(dissection);
         });
     }
@@ -222,6 +267,7 @@ impl Engine {
             annotations,
             learned,
             focus,
+            app_needed,
         } = self;
         reader.finish(|frame| {
             if let Some(f) = focus {
@@ -233,7 +279,15 @@ impl Engine {
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
+            dissect_frame(
+                frame,
+                &mut ctx,
+                tcp,
+                app_needed.then_some(&mut *app),
+                state,
+                dissection,
+                *keep_bytes,
+            );
             on_frame(dissection);
         });
     }
@@ -286,7 +340,7 @@ fn dissect_frame(
     frame: &Frame<'_>,
     ctx: &mut FrameCtx<'_>,
     tcp: &mut TcpAnalyzer,
-    app: &mut AppState,
+    app: Option<&mut AppState>,
     st: &mut DissectState,
     d: &mut Dissection,
     keep_bytes: bool,
@@ -447,7 +501,9 @@ fn column_fields(frame: &Frame<'_>, d: &mut Dissection) {
 /// The network layer and up, with what they need from the loop.
 struct Layers<'a, 'c> {
     ctx: &'a mut FrameCtx<'c>,
-    app: &'a mut AppState,
+    /// `None` when the plan reads nothing above TCP/UDP: the application dissectors (and
+    /// their reassembly) are skipped altogether.
+    app: Option<&'a mut AppState>,
     udp: &'a mut udp::UdpState,
     icmp: &'a mut icmp::IcmpState,
     fragments: &'a mut HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
@@ -485,20 +541,22 @@ impl Layers<'_, '_> {
                     {
                         let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
                         if !payload.is_empty() {
-                            let claimed = self.app.dissect_udp(
-                                self.ctx,
-                                d,
-                                &UdpPayload {
-                                    src_addr: n.src,
-                                    dst_addr: n.dst,
-                                    src_port: u.src_port,
-                                    dst_port: u.dst_port,
-                                    payload,
-                                    source,
-                                    offset: u.payload,
-                                    quoted: true,
-                                },
-                            );
+                            let claimed = self.app.as_deref_mut().is_some_and(|app| {
+                                app.dissect_udp(
+                                    self.ctx,
+                                    d,
+                                    &UdpPayload {
+                                        src_addr: n.src,
+                                        dst_addr: n.dst,
+                                        src_port: u.src_port,
+                                        dst_port: u.dst_port,
+                                        payload,
+                                        source,
+                                        offset: u.payload,
+                                        quoted: true,
+                                    },
+                                )
+                            });
                             if !claimed {
                                 udp::dissect_data(inner, u.payload, u.end, source, d);
                             }
@@ -657,22 +715,26 @@ impl Layers<'_, '_> {
                         }
                         TcpVerdict::Claimed
                     }
-                    Some(det) => self.app.dissect_tcp(
-                        self.ctx,
-                        d,
-                        &TcpPayload {
-                            stream: det.stream,
-                            from_client: det.from_client,
-                            src_port: t.src_port,
-                            dst_port: t.dst_port,
-                            seq: t.seq,
-                            seglen: t.seglen,
-                            analysis: det.analysis,
-                            payload,
-                            offset: t.payload,
-                        },
-                    ),
-                    None => TcpVerdict::NotMine,
+                    Some(det) if self.app.is_some() => {
+                        self.app.as_deref_mut().map_or(TcpVerdict::NotMine, |app| {
+                            app.dissect_tcp(
+                                self.ctx,
+                                d,
+                                &TcpPayload {
+                                    stream: det.stream,
+                                    from_client: det.from_client,
+                                    src_port: t.src_port,
+                                    dst_port: t.dst_port,
+                                    seq: t.seq,
+                                    seglen: t.seglen,
+                                    analysis: det.analysis,
+                                    payload,
+                                    offset: t.payload,
+                                },
+                            )
+                        })
+                    }
+                    _ => TcpVerdict::NotMine,
                 };
                 match verdict {
                     TcpVerdict::Claimed => {}
@@ -701,20 +763,22 @@ impl Layers<'_, '_> {
                 if payload.is_empty() {
                     return eth::Next::End;
                 }
-                let claimed = self.app.dissect_udp(
-                    self.ctx,
-                    d,
-                    &UdpPayload {
-                        src_addr: n.src,
-                        dst_addr: n.dst,
-                        src_port: u.src_port,
-                        dst_port: u.dst_port,
-                        payload,
-                        source,
-                        offset: u.payload,
-                        quoted: false,
-                    },
-                );
+                let claimed = self.app.as_deref_mut().is_some_and(|app| {
+                    app.dissect_udp(
+                        self.ctx,
+                        d,
+                        &UdpPayload {
+                            src_addr: n.src,
+                            dst_addr: n.dst,
+                            src_port: u.src_port,
+                            dst_port: u.dst_port,
+                            payload,
+                            source,
+                            offset: u.payload,
+                            quoted: false,
+                        },
+                    )
+                });
                 if !claimed {
                     udp::dissect_data(data, u.payload, u.end, source, d);
                 }
