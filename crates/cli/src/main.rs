@@ -3,6 +3,7 @@
 //! codes live here; everything the output says comes from the `Report`.
 
 mod mcp;
+mod packets;
 mod summary;
 
 use std::io::{self, Read, Write};
@@ -26,6 +27,7 @@ const USAGE: &str = "\
 Usage:
   pcaplens analyze FILE [--json | --markdown | --csv] [--lang en|es]
                         [--server-ip IP] [--server-port N]
+  pcaplens packets FILE [-Y FILTER] [-c COUNT] [-T text|fields|json] [-e FIELD]... [--frame N]
   pcaplens mcp [--root DIR]...
   pcaplens --help | --version
 
@@ -218,6 +220,9 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_FAILED)
             }
         };
+    }
+    if args.first().map(String::as_str) == Some("packets") {
+        return ExitCode::from(packets::run(&args[1..]));
     }
     let command = match parse_args(&args) {
         Ok(c) => c,

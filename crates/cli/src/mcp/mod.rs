@@ -7,6 +7,7 @@
 mod extra;
 mod files;
 mod mcpcap;
+mod packet_tools;
 mod page;
 mod server;
 mod tcpview;

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::extra;
-use super::files::Files;
+use super::files::{Capture, Files};
 use super::mcpcap::{self, Ctx};
+use super::packet_tools;
 use super::page::{PageRequest, DEFAULT_LIMIT, MAX_ANSWER_BYTES};
 
 /// Protocol revisions served: the ones current clients speak (an older client gets the newest
@@ -188,6 +189,36 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+pub struct ListPacketsArgs {
+    /// Local path of a pcap/pcapng capture, or a file:// URL.
+    pub pcap_file: String,
+    /// A Wireshark display filter (e.g. `tcp.analysis.retransmission`, `dns && ip.addr ==
+    /// 10.0.0.1`); every frame when absent.
+    #[serde(default)]
+    pub display_filter: Option<String>,
+    /// First displayed frame to list (0-based). Default 0.
+    #[serde(default)]
+    #[schemars(default)]
+    pub offset: u64,
+    /// Most frames to list. Default 50.
+    #[serde(default = "default_packet_limit")]
+    #[schemars(default = "default_packet_limit")]
+    pub limit: u64,
+}
+
+fn default_packet_limit() -> u64 {
+    DEFAULT_LIMIT as u64
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GetPacketArgs {
+    /// Local path of a pcap/pcapng capture, or a file:// URL.
+    pub pcap_file: String,
+    /// Wireshark's frame number (No. column, from 1).
+    pub frame: u64,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct PromptArgs {
     /// The capture to work on (a local path); the prompt names it in every tool call.
     #[serde(default)]
@@ -236,11 +267,33 @@ impl PcaplensServer {
                 report: &report,
             })
         });
-        match job.await {
-            Ok(Ok(value)) => CallToolResult::structured(value),
-            Ok(Err(message)) => failure(&shown, message),
-            Err(e) => failure(&shown, format!("internal error: {e}")),
-        }
+        finish(&shown, job.await)
+    }
+
+    /// As [`answer`](Self::answer) for tools that read the file themselves (no report).
+    async fn answer_file(
+        &self,
+        given: String,
+        build: impl FnOnce(&str, &Capture) -> Result<Value, String> + Send + 'static,
+    ) -> CallToolResult {
+        let files = self.files.clone();
+        let shown = given.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let capture = files.resolve(&given)?;
+            build(&given, &capture)
+        });
+        finish(&shown, job.await)
+    }
+}
+
+fn finish(
+    given: &str,
+    outcome: Result<Result<Value, String>, tokio::task::JoinError>,
+) -> CallToolResult {
+    match outcome {
+        Ok(Ok(value)) => CallToolResult::structured(value),
+        Ok(Err(message)) => failure(given, message),
+        Err(e) => failure(given, format!("internal error: {e}")),
     }
 }
 
@@ -542,6 +595,54 @@ impl PcaplensServer {
                 to_usize(a.offset, 0),
                 to_usize(a.max_bytes, MAX_ANSWER_BYTES - 4 * 1024),
             ))
+        })
+        .await
+    }
+
+    #[tool(
+        description = "Wireshark's packet list: No. (Wireshark's frame number), Time, Source, \
+        Destination, Protocol, Length and Info columns, plus tcp.stream, for the frames a \
+        Wireshark display filter selects (all frames without one), after both passes as \
+        `tshark -2`. Paginated: offset/limit (default 50), `page` has the total displayed.",
+        annotations(
+            title = "Packet list",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_packets(&self, Parameters(a): Parameters<ListPacketsArgs>) -> CallToolResult {
+        let page = PageRequest::new(Some(a.offset), Some(a.limit), DEFAULT_LIMIT);
+        // An explicit limit is honoured; the default one may shrink to the size budget.
+        let page = PageRequest {
+            limit: (a.limit != default_packet_limit())
+                .then_some(page.limit)
+                .flatten(),
+            ..page
+        };
+        self.answer_file(a.pcap_file, move |given, capture| {
+            packet_tools::list_packets(given, capture, a.display_filter.as_deref(), page)
+        })
+        .await
+    }
+
+    #[tool(
+        description = "One frame's packet details as Wireshark shows them: the dissection tree \
+        (every layer with its fields, Wireshark field names and values) as text and as nodes, \
+        and the hex dump of its bytes (and of reassembled data). frame is Wireshark's frame \
+        number (the No. column).",
+        annotations(
+            title = "Packet details",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_packet(&self, Parameters(a): Parameters<GetPacketArgs>) -> CallToolResult {
+        self.answer_file(a.pcap_file, move |given, capture| {
+            packet_tools::get_packet(given, capture, a.frame)
         })
         .await
     }

@@ -4,12 +4,17 @@
 
 use std::collections::HashMap;
 
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
 use super::field::{FieldDef, Value};
-use super::proto::{self, app::AppState};
+use super::proto::app::{AppState, TcpPayload, TcpVerdict, UdpPayload};
+use super::proto::{self, eth, icmp, ip, tcp, udp};
 use super::tree::{DataSource, Dissection, Wants};
-use crate::analyze::tcp::TcpAnalyzer;
+use crate::analyze::defrag::{Defragmenter, Reassembled};
+use crate::analyze::tcp::{TcpAnalyzer, TcpDetail};
 use crate::analyze::Config;
-use crate::capture::{Frame, Reader};
+use crate::capture::{Frame, LinkType, Reader};
 use crate::decode::decode_frame;
 
 /// Forward references learned in the first pass (`dns.response_in` of a query, found when the
@@ -82,6 +87,9 @@ pub struct EngineOptions {
     pub annotations: Option<std::sync::Arc<Annotations>>,
     /// This is a first pass: collect forward references.
     pub learn: bool,
+    /// Dissect only this frame as asked (`wants`, columns, bytes); every other frame runs
+    /// through the dissectors' state with nothing recorded (packet details of one frame).
+    pub focus: Option<u64>,
 }
 
 /// Frame-level facts the `frame` dissector needs from earlier frames.
@@ -98,26 +106,57 @@ pub struct Engine {
     reader: Reader,
     tcp: TcpAnalyzer,
     app: AppState,
-    clock: FrameClock,
+    state: DissectState,
     dissection: Dissection,
     keep_bytes: bool,
     annotations: std::sync::Arc<Annotations>,
     learned: Option<Annotations>,
+    focus: Option<Focus>,
+}
+
+/// The settings of the focused frame, and the quiet ones used for the others.
+struct Focus {
+    frame: u64,
+    wants: Wants,
+    columns: bool,
+    keep_bytes: bool,
+}
+
+impl Focus {
+    /// Sets `d` (and the byte keeping) for `frame`.
+    fn apply(&self, frame: u64, d: &mut Dissection, keep_bytes: &mut bool) {
+        if frame == self.frame {
+            d.wants = self.wants.clone();
+            d.columns = self.columns;
+            *keep_bytes = self.keep_bytes;
+        } else {
+            d.wants = Wants::Only(Vec::new());
+            d.columns = false;
+            *keep_bytes = false;
+        }
+    }
 }
 
 impl Engine {
     pub fn new(opts: EngineOptions) -> Engine {
+        let focus = opts.focus.map(|frame| Focus {
+            frame,
+            wants: opts.wants.clone(),
+            columns: opts.columns,
+            keep_bytes: opts.keep_bytes,
+        });
         let mut dissection = Dissection::new(opts.wants, opts.columns);
         dissection.sources.push(DataSource::default());
         Engine {
             reader: Reader::new(),
             tcp: TcpAnalyzer::new(&Config::default()),
             app: AppState::default(),
-            clock: FrameClock::default(),
+            state: DissectState::default(),
             dissection,
             keep_bytes: opts.keep_bytes,
             annotations: opts.annotations.unwrap_or_default(),
             learned: opts.learn.then(Annotations::default),
+            focus,
         }
     }
 
@@ -127,20 +166,24 @@ impl Engine {
             reader,
             tcp,
             app,
-            clock,
+            state,
             dissection,
             keep_bytes,
             annotations,
             learned,
+            focus,
         } = self;
         reader.feed(chunk, |frame| {
+            if let Some(f) = focus {
+                f.apply(frame.number, dissection, keep_bytes);
+            }
             let mut ctx = FrameCtx {
                 number: frame.number,
                 ts_ns: ts_ns(frame),
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, clock, dissection, *keep_bytes);
+            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
             on_frame(dissection);
         });
     }
@@ -151,20 +194,24 @@ impl Engine {
             reader,
             tcp,
             app,
-            clock,
+            state,
             dissection,
             keep_bytes,
             annotations,
             learned,
+            focus,
         } = self;
         reader.finish(|frame| {
+            if let Some(f) = focus {
+                f.apply(frame.number, dissection, keep_bytes);
+            }
             let mut ctx = FrameCtx {
                 number: frame.number,
                 ts_ns: ts_ns(frame),
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, clock, dissection, *keep_bytes);
+            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
             on_frame(dissection);
         });
     }
@@ -193,13 +240,30 @@ fn ts_ns(frame: &Frame<'_>) -> i64 {
         .saturating_add(i64::from(frame.ts.nanos))
 }
 
+/// Per-capture state of the dissectors (everything the loop keeps between frames).
+#[derive(Default)]
+pub(crate) struct DissectState {
+    pub clock: FrameClock,
+    pub udp: udp::UdpState,
+    pub icmp: icmp::IcmpState,
+    pub defrag: Defragmenter,
+    /// Frames of IP datagrams being reassembled, for `ip.reassembled_in`.
+    pub fragments: HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
+}
+
+/// Nested link/tunnel layers followed before giving up (VLAN stacks, IP in IP).
+pub const MAX_LAYERS: usize = 8;
+/// Datagrams whose fragment frames are remembered at once.
+const MAX_FRAGMENTED_DATAGRAMS: usize = 10_000;
+
 /// Dissects one frame into `d`.
+#[allow(clippy::too_many_arguments)]
 fn dissect_frame(
     frame: &Frame<'_>,
     ctx: &mut FrameCtx<'_>,
     tcp: &mut TcpAnalyzer,
     app: &mut AppState,
-    clock: &mut FrameClock,
+    st: &mut DissectState,
     d: &mut Dissection,
     keep_bytes: bool,
 ) {
@@ -210,8 +274,336 @@ fn dissect_frame(
             src.name = format!("Frame ({} bytes)", frame.data.len());
         }
     }
+    let DissectState {
+        clock,
+        udp: udp_state,
+        icmp: icmp_state,
+        defrag,
+        fragments,
+    } = st;
     let packet = decode_frame(frame);
-    let tcp_ctx = tcp.on_packet(&packet);
+    let mut detail = TcpDetail::default();
+    let tcp_seen = tcp.on_packet_detail(&packet, &mut detail).is_some();
+    let reassembled = match &packet.ip {
+        Some(ip) => defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
+        None => None,
+    };
     proto::frame::dissect(frame, ctx, clock, d);
-    let _ = (tcp_ctx, app);
+    let data = frame.data;
+    let mut next = match frame.link_type {
+        LinkType::ETHERNET => eth::dissect_eth(data, d),
+        LinkType::LINUX_SLL => eth::dissect_sll(data, d),
+        LinkType::LINUX_SLL2 => eth::dissect_sll2(data, d),
+        LinkType::NULL | LinkType(108) => eth::dissect_null(data, d),
+        LinkType::RAW | LinkType(228) | LinkType(229) | LinkType(12) | LinkType(14) => {
+            eth::dissect_raw(data, d)
+        }
+        other => {
+            d.protocol = "Unknown";
+            if d.columns {
+                d.info = format!("WTAP_ENCAP = {}", other.0);
+            }
+            eth::Next::End
+        }
+    };
+    let tcp_detail = tcp_seen.then_some(&detail);
+    let mut layers = Layers {
+        ctx,
+        app,
+        udp: udp_state,
+        icmp: icmp_state,
+        fragments,
+        tcp_detail,
+        reassembled: reassembled.as_ref(),
+    };
+    for _ in 0..MAX_LAYERS {
+        next = match next {
+            eth::Next::EtherType(0x8100 | 0x88a8 | 0x9100, off) => {
+                d.layer(&eth::ETHERTYPE);
+                eth::dissect_vlan(data, off, d)
+            }
+            eth::Next::EtherType(ty, off) => {
+                d.layer(&eth::ETHERTYPE);
+                match ty {
+                    0x0800 => layers.ip(data, off, 4, d),
+                    0x86dd => layers.ip(data, off, 6, d),
+                    0x0806 => {
+                        ip::dissect_arp(data, off, false, d);
+                        eth::Next::End
+                    }
+                    0x8035 => {
+                        ip::dissect_arp(data, off, true, d);
+                        eth::Next::End
+                    }
+                    _ => {
+                        udp::dissect_data(data, off, data.len(), 0, d);
+                        if d.protocol.is_empty() {
+                            d.protocol = "Ethernet";
+                        }
+                        eth::Next::End
+                    }
+                }
+            }
+            eth::Next::Ip(off) => {
+                let version = data.get(off).map_or(0, |b| b >> 4);
+                layers.ip(data, off, version, d)
+            }
+            eth::Next::End => break,
+        };
+    }
+    if d.protocol.is_empty() {
+        d.protocol = "Frame";
+    }
+    if d.columns {
+        column_fields(frame, d);
+    }
+    if d.wants(&proto::frame::PROTOCOLS) {
+        let protocols = d.layers.join(":");
+        d.generated_at(1, &proto::frame::PROTOCOLS, Value::str(protocols));
+    }
+}
+
+/// The `_ws.col.*` fields a plan asks for (the Time column is relative, as tshark's default).
+fn column_fields(frame: &Frame<'_>, d: &mut Dissection) {
+    use proto::frame as f;
+    if d.wants.is_all() {
+        return;
+    }
+    if d.wants(&f::COL_NUMBER) {
+        d.generated(&f::COL_NUMBER, Value::str(frame.number.to_string()));
+    }
+    if d.wants(&f::COL_TIME) {
+        let rel = d
+            .values(&f::TIME_RELATIVE)
+            .next()
+            .map(|i| match i.value {
+                Value::RelTime(n) => n,
+                _ => 0,
+            })
+            .unwrap_or(0);
+        d.generated(&f::COL_TIME, Value::str(format!("{:.6}", rel as f64 / 1e9)));
+    }
+    if d.wants(&f::COL_SOURCE) {
+        let s = d.src.to_string();
+        d.generated(&f::COL_SOURCE, Value::str(s));
+    }
+    if d.wants(&f::COL_DESTINATION) {
+        let s = d.dst.to_string();
+        d.generated(&f::COL_DESTINATION, Value::str(s));
+    }
+    if d.wants(&f::COL_PROTOCOL) {
+        d.generated(&f::COL_PROTOCOL, Value::str(d.protocol));
+    }
+    if d.wants(&f::COL_LENGTH) {
+        d.generated(&f::COL_LENGTH, Value::str(frame.orig_len.to_string()));
+    }
+    if d.wants(&f::COL_INFO) {
+        let info = d.info.clone();
+        d.generated(&f::COL_INFO, Value::str(info));
+    }
+}
+
+/// The network layer and up, with what they need from the loop.
+struct Layers<'a, 'c> {
+    ctx: &'a mut FrameCtx<'c>,
+    app: &'a mut AppState,
+    udp: &'a mut udp::UdpState,
+    icmp: &'a mut icmp::IcmpState,
+    fragments: &'a mut HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
+    tcp_detail: Option<&'a TcpDetail>,
+    reassembled: Option<&'a Reassembled<'a>>,
+}
+
+impl Layers<'_, '_> {
+    /// IPv4 or IPv6 at `off`, then its payload. Returns what follows (IP in IP) or `End`.
+    fn ip(&mut self, data: &[u8], off: usize, version: u8, d: &mut Dissection) -> eth::Next {
+        let n = match version {
+            4 => ip::dissect_ipv4(data, off, 0, d),
+            6 => ip::dissect_ipv6(data, off, 0, d),
+            _ => None,
+        };
+        let Some(n) = n else {
+            if d.columns {
+                d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
+                d.info = "Bogus IP header".to_string();
+            }
+            return eth::Next::End;
+        };
+        let ipi = icmp::IpInfo {
+            src: n.src,
+            dst: n.dst,
+            ttl: n.ttl,
+        };
+        if n.fragment {
+            let key = (n.src, n.dst, n.ident, n.protocol);
+            if let Some(r) = self.reassembled.filter(|r| r.protocol == n.protocol) {
+                let frames = self.fragments.remove(&key).unwrap_or_default();
+                for f in &frames {
+                    self.ctx
+                        .learn(*f, &ip::REASSEMBLED_IN, Value::UInt(self.ctx.number));
+                }
+                let src = d.add_source(
+                    format!("Reassembled IPv{} ({} bytes)", version, r.payload.len()),
+                    r.payload.to_vec(),
+                );
+                let payload = r.payload;
+                return self.transport(payload, 0, payload.len(), src, &n, ipi, d);
+            }
+            if self.fragments.len() < MAX_FRAGMENTED_DATAGRAMS || self.fragments.contains_key(&key)
+            {
+                self.fragments.entry(key).or_default().push(self.ctx.number);
+            }
+            let into = self
+                .ctx
+                .annotations
+                .get(self.ctx.number, &ip::REASSEMBLED_IN)
+                .next()
+                .cloned();
+            if let Some(v) = &into {
+                d.generated(&ip::REASSEMBLED_IN, v.clone());
+            }
+            udp::dissect_data(data, n.payload, n.end, 0, d);
+            if d.columns {
+                d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
+                d.info.clear();
+                if version == 4 {
+                    let _ = write!(
+                        d.info,
+                        "Fragmented IP protocol (proto={} {}, off={}, ID={:04x})",
+                        ip::proto_short_name(n.protocol),
+                        n.protocol,
+                        n.frag_offset,
+                        n.ident
+                    );
+                } else {
+                    let _ = write!(
+                        d.info,
+                        "IPv6 fragment (off={} more=y ident=0x{:08x} nxt={})",
+                        n.frag_offset, n.ident, n.protocol
+                    );
+                }
+                if let Some(Value::UInt(f)) = into {
+                    let _ = write!(d.info, " [Reassembled in #{f}]");
+                }
+            }
+            return eth::Next::End;
+        }
+        self.transport(data, n.payload, n.end, 0, &n, ipi, d)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn transport(
+        &mut self,
+        data: &[u8],
+        off: usize,
+        end: usize,
+        source: u8,
+        n: &ip::IpNext,
+        ipi: icmp::IpInfo,
+        d: &mut Dissection,
+    ) -> eth::Next {
+        match n.protocol {
+            6 => {
+                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, d) else {
+                    return eth::Next::End;
+                };
+                let payload = data.get(t.payload..t.end).unwrap_or(&[]);
+                if payload.is_empty() {
+                    return eth::Next::End;
+                }
+                let verdict = match self.tcp_detail {
+                    Some(det) => self.app.dissect_tcp(
+                        self.ctx,
+                        d,
+                        &TcpPayload {
+                            stream: det.stream,
+                            from_client: det.from_client,
+                            src_port: t.src_port,
+                            dst_port: t.dst_port,
+                            seq: t.seq,
+                            seglen: t.seglen,
+                            analysis: det.analysis,
+                            payload,
+                            offset: t.payload,
+                        },
+                    ),
+                    None => TcpVerdict::NotMine,
+                };
+                match verdict {
+                    TcpVerdict::Claimed => {}
+                    TcpVerdict::SegmentOfPdu => {
+                        if d.columns {
+                            d.info.push_str(" [TCP segment of a reassembled PDU]");
+                        }
+                    }
+                    TcpVerdict::NotMine => udp::dissect_data(data, t.payload, t.end, source, d),
+                }
+                eth::Next::End
+            }
+            17 => {
+                let addrs = Some((n.src, n.dst));
+                let Some(u) = udp::dissect(data, off, end, source, addrs, &mut *self.udp, d) else {
+                    return eth::Next::End;
+                };
+                let payload = data.get(u.payload..u.end).unwrap_or(&[]);
+                if payload.is_empty() {
+                    return eth::Next::End;
+                }
+                let claimed = self.app.dissect_udp(
+                    self.ctx,
+                    d,
+                    &UdpPayload {
+                        src_port: u.src_port,
+                        dst_port: u.dst_port,
+                        payload,
+                        source,
+                        offset: u.payload,
+                    },
+                );
+                if !claimed {
+                    udp::dissect_data(data, u.payload, u.end, source, d);
+                }
+                eth::Next::End
+            }
+            1 => {
+                icmp::dissect_v4(
+                    data,
+                    off,
+                    end,
+                    source,
+                    ipi,
+                    self.ctx,
+                    &mut *self.icmp,
+                    &mut *self.udp,
+                    d,
+                );
+                eth::Next::End
+            }
+            58 => {
+                icmp::dissect_v6(
+                    data,
+                    off,
+                    end,
+                    source,
+                    ipi,
+                    self.ctx,
+                    &mut *self.icmp,
+                    &mut *self.udp,
+                    d,
+                );
+                eth::Next::End
+            }
+            // IP in IP: the inner header follows (frame bytes only).
+            4 if source == 0 => eth::Next::Ip(off),
+            41 if source == 0 => eth::Next::Ip(off),
+            p => {
+                udp::dissect_data(data, off, end, source, d);
+                if d.columns {
+                    d.protocol = if n.src.is_ipv6() { "IPv6" } else { "IPv4" };
+                    d.info = format!("{} ({p})", ip::proto_short_name(p));
+                }
+                eth::Next::End
+            }
+        }
+    }
 }

@@ -289,14 +289,6 @@ impl FieldDef {
                         FieldType::U32 => 8,
                         _ => 16,
                     };
-                    // A masked field prints only as wide as its mask needs.
-                    let width = if self.bitmask != 0 {
-                        let bits =
-                            64 - (self.bitmask >> self.bitmask.trailing_zeros()).leading_zeros();
-                        (bits as usize).div_ceil(4)
-                    } else {
-                        width
-                    };
                     write!(out, "0x{n:0width$x}")
                 }
                 _ => write!(out, "{n}"),

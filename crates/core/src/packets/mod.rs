@@ -16,6 +16,7 @@
 pub mod engine;
 pub mod field;
 pub mod proto;
+pub mod query;
 pub mod registry;
 pub mod tree;
 

@@ -107,6 +107,44 @@ pub mod flags {
     ];
 }
 
+/// Per-packet TCP facts for the packet engine: what Wireshark adds as generated `tcp.*`
+/// fields (relative numbers, window scaling, analysis details, stream times).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpDetail {
+    /// Wireshark's `tcp.stream`.
+    pub stream: u64,
+    pub from_client: bool,
+    /// `flags::*` bits.
+    pub analysis: u16,
+    /// Whether the sequence analysis ran (false for a header longer than the IP payload).
+    pub analysed: bool,
+    /// `tcp.len`.
+    pub seglen: u32,
+    /// Base of this direction's relative sequence numbers.
+    pub seq_base: u32,
+    /// Base of the peer's sequence numbers (for the relative ACK), when known.
+    pub ack_base: Option<u32>,
+    /// The sender's window scale for this packet: -1 unknown, -2 not used, else the shift.
+    /// SYNs are never scaled (`tcp.window_size_scalefactor` is absent on them).
+    pub win_scale: i8,
+    pub dupack_num: u32,
+    pub dupack_frame: u32,
+    /// A retransmission's original frame and the time since it.
+    pub rto_frame: u32,
+    pub rto_ns: i64,
+    /// `tcp.analysis.acks_frame` (0: none) and `tcp.analysis.ack_rtt`.
+    pub acks_frame: u32,
+    pub ack_rtt_ns: i64,
+    /// `tcp.analysis.bytes_in_flight` (0: absent).
+    pub bytes_in_flight: u32,
+    /// `tcp.analysis.initial_rtt` (0: not known yet).
+    pub irtt_ns: i64,
+    /// `tcp.time_relative`: since the stream's first frame.
+    pub time_relative_ns: i64,
+    /// `tcp.time_delta`: since the stream's previous frame.
+    pub time_delta_ns: i64,
+}
+
 /// How far tshark gets with a TCP header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SegmentKind {
@@ -242,6 +280,26 @@ impl TcpAnalyzer {
 
     /// Analyses one packet; returns the TCP facts for the other analyzers when it is TCP.
     pub fn on_packet(&mut self, packet: &Packet<'_>) -> Option<TcpContext> {
+        self.on_packet_inner(packet, None)
+    }
+
+    /// As [`on_packet`](Self::on_packet), and fills `detail` for an analysed TCP segment
+    /// (the packet engine's `tcp.*` generated fields). Returns `None` and leaves `detail`
+    /// untouched for anything else.
+    pub fn on_packet_detail(
+        &mut self,
+        packet: &Packet<'_>,
+        detail: &mut TcpDetail,
+    ) -> Option<TcpContext> {
+        self.on_packet_inner(packet, Some(detail))
+    }
+
+    #[inline]
+    fn on_packet_inner(
+        &mut self,
+        packet: &Packet<'_>,
+        detail: Option<&mut TcpDetail>,
+    ) -> Option<TcpContext> {
         let lax;
         let seg = match &packet.transport {
             Transport::Tcp(seg) => Some(seg),
@@ -265,7 +323,7 @@ impl TcpAnalyzer {
                 } else {
                     SegmentKind::Short
                 };
-                self.on_segment(&key, seg, packet, kind)
+                self.on_segment(&key, seg, packet, kind, detail)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
                 self.on_quoted(packet, icmp.body);
@@ -307,6 +365,7 @@ impl TcpAnalyzer {
         seg: &Segment<'_>,
         packet: &Packet<'_>,
         kind: SegmentKind,
+        detail: Option<&mut TcpDetail>,
     ) -> Option<TcpContext> {
         let p = SegmentFacts {
             frame: frame_u32(packet.meta.number),
@@ -354,6 +413,7 @@ impl TcpAnalyzer {
 
         let stream = idx;
         let conn = self.conns.get_mut(idx);
+        let prev_ts = conn.last_ts;
         conn.count_frame(f, p.frame, p.ts, packet.meta.orig_len);
         if kind == SegmentKind::Quoted {
             // An ICMP error's copy: no analysis, no counters, but the completeness, SYN time
@@ -373,8 +433,13 @@ impl TcpAnalyzer {
             let irtt = conn.irtt_ns;
             let [f0, f1] = &mut conn.flows;
             let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
-            seq::analyze(fw, rv, &p, irtt, &mut verdict);
+            seq::analyze(fw, rv, &p, irtt, &mut verdict, detail.is_some());
         }
+        let win_scale = if seg.flags.syn() {
+            seq::WIN_SCALE_UNKNOWN
+        } else {
+            conn.flows[f].win_scale
+        };
         // A header shorter than 20 bytes makes tshark stop right after the analysis.
         if seg.header_len >= 20 {
             conn.after_analysis(fwd, &p, conversation_is_new);
@@ -395,6 +460,34 @@ impl TcpAnalyzer {
         conn.update_zeek(fwd, p.seq, p.flags, p.seglen, verdict.flags);
         let from_client = fwd == conn.client;
 
+        if let Some(d) = detail {
+            let [f0, f1] = &conn.flows;
+            let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
+            *d = TcpDetail {
+                stream: stream as u64,
+                from_client,
+                analysis: verdict.flags,
+                analysed: kind == SegmentKind::Analysed,
+                seglen: p.seglen,
+                seq_base: fw.base_seq,
+                ack_base: rv.base_seq_set.then_some(rv.base_seq),
+                win_scale,
+                dupack_num: verdict.dupack_num,
+                dupack_frame: verdict.dupack_frame,
+                rto_frame: verdict.rto_frame,
+                rto_ns: verdict.rto_ns,
+                acks_frame: verdict.acks_frame,
+                ack_rtt_ns: verdict.ack_rtt_ns,
+                bytes_in_flight: verdict.bytes_in_flight,
+                irtt_ns: conn.irtt_ns,
+                time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
+                time_delta_ns: if conversation_is_new {
+                    0
+                } else {
+                    p.ts.wrapping_sub(prev_ts)
+                },
+            };
+        }
         if verdict.flags != 0 {
             self.record_issues(stream, p.frame, from_client, &verdict);
         }
@@ -449,7 +542,7 @@ impl TcpAnalyzer {
             return;
         };
         let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
-        self.on_segment(&key, &seg, packet, SegmentKind::Quoted);
+        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, None);
     }
 
     /// Builds the report section (applying the server filter).

@@ -96,6 +96,12 @@ pub(crate) struct Verdict {
     pub rto_frame: u32,
     /// For a retransmission: time since that segment, in nanoseconds.
     pub rto_ns: i64,
+    /// The segment this ACK acknowledges (`tcp.analysis.acks_frame`; 0: none) and the time
+    /// since it (`tcp.analysis.ack_rtt`). Filled only when details are asked for.
+    pub acks_frame: u32,
+    pub ack_rtt_ns: i64,
+    /// `tcp.analysis.bytes_in_flight` (0: not shown). Filled only when details are asked for.
+    pub bytes_in_flight: u32,
 }
 
 #[inline]
@@ -120,6 +126,7 @@ pub(crate) fn analyze(
     p: &SegmentFacts,
     irtt_ns: i64,
     verdict: &mut Verdict,
+    detail: bool,
 ) {
     let (seq, ack, seglen, fl) = (p.seq, p.ack, p.seglen, p.flags);
     let window = u32::from(p.window);
@@ -267,6 +274,7 @@ pub(crate) fn analyze(
             nextseq = nextseq.wrapping_add(1);
         }
         fwd.segments.push(Unacked {
+            seq,
             nextseq,
             frame: p.frame,
             ts: p.ts,
@@ -288,7 +296,21 @@ pub(crate) fn analyze(
     fwd.lastsegmentflags = ta;
 
     // The ACK field is used even without the ACK flag, as Wireshark does.
+    if detail && has_ack {
+        if let Some(u) = rev.segments.acked_by(ack) {
+            verdict.acks_frame = u.frame;
+            verdict.ack_rtt_ns = p.ts.wrapping_sub(u.ts);
+        }
+    }
     rev.segments.remove_acked(ack);
+    if detail && seglen > 0 {
+        if let Some(span) = fwd.segments.span() {
+            let span = span.wrapping_sub(u32::from(syn_or_fin));
+            if span > 0 && span < 2_000_000_000 {
+                verdict.bytes_in_flight = span;
+            }
+        }
+    }
 
     verdict.flags = ta;
 }

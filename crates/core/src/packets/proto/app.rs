@@ -3,6 +3,7 @@
 //! matching).
 
 use super::super::engine::FrameCtx;
+use super::super::field::FieldDef;
 use super::super::tree::Dissection;
 
 /// A UDP payload handed to the application dissectors.
@@ -51,6 +52,9 @@ pub enum TcpVerdict {
     /// "[TCP segment of a reassembled PDU]".
     SegmentOfPdu,
 }
+
+/// Application fields that point forward (`dns.response_in`): learned in the first pass.
+pub static FORWARD_FIELDS: &[&FieldDef] = &[];
 
 /// Per-capture state of the application dissectors.
 #[derive(Debug, Default)]

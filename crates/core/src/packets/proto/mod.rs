@@ -2,9 +2,26 @@
 //! dissector, which adds items to a [`Dissection`](super::Dissection) and sets the columns.
 
 pub mod app;
+pub mod eth;
 pub mod frame;
+pub mod icmp;
+pub mod ip;
+pub mod tcp;
+pub mod udp;
 
 use super::field::FieldDef;
 
 /// Every protocol's field table (see [`super::registry`]).
-pub static TABLES: &[&[&FieldDef]] = &[frame::FIELDS];
+pub static TABLES: &[&[&FieldDef]] = &[
+    frame::FIELDS,
+    frame::COLUMN_FIELDS,
+    eth::FIELDS,
+    ip::FIELDS_ARP,
+    ip::FIELDS,
+    ip::FIELDS_V6,
+    icmp::FIELDS,
+    icmp::FIELDS_V6,
+    tcp::FIELDS,
+    udp::FIELDS,
+    udp::FIELDS_DATA,
+];
