@@ -130,8 +130,11 @@ fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// mcpcap 0.10.0's tools: name, parameters (name, JSON type, default), required ones.
-const MCPCAP_TOOLS: &[(&str, &[(&str, &str, Option<&str>)], &[&str])] = &[
+/// A tool parameter: name, JSON type, default (as JSON text) when it has one.
+type Param = (&'static str, &'static str, Option<&'static str>);
+
+/// mcpcap 0.10.0's tools: name, parameters, required ones.
+const MCPCAP_TOOLS: &[(&str, &[Param], &[&str])] = &[
     (
         "analyze_capinfos",
         &[("pcap_file", "string", None)],
