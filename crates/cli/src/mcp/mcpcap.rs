@@ -136,7 +136,7 @@ pub fn dns(ctx: &Ctx, page: PageRequest) -> Value {
         }),
     );
     if found == 0 {
-        return with_message(head, "No DNS packets found in this capture");
+        return with_message(head, "No DNS packets found in this capture", "packets");
     }
     paged(&d.messages, page, |msgs, info| {
         let packets: Vec<Value> = msgs
@@ -232,10 +232,11 @@ fn extend(head: &Value, rest: Value) -> Value {
     out
 }
 
-fn with_message(head: Value, message: &str) -> Value {
+/// mcpcap's answer when the capture has none of a protocol: the message, an empty list.
+fn with_message(head: Value, message: &str, list: &str) -> Value {
     extend(
         &head,
-        json!({"message": message, "packets": [], "page": super::page::page_info(0, 0, 0)}),
+        json!({"message": message, list: [], "page": super::page::page_info(0, 0, 0)}),
     )
 }
 
@@ -287,7 +288,7 @@ pub fn dhcp(ctx: &Ctx, page: PageRequest) -> Value {
         }),
     );
     if found == 0 {
-        return with_message(head, "No DHCP packets found in this capture");
+        return with_message(head, "No DHCP packets found in this capture", "packets");
     }
     paged(&d.messages, page, |msgs, info| {
         let packets: Vec<Value> = msgs
@@ -396,7 +397,7 @@ pub fn icmp(ctx: &Ctx, page: PageRequest) -> Value {
         }),
     );
     if found == 0 {
-        return with_message(head, "No ICMP packets found in this capture");
+        return with_message(head, "No ICMP packets found in this capture", "packets");
     }
     paged(&s.messages, page, |msgs, info| {
         let packets: Vec<Value> = msgs
@@ -503,7 +504,7 @@ pub fn sip(ctx: &Ctx, page: PageRequest) -> Value {
         }),
     );
     if found == 0 {
-        return with_message(head, "No SIP packets found in this capture");
+        return with_message(head, "No SIP packets found in this capture", "packets");
     }
     paged(&s.messages, page, |msgs, info| {
         let packets: Vec<Value> = msgs
@@ -674,7 +675,11 @@ pub fn tcp_connections(
         }),
     );
     if t.summary.total_connections == 0 && filter.is_empty() {
-        return Ok(with_message(head, "No TCP packets found in this capture"));
+        return Ok(with_message(
+            head,
+            "No TCP packets found in this capture",
+            "connections",
+        ));
     }
     // mcpcap lists 10 connections unless `detailed`; pages go further either way.
     let page = PageRequest {
