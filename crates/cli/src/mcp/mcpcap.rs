@@ -240,6 +240,11 @@ fn with_message(head: Value, message: &str, list: &str) -> Value {
     )
 }
 
+/// DHCP transactions in `statistics.transactions`, and messages listed per transaction (a
+/// transaction can hold 64 frames: this keeps the statistics a few kilobytes).
+const TRANSACTIONS_LISTED: usize = 25;
+const STEPS_LISTED: usize = 8;
+
 /// `analyze_dhcp_packets`.
 pub fn dhcp(ctx: &Ctx, page: PageRequest) -> Value {
     let d = &ctx.report.dhcp;
@@ -253,11 +258,12 @@ pub fn dhcp(ctx: &Ctx, page: PageRequest) -> Value {
     let (unique_clients, clients_omitted) = capped(&clients);
     let (unique_servers, servers_omitted) = capped(&servers);
     let mut transactions = Map::new();
-    for t in d.transactions.iter().take(super::page::MAX_STAT_ENTRIES) {
+    for t in d.transactions.iter().take(TRANSACTIONS_LISTED) {
         let steps: Vec<Value> = t
             .frames
             .iter()
             .zip(&t.sequence)
+            .take(STEPS_LISTED)
             .map(|(f, s)| json!({"packet_number": f, "frame": f, "message_type": s}))
             .collect();
         transactions.insert(t.xid.clone(), json!(steps));
@@ -279,7 +285,7 @@ pub fn dhcp(ctx: &Ctx, page: PageRequest) -> Value {
                 "message_type_counts": d.message_counts,
                 "transaction_count": d.transactions.len(),
                 "transactions": transactions,
-                "transactions_omitted": d.transactions.len().saturating_sub(super::page::MAX_STAT_ENTRIES),
+                "transactions_omitted": d.transactions.len().saturating_sub(TRANSACTIONS_LISTED),
                 "dora_complete": d.transactions.iter().filter(|t| t.dora_complete).count(),
                 "malformed": d.malformed,
                 "warnings": d.warnings,
@@ -744,7 +750,8 @@ pub fn tcp_anomalies(
             "fin": fin,
         },
         "rst_distribution": {
-            "by_source": d.by_source.iter().map(|x| (x.ip.clone(), json!(x.count))).collect::<Map<_, _>>(),
+            "by_source": d.by_source.iter().take(super::page::MAX_STAT_ENTRIES).map(|x| (x.ip.clone(), json!(x.count))).collect::<Map<_, _>>(),
+            "sources_omitted": d.by_source.len().saturating_sub(super::page::MAX_STAT_ENTRIES),
             "by_direction": {"to_server": d.to_server, "from_server": d.from_server, "unknown": 0},
             "connections_with_rst": capped(&with_rst).0,
             "streams_with_rst": capped(&d.connections_with_rst).0,
