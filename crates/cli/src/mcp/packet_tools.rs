@@ -60,9 +60,21 @@ fn run(
 fn compile(display_filter: Option<&str>) -> Result<Option<Box<dyn Matcher>>, String> {
     match display_filter.map(str::trim).filter(|f| !f.is_empty()) {
         None => Ok(None),
-        Some(text) => crate::packets::compile(text)
-            .map(Some)
-            .map_err(|e| format!("display_filter: {e}")),
+        Some(text) => pcaplens_core::filter::compile(text)
+            .map(|f| Some(Box::new(f) as Box<dyn Matcher>))
+            .map_err(|e| {
+                // Quote the filter with the bad part marked, as Wireshark's filter bar does.
+                let marked = format!(
+                    "{}[{}]{}",
+                    text.get(..e.start).unwrap_or(text),
+                    text.get(e.start..e.start + e.len).unwrap_or_default(),
+                    text.get(e.start + e.len..).unwrap_or_default()
+                );
+                format!(
+                    "display_filter: invalid display filter: {} (at {marked})",
+                    e.message
+                )
+            }),
     }
 }
 

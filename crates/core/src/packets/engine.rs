@@ -9,10 +9,10 @@ use std::net::IpAddr;
 
 use super::field::{FieldDef, Value};
 use super::proto::app::{AppState, TcpPayload, TcpVerdict, UdpPayload};
-use super::proto::{self, eth, icmp, ip, tcp, udp};
+use super::proto::{self, eth, icmp, igmp, ip, tcp, udp};
 use super::tree::{DataSource, Dissection, Wants};
 use crate::analyze::defrag::{Defragmenter, Reassembled};
-use crate::analyze::tcp::{TcpAnalyzer, TcpDetail};
+use crate::analyze::tcp::{flags as af, TcpAnalyzer, TcpDetail};
 use crate::analyze::Config;
 use crate::capture::{Frame, LinkType, Reader};
 use crate::decode::decode_frame;
@@ -22,6 +22,11 @@ use crate::decode::decode_frame;
 #[derive(Debug, Default, Clone)]
 pub struct Annotations {
     map: HashMap<u64, Vec<(&'static FieldDef, Value)>>,
+    /// Each TCP stream's initial RTT as measured by the end of the first pass (Wireshark's
+    /// second pass shows it on every frame of the stream that has analysis data).
+    irtt: HashMap<u64, i64>,
+    /// Made by a whole first pass (not an empty default).
+    complete: bool,
 }
 
 impl Annotations {
@@ -46,6 +51,23 @@ impl Annotations {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Notes a TCP stream's initial RTT (the first one measured).
+    pub fn learn_irtt(&mut self, stream: u64, irtt_ns: i64) {
+        if irtt_ns != 0 {
+            self.irtt.entry(stream).or_insert(irtt_ns);
+        }
+    }
+
+    /// The initial RTT to show for a stream: the first pass's when there was one, else what
+    /// the analysis knows so far (`current`).
+    pub fn irtt(&self, stream: u64, current: i64) -> i64 {
+        if self.complete {
+            self.irtt.get(&stream).copied().unwrap_or(0)
+        } else {
+            current
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -228,7 +250,9 @@ impl Engine {
 
     /// The forward references learned (an engine built with `learn`).
     pub fn take_learned(&mut self) -> Option<Annotations> {
-        self.learned.take()
+        let mut l = self.learned.take()?;
+        l.complete = true;
+        Some(l)
     }
 }
 
@@ -284,6 +308,7 @@ fn dissect_frame(
     let packet = decode_frame(frame);
     let mut detail = TcpDetail::default();
     let tcp_seen = tcp.on_packet_detail(&packet, &mut detail).is_some();
+    let quoted_tcp = (!tcp_seen && detail.quoted).then_some(detail);
     let reassembled = match &packet.ip {
         Some(ip) => defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
         None => None,
@@ -307,6 +332,7 @@ fn dissect_frame(
         }
     };
     let tcp_detail = tcp_seen.then_some(&detail);
+    let quoted_tcp = quoted_tcp.as_ref();
     let mut layers = Layers {
         ctx,
         app,
@@ -314,6 +340,7 @@ fn dissect_frame(
         icmp: icmp_state,
         fragments,
         tcp_detail,
+        quoted_tcp,
         reassembled: reassembled.as_ref(),
     };
     for _ in 0..MAX_LAYERS {
@@ -351,6 +378,10 @@ fn dissect_frame(
             eth::Next::End => break,
         };
     }
+    // A link layer whose payload nothing dissects (SLL with a Linux protocol number).
+    if let (Some(off), true) = (link_payload_end(frame.link_type), d.layers.len() == 2) {
+        udp::dissect_data(data, off, data.len(), 0, d);
+    }
     if d.protocol.is_empty() {
         d.protocol = "Frame";
     }
@@ -358,8 +389,18 @@ fn dissect_frame(
         column_fields(frame, d);
     }
     if d.wants(&proto::frame::PROTOCOLS) {
-        let protocols = d.layers.join(":");
+        let protocols = d.layers.get(1..).unwrap_or_default().join(":");
         d.generated_at(1, &proto::frame::PROTOCOLS, Value::str(protocols));
+    }
+}
+
+/// Where an undissected link payload starts (only for link types whose payload can be
+/// left over: Linux cooked captures).
+fn link_payload_end(link: LinkType) -> Option<usize> {
+    match link {
+        LinkType::LINUX_SLL => Some(16),
+        LinkType::LINUX_SLL2 => Some(20),
+        _ => None,
     }
 }
 
@@ -411,10 +452,68 @@ struct Layers<'a, 'c> {
     icmp: &'a mut icmp::IcmpState,
     fragments: &'a mut HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
     tcp_detail: Option<&'a TcpDetail>,
+    /// The TCP engine's view of a TCP header quoted in an ICMP error.
+    quoted_tcp: Option<&'a TcpDetail>,
     reassembled: Option<&'a Reassembled<'a>>,
 }
 
 impl Layers<'_, '_> {
+    /// The datagram quoted in an ICMP error, as layers nested under ICMP (columns untouched,
+    /// nothing counted or matched).
+    fn quoted(&mut self, data: &[u8], off: usize, end: usize, source: u8, d: &mut Dissection) {
+        let inner = data.get(..end.min(data.len())).unwrap_or(data);
+        let Some(&first) = inner.get(off) else {
+            return;
+        };
+        let columns = d.columns;
+        d.columns = false;
+        let prev = d.nest();
+        let n = match first >> 4 {
+            4 => ip::dissect_ipv4(inner, off, source, d),
+            6 => ip::dissect_ipv6(inner, off, source, d),
+            _ => None,
+        };
+        if let Some(n) = n.filter(|n| !n.fragment || n.first_fragment) {
+            // The quoted header's lengths describe the original datagram, not this copy.
+            let qend = inner.len();
+            match n.protocol {
+                6 => {
+                    tcp::dissect(inner, n.payload, qend, source, self.quoted_tcp, 0, d);
+                }
+                17 => {
+                    if let Some(u) = udp::dissect(inner, n.payload, qend, source, None, self.udp, d)
+                    {
+                        let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
+                        if !payload.is_empty() {
+                            let claimed = self.app.dissect_udp(
+                                self.ctx,
+                                d,
+                                &UdpPayload {
+                                    src_addr: n.src,
+                                    dst_addr: n.dst,
+                                    src_port: u.src_port,
+                                    dst_port: u.dst_port,
+                                    payload,
+                                    source,
+                                    offset: u.payload,
+                                    quoted: true,
+                                },
+                            );
+                            if !claimed {
+                                udp::dissect_data(inner, u.payload, u.end, source, d);
+                            }
+                        }
+                    }
+                }
+                1 => icmp::dissect_quoted(inner, n.payload, qend, source, false, d),
+                58 => icmp::dissect_quoted(inner, n.payload, qend, source, true, d),
+                _ => {}
+            }
+        }
+        d.unnest(prev);
+        d.columns = columns;
+    }
+
     /// IPv4 or IPv6 at `off`, then its payload. Returns what follows (IP in IP) or `End`.
     fn ip(&mut self, data: &[u8], off: usize, version: u8, d: &mut Dissection) -> eth::Next {
         let n = match version {
@@ -423,9 +522,25 @@ impl Layers<'_, '_> {
             _ => None,
         };
         let Some(n) = n else {
+            let proto = if version == 6 { &ip::IPV6 } else { &ip::IP };
+            let cut = data.len().saturating_sub(off) < if version == 6 { 40 } else { 20 };
+            if cut && version == 4 {
+                ip::dissect_ipv4_cut(data, off, d);
+            } else if cut && version == 6 {
+                d.open_protocol(
+                    proto,
+                    0,
+                    off.min(data.len()),
+                    data.len().saturating_sub(off),
+                );
+            }
             if d.columns {
                 d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
-                d.info = "Bogus IP header".to_string();
+                d.info = if cut {
+                    "[Packet size limited during capture]".to_string()
+                } else {
+                    format!("Bogus IP version ({version})")
+                };
             }
             return eth::Next::End;
         };
@@ -504,7 +619,16 @@ impl Layers<'_, '_> {
     ) -> eth::Next {
         match n.protocol {
             6 => {
-                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, d) else {
+                let irtt = match self.tcp_detail {
+                    Some(det) => {
+                        if let Some(l) = self.ctx.learn.as_deref_mut() {
+                            l.learn_irtt(det.stream, det.irtt_ns);
+                        }
+                        self.ctx.annotations.irtt(det.stream, det.irtt_ns)
+                    }
+                    None => 0,
+                };
+                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, irtt, d) else {
                     return eth::Next::End;
                 };
                 let payload = data.get(t.payload..t.end).unwrap_or(&[]);
@@ -512,6 +636,27 @@ impl Layers<'_, '_> {
                     return eth::Next::End;
                 }
                 let verdict = match self.tcp_detail {
+                    // Retransmitted data is not dissected again (Wireshark shows it as
+                    // "Retransmitted TCP segment data"); a fast retransmission still goes to
+                    // reassembly.
+                    Some(det)
+                        if det.analysis & (af::RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
+                            != 0 =>
+                    {
+                        if d.wants(&tcp::SEGMENT_DATA) {
+                            d.field_in(
+                                source,
+                                &tcp::SEGMENT_DATA,
+                                Value::bytes(payload),
+                                t.payload,
+                                payload.len(),
+                            );
+                            d.set_text(|| {
+                                format!("Retransmitted TCP segment data ({} bytes)", payload.len())
+                            });
+                        }
+                        TcpVerdict::Claimed
+                    }
                     Some(det) => self.app.dissect_tcp(
                         self.ctx,
                         d,
@@ -536,6 +681,13 @@ impl Layers<'_, '_> {
                             d.info.push_str(" [TCP segment of a reassembled PDU]");
                         }
                     }
+                    TcpVerdict::ReassemblyError => {
+                        if d.columns {
+                            d.info.push_str(
+                                "[Reassembly error, protocol TCP: New fragment overlaps old data (retransmission?)]",
+                            );
+                        }
+                    }
                     TcpVerdict::NotMine => udp::dissect_data(data, t.payload, t.end, source, d),
                 }
                 eth::Next::End
@@ -553,11 +705,14 @@ impl Layers<'_, '_> {
                     self.ctx,
                     d,
                     &UdpPayload {
+                        src_addr: n.src,
+                        dst_addr: n.dst,
                         src_port: u.src_port,
                         dst_port: u.dst_port,
                         payload,
                         source,
                         offset: u.payload,
+                        quoted: false,
                     },
                 );
                 if !claimed {
@@ -565,32 +720,19 @@ impl Layers<'_, '_> {
                 }
                 eth::Next::End
             }
-            1 => {
-                icmp::dissect_v4(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
+            1 | 58 => {
+                let dissect = if n.protocol == 1 {
+                    icmp::dissect_v4
+                } else {
+                    icmp::dissect_v6
+                };
+                if let Some(q) = dissect(data, off, end, source, ipi, self.ctx, self.icmp, d) {
+                    self.quoted(data, q, end, source, d);
+                }
                 eth::Next::End
             }
-            58 => {
-                icmp::dissect_v6(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
+            2 => {
+                igmp::dissect(data, off, end, source, d);
                 eth::Next::End
             }
             // IP in IP: the inner header follows (frame bytes only).

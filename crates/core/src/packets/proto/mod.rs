@@ -2,11 +2,17 @@
 //! dissector, which adds items to a [`Dissection`](super::Dissection) and sets the columns.
 
 pub mod app;
+pub mod dhcp;
+pub mod dns;
 pub mod eth;
 pub mod frame;
+pub mod http;
 pub mod icmp;
+pub mod igmp;
 pub mod ip;
+pub mod sip;
 pub mod tcp;
+pub mod tls;
 pub mod udp;
 
 use super::field::FieldDef;
@@ -21,7 +27,14 @@ pub static TABLES: &[&[&FieldDef]] = &[
     ip::FIELDS_V6,
     icmp::FIELDS,
     icmp::FIELDS_V6,
+    igmp::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
     udp::FIELDS_DATA,
+    dns::FIELDS,
+    dhcp::FIELDS,
+    tls::FIELDS,
+    sip::FIELDS,
+    sip::SDP_FIELDS,
+    http::FIELDS,
 ];
