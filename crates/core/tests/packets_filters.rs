@@ -78,7 +78,10 @@ fn filters_select_tsharks_frames() {
     };
     let dir = shared.join("filters/expected");
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("filters_select_tsharks_frames: skipped: {} is absent", dir.display());
+        eprintln!(
+            "filters_select_tsharks_frames: skipped: {} is absent",
+            dir.display()
+        );
         return;
     };
     let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();

@@ -258,8 +258,7 @@ pub static MX_PREFERENCE: FieldDef =
     FieldDef::new("dns.mx.preference", "Preference", T::U16, Base::Dec);
 pub static MX_MAIL_EXCHANGE: FieldDef =
     FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", T::Str, Base::None);
-pub static SRV_SERVICE: FieldDef =
-    FieldDef::new("dns.srv.service", "Service", T::Str, Base::None);
+pub static SRV_SERVICE: FieldDef = FieldDef::new("dns.srv.service", "Service", T::Str, Base::None);
 pub static SRV_PROTO: FieldDef = FieldDef::new("dns.srv.proto", "Protocol", T::Str, Base::None);
 pub static SRV_NAME: FieldDef = FieldDef::new("dns.srv.name", "Name", T::Str, Base::None);
 pub static SRV_PRIORITY: FieldDef =
@@ -1064,7 +1063,13 @@ fn dissect_rr(
             d.field_in(src, &SRV_PROTO, Value::str(proto), at(off), after - off);
             d.field_in(src, &SRV_NAME, Value::str(rest), at(off), after - off);
         }
-        None => d.field_in(src, &RESP_NAME, Value::str(name.as_str()), at(off), after - off),
+        None => d.field_in(
+            src,
+            &RESP_NAME,
+            Value::str(name.as_str()),
+            at(off),
+            after - off,
+        ),
     }
     d.field_in(src, &RESP_TYPE, Value::UInt(u64::from(rtype)), at(after), 2);
     if rtype == 41 {

@@ -508,7 +508,13 @@ pub fn dissect(
             let len = ip_payload.saturating_sub(hdr_len) as u64;
             d.generated(&LEN, Value::UInt(len));
             d.field_in(source, &SEQ, Value::UInt(u64::from(seq)), off + 4, 4);
-            d.field_in(source, &SEQ_RAW, Value::UInt(u64::from(seq_raw)), off + 4, 4);
+            d.field_in(
+                source,
+                &SEQ_RAW,
+                Value::UInt(u64::from(seq_raw)),
+                off + 4,
+                4,
+            );
             d.field_in(source, &HDR_LEN, Value::UInt(hdr_len as u64), off + 12, 1);
         }
         if d.columns {
