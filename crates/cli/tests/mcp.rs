@@ -577,6 +577,21 @@ async fn mcp_server_on_synthetic_captures() {
         .await;
     assert_eq!(a["page"]["returned"], 2);
     let a = server
+        .ok(
+            "list_packets",
+            json!({"pcap_file": file, "display_filter": "tcp.stream == 0"}),
+        )
+        .await;
+    assert_eq!(frames_of(&a["packets"]), (3..=20).collect::<Vec<u64>>());
+    assert_eq!(a["frames_displayed"], 18);
+    let e = server
+        .error(
+            "list_packets",
+            json!({"pcap_file": file, "display_filter": "tcp.port =="}),
+        )
+        .await;
+    assert!(e.contains("invalid display filter"), "{e}");
+    let a = server
         .ok("get_packet", json!({"pcap_file": file, "frame": 3}))
         .await;
     assert!(a["details"].as_str().unwrap().starts_with("Frame 3:"));
@@ -739,6 +754,55 @@ fn ip_of(endpoint: &str) -> String {
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string()
+}
+
+/// Display filters checked through `list_packets` on every capture (the packet engine's own
+/// tests check all of them; these cover the protocols and TCP analysis).
+const FILTERS: &[&str] = &[
+    "tcp",
+    "udp",
+    "dns",
+    "icmp",
+    "icmpv6",
+    "tls",
+    "sip",
+    "dhcp",
+    "tcp.analysis.retransmission",
+    "tcp.analysis.duplicate_ack",
+    "tcp.flags.syn == 1",
+    "frame.number <= 10",
+];
+
+/// tshark's frames for [`FILTERS`] on one capture (`../shared/filters/expected`), when it
+/// read the capture without error.
+fn expected_filters(capture: &str) -> Vec<(&'static str, Vec<u64>)> {
+    let Some(dir) = shared_captures().and_then(|c| c.parent().map(|p| p.join("filters/expected")))
+    else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join(format!("{capture}.filters.tsv"))) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in text.lines().skip(1) {
+        let mut cols = line.split('\t');
+        let (Some(filter), Some(frames), Some("0")) = (cols.next(), cols.next(), cols.next())
+        else {
+            continue;
+        };
+        let Some(known) = FILTERS.iter().find(|f| **f == filter) else {
+            continue;
+        };
+        let mut list = Vec::new();
+        for part in frames.split(',').filter(|p| *p != "-" && !p.is_empty()) {
+            let (a, b) = part.split_once('-').unwrap_or((part, part));
+            if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
+                list.extend(a..=b);
+            }
+        }
+        out.push((*known, list));
+    }
+    out
 }
 
 /// Every tool on every capture of the corpus, with the numbers tshark's oracle has: packets,
@@ -1063,6 +1127,20 @@ async fn mcp_corpus_matches_tshark_oracle() {
             list["frames_displayed"].clone(),
             oracle["tshark"]["frames_read"].clone(),
         );
+        // Display filters through list_packets: the frames `tshark -2 -Y` shows.
+        for (filter, frames) in expected_filters(&name) {
+            let list = server
+                .ok(
+                    "list_packets",
+                    json!({"pcap_file": f, "display_filter": filter, "limit": 1_000_000}),
+                )
+                .await;
+            check(
+                &format!("filter {filter}"),
+                json!(frames_of(&list["packets"])),
+                json!(frames),
+            );
+        }
     }
     server.stop().await;
     eprintln!(
