@@ -163,6 +163,8 @@ async def on_demo(cli, demo, report):
         check(a["content"].startswith("stream"), "csv report")
         a = await s.ok("list_packets", pcap_file=f, limit=3)
         same([p["frame"] for p in a["packets"]], [1, 2, 3], "packet list")
+        a = await s.ok("list_packets", pcap_file=f, display_filter="tcp.stream == 0", limit=100)
+        same(a["frames_displayed"], t["connections"][0]["packets"], "display filter")
         a = await s.ok("get_packet", pcap_file=f, frame=1)
         check(a["details"].startswith("Frame 1:"), "packet details")
 
