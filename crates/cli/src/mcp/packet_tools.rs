@@ -173,7 +173,7 @@ pub fn get_packet(given: &str, capture: &Capture, frame: u64) -> Result<Value, S
             })
         })
         .collect();
-    Ok(json!({
+    let mut answer = json!({
         "file": given,
         "frame": frame,
         "summary": {
@@ -188,5 +188,27 @@ pub fn get_packet(given: &str, capture: &Capture, frame: u64) -> Result<Value, S
         "tree": tree.layers,
         "bytes": sources,
         "display_filter": format!("frame.number == {frame}"),
-    }))
+    });
+    // A frame carrying a large reassembled PDU has a large tree: the nodes go first (the text
+    // says the same), then the text is cut at a line end.
+    if answer.to_string().len() > MAX_ANSWER_BYTES {
+        answer["tree"] = json!([]);
+        answer["tree_omitted"] = json!(true);
+    }
+    let size = answer.to_string().len();
+    if size > MAX_ANSWER_BYTES {
+        let details = answer["details"].as_str().unwrap_or_default().to_string();
+        let keep = details.len().saturating_sub(size - MAX_ANSWER_BYTES);
+        let mut cut = keep;
+        while cut > 0 && !details.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = details.get(..cut).unwrap_or_default();
+        let head = head
+            .rfind('\n')
+            .map_or(head, |i| head.get(..=i).unwrap_or(head));
+        answer["details"] = json!(head);
+        answer["details_omitted_bytes"] = json!(details.len() - head.len());
+    }
+    Ok(answer)
 }
