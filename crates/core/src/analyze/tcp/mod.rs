@@ -60,7 +60,7 @@ pub mod flags {
     pub const REUSED_PORTS: u16 = 0x2000;
     pub const SPURIOUS_RETRANSMISSION: u16 = 0x4000;
     /// Number of flags (bit positions 0..COUNT).
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = crate::decode::tcp::analysis::COUNT;
     /// Frames tshark marks `tcp.analysis.retransmission` (the expert item all three raise).
     pub const ANY_RETRANSMISSION: u16 =
         RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION;
@@ -68,43 +68,12 @@ pub mod flags {
     pub const SKIP_FOR_REASSEMBLY: u16 =
         ANY_RETRANSMISSION | OUT_OF_ORDER | KEEP_ALIVE | ZERO_WINDOW_PROBE;
 
-    /// `tcp.analysis.*` names by bit position.
-    pub const NAMES: [&str; COUNT] = [
-        "retransmission",
-        "lost_segment",
-        "ack_lost_segment",
-        "keep_alive",
-        "duplicate_ack",
-        "zero_window",
-        "zero_window_probe",
-        "zero_window_probe_ack",
-        "keep_alive_ack",
-        "out_of_order",
-        "fast_retransmission",
-        "window_update",
-        "window_full",
-        "reused_ports",
-        "spurious_retransmission",
-    ];
+    /// `tcp.analysis.*` names (without the prefix) by bit position: see
+    /// [`crate::decode::tcp::analysis`], the one table of this vocabulary.
+    pub const NAMES: [&str; COUNT] = crate::decode::tcp::analysis::NAMES;
 
     /// Wireshark's Info-column text by bit position (duplicate ACKs get their numbers added).
-    pub(crate) const MESSAGES: [&str; COUNT] = [
-        "[TCP Retransmission]",
-        "[TCP Previous segment not captured]",
-        "[TCP ACKed unseen segment]",
-        "[TCP Keep-Alive]",
-        "[TCP Dup ACK]",
-        "[TCP ZeroWindow]",
-        "[TCP ZeroWindowProbe]",
-        "[TCP ZeroWindowProbeAck]",
-        "[TCP Keep-Alive ACK]",
-        "[TCP Out-Of-Order]",
-        "[TCP Fast Retransmission]",
-        "[TCP Window Update]",
-        "[TCP Window Full]",
-        "[TCP Port numbers reused]",
-        "[TCP Spurious Retransmission]",
-    ];
+    pub(crate) const MESSAGES: [&str; COUNT] = crate::decode::tcp::analysis::INFO;
 }
 
 /// Per-packet TCP facts for the packet engine: what Wireshark adds as generated `tcp.*`

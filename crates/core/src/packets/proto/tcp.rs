@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::super::field::{Base, FieldDef, FieldType as T, Value};
 use super::super::tree::Dissection;
 use crate::analyze::tcp::{flags as af, TcpDetail};
+use crate::decode::tcp::analysis;
 
 pub static TCP: FieldDef = FieldDef::protocol("tcp", "Transmission Control Protocol");
 pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", T::U16, Base::Dec);
@@ -187,88 +188,33 @@ pub static RTO_FRAME: FieldDef = FieldDef::new(
 );
 
 macro_rules! flag_field {
-    ($id:ident, $name:literal, $label:literal) => {
-        pub static $id: FieldDef = FieldDef::new($name, $label, T::None, Base::None);
+    ($id:ident, $bit:expr) => {
+        pub static $id: FieldDef = FieldDef::new(
+            analysis::FIELD_NAMES[$bit],
+            analysis::LABELS[$bit],
+            T::None,
+            Base::None,
+        );
     };
 }
-flag_field!(
-    A_RETRANSMISSION,
-    "tcp.analysis.retransmission",
-    "This frame is a (suspected) retransmission"
-);
-flag_field!(
-    A_LOST_SEGMENT,
-    "tcp.analysis.lost_segment",
-    "Previous segment(s) not captured (common at capture start)"
-);
-flag_field!(
-    A_ACK_LOST_SEGMENT,
-    "tcp.analysis.ack_lost_segment",
-    "ACKed segment that wasn't captured (common at capture start)"
-);
-flag_field!(
-    A_KEEP_ALIVE,
-    "tcp.analysis.keep_alive",
-    "This is a TCP keep-alive segment"
-);
-flag_field!(
-    A_DUPLICATE_ACK,
-    "tcp.analysis.duplicate_ack",
-    "Duplicate ACK"
-);
-flag_field!(
-    A_ZERO_WINDOW,
-    "tcp.analysis.zero_window",
-    "TCP Zero Window segment"
-);
-flag_field!(
-    A_ZERO_WINDOW_PROBE,
-    "tcp.analysis.zero_window_probe",
-    "TCP Zero Window Probe"
-);
-flag_field!(
-    A_ZERO_WINDOW_PROBE_ACK,
-    "tcp.analysis.zero_window_probe_ack",
-    "ACK to a TCP Zero Window Probe"
-);
-flag_field!(
-    A_KEEP_ALIVE_ACK,
-    "tcp.analysis.keep_alive_ack",
-    "ACK to a TCP keep-alive segment"
-);
-flag_field!(
-    A_OUT_OF_ORDER,
-    "tcp.analysis.out_of_order",
-    "This frame is a (suspected) out-of-order segment"
-);
-flag_field!(
-    A_FAST_RETRANSMISSION,
-    "tcp.analysis.fast_retransmission",
-    "This frame is a (suspected) fast retransmission"
-);
-flag_field!(
-    A_WINDOW_UPDATE,
-    "tcp.analysis.window_update",
-    "TCP window update"
-);
-flag_field!(
-    A_WINDOW_FULL,
-    "tcp.analysis.window_full",
-    "TCP window specified by the receiver is now completely full"
-);
-flag_field!(
-    A_REUSED_PORTS,
-    "tcp.analysis.reused_ports",
-    "A new tcp session is started with the same ports as an earlier session in this trace"
-);
-flag_field!(
-    A_SPURIOUS_RETRANSMISSION,
-    "tcp.analysis.spurious_retransmission",
-    "This frame is a (suspected) spurious retransmission"
-);
+flag_field!(A_RETRANSMISSION, 0);
+flag_field!(A_LOST_SEGMENT, 1);
+flag_field!(A_ACK_LOST_SEGMENT, 2);
+flag_field!(A_KEEP_ALIVE, 3);
+flag_field!(A_DUPLICATE_ACK, 4);
+flag_field!(A_ZERO_WINDOW, 5);
+flag_field!(A_ZERO_WINDOW_PROBE, 6);
+flag_field!(A_ZERO_WINDOW_PROBE_ACK, 7);
+flag_field!(A_KEEP_ALIVE_ACK, 8);
+flag_field!(A_OUT_OF_ORDER, 9);
+flag_field!(A_FAST_RETRANSMISSION, 10);
+flag_field!(A_WINDOW_UPDATE, 11);
+flag_field!(A_WINDOW_FULL, 12);
+flag_field!(A_REUSED_PORTS, 13);
+flag_field!(A_SPURIOUS_RETRANSMISSION, 14);
 
-/// The `tcp.analysis.*` flag fields by bit position of `analyze::tcp::flags` (the TCP
-/// engine's numbering; names from [`af::NAMES`]).
+/// The `tcp.analysis.*` flag fields by bit position of `analyze::tcp::flags` (names, labels
+/// and Info texts from [`crate::decode::tcp::analysis`]).
 pub static ANALYSIS_FLAG_FIELDS: [&FieldDef; af::COUNT] = [
     &A_RETRANSMISSION,
     &A_LOST_SEGMENT,
@@ -855,7 +801,7 @@ pub fn analysis_prefix(t: &TcpDetail) -> String {
             continue;
         }
         let bit = flag.trailing_zeros() as usize;
-        let text = af::MESSAGES.get(bit).copied().unwrap_or("");
+        let text = analysis::INFO.get(bit).copied().unwrap_or("");
         if *flag == af::DUPLICATE_ACK {
             let _ = write!(s, "[TCP Dup ACK {}#{}] ", t.dupack_frame, t.dupack_num);
         } else {
@@ -864,4 +810,18 @@ pub fn analysis_prefix(t: &TcpDetail) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_analysis_fields_follow_the_engine_bits() {
+        for (bit, def) in ANALYSIS_FLAG_FIELDS.iter().enumerate() {
+            assert_eq!(def.name, format!("tcp.analysis.{}", af::NAMES[bit]));
+        }
+        assert_eq!(A_DUPLICATE_ACK.name, "tcp.analysis.duplicate_ack");
+        assert_eq!(1u16 << 4, af::DUPLICATE_ACK);
+    }
 }
