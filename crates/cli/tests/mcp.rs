@@ -644,6 +644,27 @@ async fn mcp_server_on_synthetic_captures() {
             assert!(e.contains(want), "{tool} {given}: {e}");
         }
     }
+    // Arguments that do not fit the schema are answered with an error, not a crash.
+    for (tool, args) in [
+        ("analyze_capinfos", json!({})),
+        (
+            "get_tcp_stream",
+            json!({"pcap_file": file, "stream": "zero"}),
+        ),
+        ("analyze_traffic_flow", json!({"pcap_file": file})),
+    ] {
+        let Value::Object(args) = args else {
+            unreachable!()
+        };
+        let r = server
+            .client
+            .call_tool(CallToolRequestParams::new(tool).with_arguments(args))
+            .await;
+        assert!(
+            r.as_ref().map_or(true, |r| r.is_error == Some(true)),
+            "{tool}: {r:?}"
+        );
+    }
     let a = server
         .ok("analyze_capinfos", json!({"pcap_file": file}))
         .await;
