@@ -4,6 +4,7 @@
 
 mod mcp;
 mod packets;
+mod report_dir;
 mod summary;
 
 use std::io::{self, Read, Write};
@@ -26,7 +27,7 @@ const EXIT_FAILED: u8 = 2;
 const USAGE: &str = "\
 Usage:
   pcaplens analyze FILE [--json | --markdown | --csv] [--lang en|es]
-                        [--server-ip IP] [--server-port N]
+                        [--server-ip IP] [--server-port N] [--report-dir DIR]
   pcaplens packets FILE [-Y FILTER] [-c COUNT] [-T text|fields|json] [-e FIELD]... [--frame N]
   pcaplens mcp [--root DIR]...
   pcaplens --help | --version
@@ -39,6 +40,9 @@ Options:
   --json             print the report as JSON instead of the summary
   --markdown         print the hand-in report (Markdown), as the web app downloads it
   --csv              print the connections as CSV
+  --report-dir DIR   also write the report with figures into DIR: report.md (referencing
+                     figures/*.svg), report.html (self-contained) and the SVGs; reads FILE a
+                     second time (not with FILE -)
   --lang LANG        language of the summary and the Markdown report: en or es
                      (default: from LANG / LC_ALL, else en)
   --server-ip IP     restrict the TCP section to connections with this server address
@@ -62,6 +66,7 @@ struct Args {
     lang: Option<Lang>,
     server_ip: Option<String>,
     server_port: Option<u16>,
+    report_dir: Option<String>,
 }
 
 enum Command {
@@ -105,6 +110,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
                     Lang::from_tag(&v).ok_or_else(|| format!("--lang: '{v}' is not en or es"))?,
                 );
             }
+            "--report-dir" => parsed.report_dir = Some(value("--report-dir")?),
             "--server-ip" => {
                 let v = value("--server-ip")?;
                 v.parse::<std::net::IpAddr>()
@@ -126,6 +132,9 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         }
     }
     parsed.file = file.ok_or("analyze needs a FILE")?;
+    if parsed.report_dir.is_some() && parsed.file == "-" {
+        return Err("--report-dir reads FILE twice: it cannot be standard input".into());
+    }
     if [parsed.json, parsed.markdown, parsed.csv]
         .iter()
         .filter(|f| **f)
@@ -257,6 +266,18 @@ fn main() -> ExitCode {
                     EXIT_OK
                 };
                 let lang = args.lang.unwrap_or_else(lang_from_env);
+                if let (Some(dir), None) = (&args.report_dir, &report.error) {
+                    let written = report_dir::figure_data(&args.file, &report).and_then(|data| {
+                        report_dir::write(std::path::Path::new(dir), &report, lang, &data)
+                    });
+                    match written {
+                        Ok(paths) => eprintln!("pcaplens: wrote {} files into {dir}", paths.len()),
+                        Err(msg) => {
+                            eprintln!("pcaplens: {msg}");
+                            return ExitCode::from(EXIT_FAILED);
+                        }
+                    }
+                }
                 let output = if args.json {
                     Output::Json(Box::new(report))
                 } else if report.error.is_some() {

@@ -430,10 +430,14 @@ pub fn tcp_issue_detail(lang: Lang, issue: &Issue) -> Option<String> {
     })
 }
 
-/// Issue kinds that also raise Wireshark's generic retransmission item: tshark 4.0 adds
-/// `tcp.analysis.retransmission` to fast retransmissions but not to spurious ones (checked
-/// against the oracle's `tshark -z expert` counts).
-const RETRANSMISSION_KINDS: [&str; 2] = ["retransmission", "fast_retransmission"];
+/// Issue kinds whose frames the `tcp.analysis.retransmission` filter selects: tshark 4.0
+/// matches fast and spurious retransmissions with it too, and the group's count (the
+/// connections' `retransmission` counters) includes both, so its frame list must as well.
+const RETRANSMISSION_KINDS: [&str; 3] = [
+    "retransmission",
+    "fast_retransmission",
+    "spurious_retransmission",
+];
 
 fn tcp_analysis_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
     let tcp = &report.tcp;

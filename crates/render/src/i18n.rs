@@ -404,6 +404,49 @@ string_table! {
         "El informe para entregar, hecho a partir de este análisis. Descárgalo en Markdown (se abre en cualquier editor y se ve bien en GitHub o Moodle) o imprímelo a PDF.";
     UiPrint => "Print or save as PDF", "Imprimir o guardar como PDF";
     UiLanguageHint => "Language of the page and of the report", "Idioma de la página y del informe";
+    // Figures (figures.rs, bundle.rs).
+    FigIoGraph => "IO graph: packets and bytes per interval", "Gráfico de E/S: paquetes y bytes por intervalo";
+    FigFlowGraph => "Flow graph", "Gráfico de flujo";
+    FigTimeSequence => "Time-sequence graph (Stevens)", "Gráfico de secuencia temporal (Stevens)";
+    FigAxisTime => "Time since the first frame (s)", "Tiempo desde la primera trama (s)";
+    FigInterval => "interval", "intervalo";
+    FigAxisPackets => "Packets", "Paquetes";
+    FigAxisBytes => "Bytes", "Bytes";
+    FigFlaggedFrames => "frames flagged by TCP analysis", "tramas marcadas por el análisis TCP";
+    FigFrameAndTime => "Frame  Time (s)", "Trama  Tiempo (s)";
+    FigClient => "client", "cliente";
+    FigServer => "server", "servidor";
+    FigAxisTimeSinceStart => "Time since the connection's first packet (s)", "Tiempo desde el primer paquete de la conexión (s)";
+    FigAxisSeq => "Relative sequence number", "Número de secuencia relativo";
+    FigSegments => "segments (seq to seq+len)", "segmentos (de seq a seq+len)";
+    FigAcks => "ACKs from the other side", "ACK del otro extremo";
+    SecFigures => "Figures", "Figuras";
+    FigureWord => "Figure", "Figura";
+    FiguresIntro => "The figures are drawn from the capture, like Wireshark's Statistics › I/O Graphs, Statistics › Flow Graph and Statistics › TCP Stream Graphs › Time Sequence (Stevens). Red marks frames flagged by TCP analysis.",
+        "Las figuras se dibujan a partir de la captura, como Estadísticas › Gráfica de E/S, Estadísticas › Gráfica de flujo y Estadísticas › Gráficas de flujo TCP › Secuencia temporal (Stevens) de Wireshark. En rojo, las tramas marcadas por el análisis TCP.";
+    CapIoGraph => "Packets (bars) and bytes (line) per interval over the whole capture; red triangles mark intervals with flagged frames.",
+        "Paquetes (barras) y bytes (línea) por intervalo en toda la captura; los triángulos rojos marcan intervalos con tramas marcadas.";
+    CapHandshake => "Flow graph of the connection's start: three-way handshake and first data (TLS ClientHello).",
+        "Gráfico de flujo del inicio de la conexión: saludo en tres pasos y primeros datos (ClientHello de TLS).";
+    CapFirstFlagged => "Flow graph around the first frames flagged by TCP analysis.",
+        "Gráfico de flujo alrededor de las primeras tramas marcadas por el análisis TCP.";
+    CapClose => "Flow graph of the connection's close (FIN / RST).", "Gráfico de flujo del cierre de la conexión (FIN / RST).";
+    CapTimeSequence => "Time-sequence (Stevens) graph of the direction that sent more data.",
+        "Gráfico de secuencia temporal (Stevens) del sentido que envió más datos.";
+    FigStream => "TCP stream", "stream TCP";
+    ReportHtmlNote => "Self-contained report: the figures are inside this file.", "Informe autocontenido: las figuras están dentro de este archivo.";
+    // The full ClientHello (report_md.rs).
+    ChFull => "Full ClientHello", "ClientHello completo";
+    ChCipherSuites => "Cipher suites", "Suites de cifrado";
+    ChExtensions => "Extensions", "Extensiones";
+    ChSupportedGroups => "Supported groups", "Grupos admitidos";
+    ChSignatureAlgorithms => "Signature algorithms", "Algoritmos de firma";
+    ChKeyShares => "Key shares", "Key shares";
+    ChEcPointFormats => "EC point formats", "Formatos de punto EC";
+    ChSupportedVersions => "Supported versions", "Versiones admitidas";
+    ChNone => "none", "ninguno";
+    AndMore => "and {n} more", "y {n} más";
+    AllWithFilter => "all of them with the filter", "todas con el filtro";
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub mod csv;
 pub mod escape;
 pub mod expert;
 pub mod export;
+pub mod figures;
+pub mod bundle;
 pub mod i18n;
 pub mod keypackets;
 pub mod names;

@@ -517,3 +517,101 @@ mod tests {
         assert_eq!(close_label(Lang::Es, "rst"), "RST (abortada)");
     }
 }
+
+/// The IANA name of a TLS extension type ("server_name" for 0), GREASE for RFC 8701 values.
+pub fn tls_extension(code: u16) -> Option<&'static str> {
+    if is_grease(code) {
+        return Some("GREASE");
+    }
+    Some(match code {
+        0 => "server_name",
+        1 => "max_fragment_length",
+        5 => "status_request",
+        10 => "supported_groups",
+        11 => "ec_point_formats",
+        13 => "signature_algorithms",
+        14 => "use_srtp",
+        15 => "heartbeat",
+        16 => "application_layer_protocol_negotiation",
+        17 => "status_request_v2",
+        18 => "signed_certificate_timestamp",
+        21 => "padding",
+        22 => "encrypt_then_mac",
+        23 => "extended_master_secret",
+        27 => "compress_certificate",
+        28 => "record_size_limit",
+        34 => "delegated_credentials",
+        35 => "session_ticket",
+        41 => "pre_shared_key",
+        42 => "early_data",
+        43 => "supported_versions",
+        44 => "cookie",
+        45 => "psk_key_exchange_modes",
+        47 => "certificate_authorities",
+        49 => "post_handshake_auth",
+        50 => "signature_algorithms_cert",
+        51 => "key_share",
+        57 => "quic_transport_parameters",
+        13172 => "next_protocol_negotiation",
+        17513 => "application_settings",
+        17613 => "application_settings",
+        0xfe0d => "encrypted_client_hello",
+        0xff01 => "renegotiation_info",
+        _ => return None,
+    })
+}
+
+/// The IANA name of a named group ("x25519" for "0x001d").
+pub fn tls_group(code_text: &str) -> Option<&'static str> {
+    let code = parse_code(code_text)?;
+    if is_grease(code) {
+        return Some("GREASE");
+    }
+    Some(match code {
+        0x0017 => "secp256r1",
+        0x0018 => "secp384r1",
+        0x0019 => "secp521r1",
+        0x001d => "x25519",
+        0x001e => "x448",
+        0x0100 => "ffdhe2048",
+        0x0101 => "ffdhe3072",
+        0x0102 => "ffdhe4096",
+        0x0103 => "ffdhe6144",
+        0x0104 => "ffdhe8192",
+        0x6399 => "X25519Kyber768Draft00",
+        0x11ec => "X25519MLKEM768",
+        _ => return None,
+    })
+}
+
+/// The IANA name of a signature scheme ("ecdsa_secp256r1_sha256" for "0x0403").
+pub fn tls_signature_scheme(code_text: &str) -> Option<&'static str> {
+    let code = parse_code(code_text)?;
+    Some(match code {
+        0x0201 => "rsa_pkcs1_sha1",
+        0x0203 => "ecdsa_sha1",
+        0x0401 => "rsa_pkcs1_sha256",
+        0x0403 => "ecdsa_secp256r1_sha256",
+        0x0501 => "rsa_pkcs1_sha384",
+        0x0503 => "ecdsa_secp384r1_sha384",
+        0x0601 => "rsa_pkcs1_sha512",
+        0x0603 => "ecdsa_secp521r1_sha512",
+        0x0804 => "rsa_pss_rsae_sha256",
+        0x0805 => "rsa_pss_rsae_sha384",
+        0x0806 => "rsa_pss_rsae_sha512",
+        0x0807 => "ed25519",
+        0x0808 => "ed448",
+        0x0809 => "rsa_pss_pss_sha256",
+        0x080a => "rsa_pss_pss_sha384",
+        0x080b => "rsa_pss_pss_sha512",
+        _ => return None,
+    })
+}
+
+/// "name (0x1301)" or the code alone when the name is unknown.
+pub fn named_code(name: Option<&str>, code_text: &str) -> String {
+    match name {
+        Some(name) => format!("{name} ({code_text})"),
+        None => code_text.to_string(),
+    }
+}

@@ -141,6 +141,9 @@ impl Doc {
     fn sub_bullet(&mut self, s: &str) {
         self.line(&format!("  - {s}"));
     }
+    fn sub_sub_bullet(&mut self, s: &str) {
+        self.line(&format!("    - {s}"));
+    }
     /// A table; cells must already be escaped.
     fn table(&mut self, headers: &[&str], rows: &[Vec<String>]) {
         self.blank();
@@ -900,6 +903,7 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
             md(t(lang, Key::ColFrame)).to_lowercase(),
             parts.join("; ")
         ));
+        client_hello_full(doc, hs);
     }
     match hs.server_hello_frame {
         Some(frame) => {
@@ -1022,6 +1026,63 @@ fn tls_handshake(doc: &mut Doc, hs: &Handshake) {
         md(lang.pick("Filter:", "Filtro:")),
         md_code(&format!("tcp.stream eq {} && tls.handshake", hs.stream))
     ));
+}
+
+/// Every list of the ClientHello, by name and number, as a nested list (the HTML report folds
+/// it into a `<details>` element).
+fn client_hello_full(doc: &mut Doc, hs: &Handshake) {
+    let lang = doc.lang;
+    doc.sub_bullet(&format!("**{}**", md(t(lang, Key::ChFull))));
+    let list = |items: Vec<String>| -> String {
+        if items.is_empty() {
+            md(t(lang, Key::ChNone))
+        } else {
+            items.join(", ")
+        }
+    };
+    let suites: Vec<String> = hs
+        .cipher_suites
+        .iter()
+        .map(|c| md(&names::named_code(names::cipher_suite(c), c)))
+        .collect();
+    let extensions: Vec<String> = hs
+        .extensions
+        .iter()
+        .map(|&e| md(&format!("{} ({e})", names::tls_extension(e).unwrap_or("?"))))
+        .collect();
+    let groups: Vec<String> = hs
+        .supported_groups
+        .iter()
+        .map(|g| md(&names::named_code(names::tls_group(g), g)))
+        .collect();
+    let sigalgs: Vec<String> = hs
+        .signature_algorithms
+        .iter()
+        .map(|a| md(&names::named_code(names::tls_signature_scheme(a), a)))
+        .collect();
+    let shares: Vec<String> = hs
+        .key_share_groups
+        .iter()
+        .map(|g| md(&names::named_code(names::tls_group(g), g)))
+        .collect();
+    let versions: Vec<String> = hs
+        .supported_versions
+        .iter()
+        .map(|v| md(&format!("{} ({v})", names::tls_version(v))))
+        .collect();
+    let points: Vec<String> = hs.ec_point_formats.iter().map(u8::to_string).collect();
+    for (key, items) in [
+        (Key::ChCipherSuites, suites),
+        (Key::ChExtensions, extensions),
+        (Key::ChSupportedVersions, versions),
+        (Key::ChSupportedGroups, groups),
+        (Key::ChSignatureAlgorithms, sigalgs),
+        (Key::ChKeyShares, shares),
+        (Key::ChEcPointFormats, points),
+    ] {
+        let n = items.len();
+        doc.sub_sub_bullet(&format!("{} ({n}): {}", md(t(lang, key)), list(items)));
+    }
 }
 
 fn is_tls13(hs: &Handshake) -> bool {
