@@ -32,7 +32,12 @@ pub fn figure_data(file: &str, report: &Report) -> Result<FigureData, String> {
 
 /// Writes report.md, report.html and figures/*.svg into `dir` (created when missing);
 /// returns the paths written.
-pub fn write(dir: &Path, report: &Report, lang: Lang, data: &FigureData) -> Result<Vec<String>, String> {
+pub fn write(
+    dir: &Path,
+    report: &Report,
+    lang: Lang,
+    data: &FigureData,
+) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
     for file in bundle::files(report, lang, data) {
         let path = dir.join(&file.path);

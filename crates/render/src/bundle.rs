@@ -65,7 +65,10 @@ impl FigureScan {
     /// Feeds the next chunk of the file (any size).
     pub fn feed(&mut self, chunk: &[u8]) {
         let FigureScan {
-            reader, io, flagged, ..
+            reader,
+            io,
+            flagged,
+            ..
         } = self;
         reader.feed(chunk, |frame| count_frame(io, flagged, &frame));
         for scan in self.scans.iter_mut().filter(|s| !s.is_done()) {
@@ -136,7 +139,14 @@ pub fn figure_queries(report: &Report) -> Vec<StreamQuery> {
         .iter()
         .filter(|c| c.packets >= 3)
         .collect();
-    let flagged = |c: &Connection| report.tcp.issues.iter().filter(|i| i.stream == c.stream).count();
+    let flagged = |c: &Connection| {
+        report
+            .tcp
+            .issues
+            .iter()
+            .filter(|i| i.stream == c.stream)
+            .count()
+    };
     conns.sort_by(|a, b| {
         flagged(b)
             .cmp(&flagged(a))
@@ -180,14 +190,25 @@ pub fn figures(report: &Report, lang: Lang, data: &FigureData) -> Vec<Figure> {
         let Some(sp) = data.streams.iter().find(|s| s.stream == query.stream) else {
             continue;
         };
-        let Some(conn) = report.tcp.connections.iter().find(|c| c.stream == query.stream) else {
+        let Some(conn) = report
+            .tcp
+            .connections
+            .iter()
+            .find(|c| c.stream == query.stream)
+        else {
             continue;
         };
         let rows = &sp.rows;
         let Some(t0) = rows.first().map(|r| r.time) else {
             continue;
         };
-        let stream_label = format!("{} {} ({} → {})", t(lang, Key::FigStream), conn.stream, conn.client, conn.server);
+        let stream_label = format!(
+            "{} {} ({} → {})",
+            t(lang, Key::FigStream),
+            conn.stream,
+            conn.client,
+            conn.server
+        );
         let ladder = |range: std::ops::Range<usize>| -> String {
             let picked: Vec<&PacketRow> = rows.get(range).unwrap_or(&[]).iter().collect();
             figures::ladder_svg(&picked, &conn.client, &conn.server, t0, lang)
@@ -195,7 +216,10 @@ pub fn figures(report: &Report, lang: Lang, data: &FigureData) -> Vec<Figure> {
         let start_end = start_excerpt_end(rows);
         push(
             &format!("stream-{}-start", conn.stream),
-            format!("{} {}", t(lang, Key::CapHandshake), stream_label),
+            format!(
+                "{} ({stream_label}).",
+                t(lang, Key::CapHandshake).trim_end_matches('.')
+            ),
             ladder(0..start_end),
         );
         let mut shown_to = start_end;
@@ -205,7 +229,10 @@ pub fn figures(report: &Report, lang: Lang, data: &FigureData) -> Vec<Figure> {
             if i >= shown_to && from < to {
                 push(
                     &format!("stream-{}-flagged", conn.stream),
-                    format!("{} {}", t(lang, Key::CapFirstFlagged), stream_label),
+                    format!(
+                        "{} ({stream_label}).",
+                        t(lang, Key::CapFirstFlagged).trim_end_matches('.')
+                    ),
                     ladder(from..to),
                 );
                 shown_to = to;
@@ -220,17 +247,26 @@ pub fn figures(report: &Report, lang: Lang, data: &FigureData) -> Vec<Figure> {
                 if from < to {
                     push(
                         &format!("stream-{}-close", conn.stream),
-                        format!("{} {}", t(lang, Key::CapClose), stream_label),
+                        format!(
+                            "{} ({stream_label}).",
+                            t(lang, Key::CapClose).trim_end_matches('.')
+                        ),
                         ladder(from..to),
                     );
                 }
             }
         }
-        let (c2s, s2c) = (conn.client_to_server.payload_bytes, conn.server_to_client.payload_bytes);
+        let (c2s, s2c) = (
+            conn.client_to_server.payload_bytes,
+            conn.server_to_client.payload_bytes,
+        );
         if c2s.max(s2c) >= BULK_TRANSFER_BYTES && !sp.plot.is_empty() {
             push(
                 &format!("stream-{}-tsg", conn.stream),
-                format!("{} {}", t(lang, Key::CapTimeSequence), stream_label),
+                format!(
+                    "{} ({stream_label}).",
+                    t(lang, Key::CapTimeSequence).trim_end_matches('.')
+                ),
                 figures::time_sequence_svg(&sp.plot, c2s >= s2c, lang),
             );
         }
@@ -256,7 +292,10 @@ pub fn markdown(report: &Report, lang: Lang, figs: &[Figure]) -> String {
         return out;
     }
     let section = out.lines().filter(|l| l.starts_with("## ")).count() + 1;
-    out.push_str(&format!("\n\n## {section}. {}\n\n", t(lang, Key::SecFigures)));
+    out.push_str(&format!(
+        "\n\n## {section}. {}\n\n",
+        t(lang, Key::SecFigures)
+    ));
     out.push_str(t(lang, Key::FiguresIntro));
     out.push('\n');
     for f in figs {
@@ -332,7 +371,10 @@ fn markdown_to_html(md: &str, lang: Lang) -> String {
     let mut i = 0;
     let mut list_depth: Vec<usize> = Vec::new(); // indentation of each open <ul>
     let mut details_at: Option<usize> = None; // depth whose nested list is folded
-    let close_lists = |out: &mut String, to: usize, list_depth: &mut Vec<usize>, details_at: &mut Option<usize>| {
+    let close_lists = |out: &mut String,
+                       to: usize,
+                       list_depth: &mut Vec<usize>,
+                       details_at: &mut Option<usize>| {
         while list_depth.len() > to {
             list_depth.pop();
             out.push_str("</li>\n</ul>\n");
@@ -381,7 +423,9 @@ fn markdown_to_html(md: &str, lang: Lang) -> String {
             let mut first = true;
             while let Some(row) = lines.get(i).filter(|l| l.trim_start().starts_with('|')) {
                 let cells = split_cells(row.trim());
-                let is_rule = cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'));
+                let is_rule = cells
+                    .iter()
+                    .all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'));
                 if !is_rule {
                     let tag = if first { "th" } else { "td" };
                     out.push_str("<tr>");
@@ -404,7 +448,10 @@ fn markdown_to_html(md: &str, lang: Lang) -> String {
             let mut first = true;
             while let Some(l) = lines.get(i).filter(|l| {
                 let tl = l.trim_start();
-                !tl.is_empty() && !tl.starts_with("- ") && !tl.starts_with('|') && heading(tl).is_none()
+                !tl.is_empty()
+                    && !tl.starts_with("- ")
+                    && !tl.starts_with('|')
+                    && heading(tl).is_none()
             }) {
                 if !first {
                     out.push('\n');
@@ -505,7 +552,8 @@ fn inline_text(text: &str, out: &mut String) {
                 match end {
                     Some(e) => {
                         let code: String = chars.get(start..e).unwrap_or(&[]).iter().collect();
-                        let code = if code.len() > 2 && code.starts_with(' ') && code.ends_with(' ') {
+                        let code = if code.len() > 2 && code.starts_with(' ') && code.ends_with(' ')
+                        {
                             &code[1..code.len() - 1]
                         } else {
                             code.as_str()
@@ -565,7 +613,10 @@ mod tests {
     fn inline_markdown_to_html() {
         let mut s = String::new();
         inline_text("**a** \\<b\\> `x || y` _it_ \\_", &mut s);
-        assert_eq!(s, "<strong>a</strong> &lt;b&gt; <code>x || y</code> <em>it</em> _");
+        assert_eq!(
+            s,
+            "<strong>a</strong> &lt;b&gt; <code>x || y</code> <em>it</em> _"
+        );
         assert_eq!(split_cells("| a \\| b | `c` |"), vec![" a | b ", " `c` "]);
     }
 

@@ -433,7 +433,7 @@ pub fn tcp_issue_detail(lang: Lang, issue: &Issue) -> Option<String> {
 /// Issue kinds whose frames the `tcp.analysis.retransmission` filter selects: tshark 4.0
 /// matches fast and spurious retransmissions with it too, and the group's count (the
 /// connections' `retransmission` counters) includes both, so its frame list must as well.
-const RETRANSMISSION_KINDS: [&str; 3] = [
+pub const RETRANSMISSION_KINDS: [&str; 3] = [
     "retransmission",
     "fast_retransmission",
     "spurious_retransmission",
@@ -628,7 +628,8 @@ const FLAG_ITEMS: &[FlagItem] = &[
             "A RST ends a connection at once, without the orderly FIN exchange. It happens when a port is closed (the SYN is answered with RST), when an application aborts or crashes, when a firewall or load balancer kills the connection, or when some applications close this way on purpose.",
             "Un RST termina la conexión de inmediato, sin el intercambio ordenado de FIN. Ocurre cuando un puerto está cerrado (se responde al SYN con RST), cuando una aplicación aborta o falla, cuando un cortafuegos o balanceador corta la conexión, o cuando algunas aplicaciones cierran así a propósito.",
         ),
-        filter: "tcp.flags.reset == 1",
+        // ICMP errors quote TCP headers: the filter would count those too.
+        filter: "tcp.flags.reset == 1 && !icmp && !icmpv6",
         count: |d| d.rst,
     },
     FlagItem {
@@ -640,7 +641,8 @@ const FLAG_ITEMS: &[FlagItem] = &[
             "A client asks to open a connection: the first step of the three-way handshake. More SYNs than connections means some SYNs were retransmitted.",
             "Un cliente pide abrir una conexión: el primer paso del acuerdo en tres pasos (three-way handshake). Si hay más SYN que conexiones, algunos SYN se retransmitieron.",
         ),
-        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+        // ICMP errors quote TCP headers: the filter would count those too.
+        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 0 && !icmp && !icmpv6",
         count: |d| d.syn,
     },
     FlagItem {
@@ -652,7 +654,8 @@ const FLAG_ITEMS: &[FlagItem] = &[
             "The server accepts a connection request: the second step of the three-way handshake.",
             "El servidor acepta una petición de conexión: el segundo paso del acuerdo en tres pasos (three-way handshake).",
         ),
-        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 1",
+        // ICMP errors quote TCP headers: the filter would count those too.
+        filter: "tcp.flags.syn == 1 && tcp.flags.ack == 1 && !icmp && !icmpv6",
         count: |d| d.syn_ack,
     },
     FlagItem {
@@ -664,7 +667,8 @@ const FLAG_ITEMS: &[FlagItem] = &[
             "One side has no more data to send and starts (or answers) the orderly close. A normal close has a FIN from each side.",
             "Un extremo no tiene más datos que enviar y empieza (o responde a) el cierre ordenado. Un cierre normal tiene un FIN de cada extremo.",
         ),
-        filter: "tcp.flags.fin == 1",
+        // ICMP errors quote TCP headers: the filter would count those too.
+        filter: "tcp.flags.fin == 1 && !icmp && !icmpv6",
         count: |d| d.fin,
     },
 ];
@@ -955,7 +959,7 @@ fn dns_groups(report: &Report, lang: Lang, out: &mut Vec<ExpertGroup>) {
                 .into(),
             count: dns.unanswered,
             unit: CountUnit::Frames,
-            filter: Some("dns.flags.response == 0 && !dns.response_in".into()),
+                        filter: Some("dns.flags.response == 0 && !dns.response_in".into()),
             streams: Vec::new(),
             items: dns
                 .messages
@@ -1706,15 +1710,16 @@ mod tests {
         );
         assert!(dup.explanation.contains("fast retransmission"));
 
-        // The retransmission group also holds the fast one (not the spurious one), as in tshark.
+        // The retransmission group also holds the fast and the spurious one, as the
+        // `tcp.analysis.retransmission` filter selects them.
         let retrans = groups
             .iter()
             .find(|g| g.id == "tcp.analysis.retransmission")
             .unwrap();
-        assert_eq!(retrans.count, 2);
+        assert_eq!(retrans.count, 3);
         assert_eq!(
             retrans.items.iter().map(|i| i.frame).collect::<Vec<_>>(),
-            [Some(17), Some(19)]
+            [Some(17), Some(19), Some(20)]
         );
 
         let nx = groups
@@ -1863,8 +1868,8 @@ mod tests {
         let counts = severity_counts(&g);
         assert_eq!(counts.first().map(|c| c.0), Some(Severity::Warning));
         let notes = counts.iter().find(|c| c.0 == Severity::Note).unwrap().1;
-        // retransmission 2 + fast 1 + spurious 1 + dup ACK 3 + NXDOMAIN 1
-        assert_eq!(notes, 8);
+        // retransmission 3 + fast 1 + spurious 1 + dup ACK 3 + NXDOMAIN 1
+        assert_eq!(notes, 9);
     }
 
     #[test]

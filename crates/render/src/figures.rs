@@ -45,7 +45,11 @@ impl IoGraph {
         let interval_s = nice_step_at_least(span / MAX_IO_BINS as f64);
         let bins = ((span / interval_s).floor() as usize + 1).min(MAX_IO_BINS);
         IoGraph {
-            start: if first_time.is_finite() { first_time } else { 0.0 },
+            start: if first_time.is_finite() {
+                first_time
+            } else {
+                0.0
+            },
             interval_s,
             packets: vec![0; bins],
             bytes: vec![0; bins],
@@ -186,20 +190,38 @@ pub fn io_graph_svg(io: &IoGraph, lang: Lang) -> String {
     for v in yt {
         let y = y_of(v, max_packets);
         s.push_str(&line(left - 4.0, y, left, y, "#444", 1.0));
-        s.push_str(&text(left - 6.0, y + 4.0, "end", "#333", &tick_label(v, ystep)));
+        s.push_str(&text(
+            left - 6.0,
+            y + 4.0,
+            "end",
+            "#333",
+            &tick_label(v, ystep),
+        ));
     }
     let (bt, bstep) = ticks(max_bytes, 5);
     for v in bt {
         let y = y_of(v, max_bytes);
         s.push_str(&line(right, y, right + 4.0, y, "#444", 1.0));
-        s.push_str(&text(right + 6.0, y + 4.0, "start", "#6a1b9a", &tick_label(v, bstep)));
+        s.push_str(&text(
+            right + 6.0,
+            y + 4.0,
+            "start",
+            "#6a1b9a",
+            &tick_label(v, bstep),
+        ));
     }
     let span = bins as f64 * io.interval_s;
     let (xt, xstep) = ticks(span, 8);
     for v in xt {
         let x = left + v / span * (right - left);
         s.push_str(&line(x, bottom, x, bottom + 4.0, "#444", 1.0));
-        s.push_str(&text(x, bottom + 16.0, "middle", "#333", &tick_label(v, xstep)));
+        s.push_str(&text(
+            x,
+            bottom + 16.0,
+            "middle",
+            "#333",
+            &tick_label(v, xstep),
+        ));
     }
     s.push_str(&text(
         (left + right) / 2.0,
@@ -213,8 +235,20 @@ pub fn io_graph_svg(io: &IoGraph, lang: Lang) -> String {
             tick_label(io.interval_s, io.interval_s)
         ),
     ));
-    s.push_str(&text(left, top - 10.0, "start", "#1565c0", t(lang, Key::FigAxisPackets)));
-    s.push_str(&text(right, top - 10.0, "end", "#6a1b9a", t(lang, Key::FigAxisBytes)));
+    s.push_str(&text(
+        left,
+        top - 10.0,
+        "start",
+        "#1565c0",
+        t(lang, Key::FigAxisPackets),
+    ));
+    s.push_str(&text(
+        right,
+        top - 10.0,
+        "end",
+        "#6a1b9a",
+        t(lang, Key::FigAxisBytes),
+    ));
     for (i, &p) in io.packets.iter().enumerate() {
         if p == 0 {
             continue;
@@ -302,7 +336,13 @@ pub fn ladder_svg(rows: &[&PacketRow], client: &str, server: &str, t0: f64, lang
     let height = top + rows.len() as f64 * row_h + 20.0;
     let (xc, xs) = (230.0, 650.0);
     let mut s = svg_open(height, t(lang, Key::FigFlowGraph));
-    s.push_str(&text(20.0, 20.0, "start", "#333", t(lang, Key::FigFrameAndTime)));
+    s.push_str(&text(
+        20.0,
+        20.0,
+        "start",
+        "#333",
+        t(lang, Key::FigFrameAndTime),
+    ));
     s.push_str(&text(xc, 20.0, "middle", CLIENT_COLOR, client));
     s.push_str(&text(xc, 34.0, "middle", "#555", t(lang, Key::FigClient)));
     s.push_str(&text(xs, 20.0, "middle", SERVER_COLOR, server));
@@ -357,7 +397,13 @@ pub fn ladder_svg(rows: &[&PacketRow], client: &str, server: &str, t0: f64, lang
                 bits &= !flags::RETRANSMISSION;
             }
             let names: Vec<&str> = analysis_names(bits).collect();
-            s.push_str(&text(xs + 12.0, y + 4.0, "start", FLAG_COLOR, &names.join(", ")));
+            s.push_str(&text(
+                xs + 12.0,
+                y + 4.0,
+                "start",
+                FLAG_COLOR,
+                &names.join(", "),
+            ));
         }
     }
     s.push_str("</svg>\n");
@@ -370,7 +416,10 @@ pub fn ladder_svg(rows: &[&PacketRow], client: &str, server: &str, t0: f64, lang
 pub fn time_sequence_svg(plot: &[PlotPoint], from_client: bool, lang: Lang) -> String {
     let height = 340.0;
     let (left, right, top, bottom) = (80.0, WIDTH - 20.0, 30.0, height - 45.0);
-    let data: Vec<&PlotPoint> = plot.iter().filter(|p| p.from_client == from_client).collect();
+    let data: Vec<&PlotPoint> = plot
+        .iter()
+        .filter(|p| p.from_client == from_client)
+        .collect();
     let acks: Vec<(f64, u32)> = plot
         .iter()
         .filter(|p| p.from_client != from_client)
@@ -393,13 +442,25 @@ pub fn time_sequence_svg(plot: &[PlotPoint], from_client: bool, lang: Lang) -> S
     for v in xt {
         let x = x_of(v);
         s.push_str(&line(x, bottom, x, bottom + 4.0, "#444", 1.0));
-        s.push_str(&text(x, bottom + 16.0, "middle", "#333", &tick_label(v, xstep)));
+        s.push_str(&text(
+            x,
+            bottom + 16.0,
+            "middle",
+            "#333",
+            &tick_label(v, xstep),
+        ));
     }
     let (yt, ystep) = ticks(max_seq, 6);
     for v in yt {
         let y = y_of(v);
         s.push_str(&line(left - 4.0, y, left, y, "#444", 1.0));
-        s.push_str(&text(left - 6.0, y + 4.0, "end", "#333", &tick_label(v, ystep)));
+        s.push_str(&text(
+            left - 6.0,
+            y + 4.0,
+            "end",
+            "#333",
+            &tick_label(v, ystep),
+        ));
     }
     s.push_str(&text(
         (left + right) / 2.0,
@@ -408,7 +469,13 @@ pub fn time_sequence_svg(plot: &[PlotPoint], from_client: bool, lang: Lang) -> S
         "#333",
         t(lang, Key::FigAxisTimeSinceStart),
     ));
-    s.push_str(&text(left, top - 10.0, "start", "#333", t(lang, Key::FigAxisSeq)));
+    s.push_str(&text(
+        left,
+        top - 10.0,
+        "start",
+        "#333",
+        t(lang, Key::FigAxisSeq),
+    ));
     if !acks.is_empty() {
         let mut d = String::new();
         let mut prev: Option<f64> = None;
@@ -445,9 +512,27 @@ pub fn time_sequence_svg(plot: &[PlotPoint], from_client: bool, lang: Lang) -> S
             s.push_str(&line(x, y0, x, y1.min(y0 - 1.0), color, 1.5));
         }
     }
-    s.push_str(&text(right, top - 10.0, "end", CLIENT_COLOR, t(lang, Key::FigSegments)));
-    s.push_str(&text(right, top + 4.0, "end", SERVER_COLOR, t(lang, Key::FigAcks)));
-    s.push_str(&text(right, top + 18.0, "end", FLAG_COLOR, t(lang, Key::FigFlaggedFrames)));
+    s.push_str(&text(
+        right,
+        top - 10.0,
+        "end",
+        CLIENT_COLOR,
+        t(lang, Key::FigSegments),
+    ));
+    s.push_str(&text(
+        right,
+        top + 4.0,
+        "end",
+        SERVER_COLOR,
+        t(lang, Key::FigAcks),
+    ));
+    s.push_str(&text(
+        right,
+        top + 18.0,
+        "end",
+        FLAG_COLOR,
+        t(lang, Key::FigFlaggedFrames),
+    ));
     s.push_str("</svg>\n");
     s
 }

@@ -526,6 +526,8 @@ mod tests {
             Key::SecDhcp,
             Key::SecIcmp,
             Key::SecSip,
+            Key::FigAxisBytes,
+            Key::ChKeyShares,
         ];
         for &key in Key::ALL {
             let (en, es) = key.texts();

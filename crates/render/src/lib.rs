@@ -14,12 +14,12 @@
 //! is placed in Markdown, CSV or terminal text.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod csv;
 pub mod escape;
 pub mod expert;
 pub mod export;
 pub mod figures;
-pub mod bundle;
 pub mod i18n;
 pub mod keypackets;
 pub mod names;

@@ -1115,7 +1115,8 @@ fn tcp_behavior(doc: &mut Doc, report: &Report) {
                 .filter(|i| {
                     i.stream == c.stream
                         && (i.kind == flag.kind
-                            || (flag.kind == "retransmission" && i.kind == "fast_retransmission"))
+                            || (flag.kind == "retransmission"
+                                && expert::RETRANSMISSION_KINDS.contains(&i.kind.as_str())))
                 })
                 .map(|i| i.frame)
                 .collect();
@@ -1934,7 +1935,7 @@ mod tests {
             "TLS 1.3: everything after the ServerHello (EncryptedExtensions, the certificate, Finished) is encrypted, so the certificate cannot be read from the capture; a ChangeCipherSpec record, if present, is only there for middlebox compatibility.",
             "  - **ServerHello** (frame 6): version TLS 1.3 (0x0304); cipher suite 0x1301 (TLS\\_AES\\_128\\_GCM\\_SHA256); ALPN not visible (TLS 1.3 sends it encrypted, in EncryptedExtensions).",
             "  - JA3: `cd08e31494f9531f560d64c695473da9`",
-            "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): 1 × Zero window (frame 22); 2 × Retransmission (frames 17, 19); 1 × Fast retransmission (frame 19); 1 × Spurious retransmission (frame 20); 3 × Duplicate ACK (frames 14, 15, 16); 1 × Window update (frame 24).",
+            "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): 1 × Zero window (frame 22); 3 × Retransmission (frames 17, 19, 20); 1 × Fast retransmission (frame 19); 1 × Spurious retransmission (frame 20); 3 × Duplicate ACK (frames 14, 15, 16); 1 × Window update (frame 24).",
             "- **Stream 0** (10.0.0.2:51000 → 93.184.216.34:443): aborted with RST by the server. Zeek state RSTR (established, server aborted (RST)); last frame 28.",
             "| Warning | TCP | Zero window | 1 | 22 | `tcp.analysis.zero_window` |",
             "| Note | TCP | Duplicate ACK | 3 | 14, 15, 16 | `tcp.analysis.duplicate_ack` |",

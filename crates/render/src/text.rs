@@ -1136,7 +1136,7 @@ mod tests {
             all.contains("Stream 0 ended with a fatal TLS alert, handshake_failure (frame 26)."),
             "{all}"
         );
-        assert!(all.contains("There was packet loss or delay on the path: 2 retransmissions (1 fast), 1 spurious retransmission and 3 duplicate ACKs in stream 0."), "{all}");
+        assert!(all.contains("There was packet loss or delay on the path: 3 retransmissions (1 fast), 1 spurious retransmission and 3 duplicate ACKs in stream 0."), "{all}");
         assert!(
             all.contains("Stream 0 reached a zero window 1 time (frame 22)"),
             "{all}"
@@ -1164,7 +1164,7 @@ mod tests {
             ),
             "{es}"
         );
-        assert!(es.contains("Hubo pérdida o retardo de paquetes en el camino: 2 retransmisiones (1 rápida), 1 retransmisión espuria y 3 ACK duplicados en el stream 0."), "{es}");
+        assert!(es.contains("Hubo pérdida o retardo de paquetes en el camino: 3 retransmisiones (1 rápida), 1 retransmisión espuria y 3 ACK duplicados en el stream 0."), "{es}");
         assert!(es.contains("Cierre: 1 conexión se cerró normalmente con un FIN de cada extremo (el stream 2) y el stream 0 fue abortado (RST) por el servidor."), "{es}");
         assert!(
             es.contains("1 consulta quedó sin respuesta en la captura."),

@@ -34,11 +34,19 @@ fn figures_are_present_and_referenced() {
         .collect();
     assert!(svgs.iter().any(|f| f.path.ends_with("io-graph.svg")));
     assert!(svgs.iter().any(|f| f.path.ends_with("-start.svg")));
-    assert!(svgs.len() >= 3, "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
+    assert!(
+        svgs.len() >= 3,
+        "{:?}",
+        files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
     for (i, f) in svgs.iter().enumerate() {
         let svg = std::str::from_utf8(&f.bytes).unwrap();
         assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
-        assert!(md.contains(&format!("]({})", f.path)), "{} not referenced", f.path);
+        assert!(
+            md.contains(&format!("]({})", f.path)),
+            "{} not referenced",
+            f.path
+        );
         assert!(md.contains(&format!("_Figure {}. ", i + 1)));
         // Inlined in the HTML, not linked.
         assert!(html.contains(svg.trim_end()));
@@ -51,7 +59,9 @@ fn figures_are_present_and_referenced() {
         Lang::En,
     );
     assert!(md.starts_with(&plain));
-    assert!(md.contains("Full ClientHello") && md.contains("TLS_AES_128_GCM_SHA256 (0x1301)"));
+    assert!(
+        md.contains("Full ClientHello") && md.contains("TLS\\_AES\\_128\\_GCM\\_SHA256 (0x1301)")
+    );
 }
 
 #[test]
