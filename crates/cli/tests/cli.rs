@@ -207,3 +207,47 @@ fn broken_pipe_is_a_clean_exit() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("panicked"));
 }
+
+#[test]
+fn report_dir_writes_markdown_html_and_figures() {
+    let file = temp_file("demo-report.pcap", &pcaplens_synth::demo::demo_capture());
+    let dir = file.with_file_name("report-es");
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let out = pcaplens(&[
+        "analyze",
+        &file.to_string_lossy(),
+        "--report-dir",
+        &dir_arg,
+        "--lang",
+        "es",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The summary still goes to stdout.
+    assert!(!out.stdout.is_empty());
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(md.contains("](figures/figure-01-io-graph.svg)") && md.contains("_Figura 1. "));
+    let io = std::fs::read_to_string(dir.join("figures/figure-01-io-graph.svg")).unwrap();
+    assert!(html.contains(io.trim_end()));
+    // Same capture, same bytes.
+    let again = file.with_file_name("report-es-2");
+    let _ = std::fs::remove_dir_all(&again);
+    let again_arg = again.to_string_lossy().into_owned();
+    let out = pcaplens(&[
+        "analyze",
+        &file.to_string_lossy(),
+        "--report-dir",
+        &again_arg,
+        "--lang",
+        "es",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(again.join("report.html")).unwrap(),
+        html.into_bytes()
+    );
+    // Standard input cannot be read twice.
+    let out = pcaplens(&["analyze", "-", "--report-dir", &dir_arg]);
+    assert_eq!(out.status.code(), Some(2));
+}
