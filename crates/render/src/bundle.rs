@@ -70,7 +70,7 @@ impl FigureScan {
             flagged,
             ..
         } = self;
-        reader.feed(chunk, |frame| count_frame(io, flagged, &frame));
+        reader.feed(chunk, |frame| count_frame(io, flagged, frame));
         for scan in self.scans.iter_mut().filter(|s| !s.is_done()) {
             scan.feed(chunk);
         }
@@ -88,7 +88,7 @@ impl FigureScan {
             flagged,
             scans,
         } = self;
-        reader.finish(|frame| count_frame(&mut io, &flagged, &frame));
+        reader.finish(|frame| count_frame(&mut io, &flagged, frame));
         FigureData {
             io,
             streams: scans.into_iter().map(StreamScan::finish).collect(),

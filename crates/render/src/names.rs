@@ -462,62 +462,6 @@ pub fn close_label(lang: Lang, close: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tls_codes() {
-        assert_eq!(tls_version("0x0304"), "TLS 1.3");
-        assert_eq!(tls_version("0x0303"), "TLS 1.2");
-        assert_eq!(tls_version("0x7f17"), "TLS 1.3 draft 23");
-        assert_eq!(tls_version("0x3a3a"), "GREASE");
-        assert_eq!(tls_version("nonsense"), "nonsense");
-        assert_eq!(cipher_suite("0x1301"), Some("TLS_AES_128_GCM_SHA256"));
-        assert_eq!(
-            cipher_suite("0xC02F"),
-            Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
-        );
-        assert_eq!(cipher_suite("0x9999"), None);
-        assert_eq!(
-            cipher_suite_label("0x1302"),
-            "0x1302 (TLS_AES_256_GCM_SHA384)"
-        );
-        assert!(is_grease(0xfafa) && !is_grease(0x0a1a) && !is_grease(0x1301));
-        assert_eq!(tls_alert(40), Some("handshake_failure"));
-        assert_eq!(tls_alert(255), None);
-    }
-
-    #[test]
-    fn dns_and_icmp() {
-        assert_eq!(dns_rcode_number("NXDOMAIN"), Some(3));
-        assert_eq!(dns_rcode_number("servfail"), Some(2));
-        assert_eq!(dns_rcode_number("23"), Some(23));
-        assert_eq!(dns_rcode_number("BOGUS"), None);
-        assert_eq!(
-            icmp_name(Lang::En, 4, 3, 3),
-            "Destination unreachable (port unreachable)"
-        );
-        assert_eq!(
-            icmp_name(Lang::Es, 6, 1, 4),
-            "Destino inalcanzable (puerto inalcanzable)"
-        );
-        assert_eq!(icmp_name(Lang::En, 4, 200, 0), "Type 200");
-        assert!(icmp_is_error(4, 11) && icmp_is_error(6, 2) && !icmp_is_error(6, 128));
-    }
-
-    #[test]
-    fn tcp_labels() {
-        assert_eq!(completeness(31), "Complete, WITH_DATA");
-        assert_eq!(completeness(5), "Incomplete (5)");
-        assert_eq!(
-            conn_state(Lang::Es, "SF"),
-            "establecimiento y cierre normales"
-        );
-        assert_eq!(close_label(Lang::Es, "rst"), "RST (abortada)");
-    }
-}
-
 /// The IANA name of a TLS extension type ("server_name" for 0), GREASE for RFC 8701 values.
 pub fn tls_extension(code: u16) -> Option<&'static str> {
     if is_grease(code) {
@@ -613,5 +557,61 @@ pub fn named_code(name: Option<&str>, code_text: &str) -> String {
     match name {
         Some(name) => format!("{name} ({code_text})"),
         None => code_text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_codes() {
+        assert_eq!(tls_version("0x0304"), "TLS 1.3");
+        assert_eq!(tls_version("0x0303"), "TLS 1.2");
+        assert_eq!(tls_version("0x7f17"), "TLS 1.3 draft 23");
+        assert_eq!(tls_version("0x3a3a"), "GREASE");
+        assert_eq!(tls_version("nonsense"), "nonsense");
+        assert_eq!(cipher_suite("0x1301"), Some("TLS_AES_128_GCM_SHA256"));
+        assert_eq!(
+            cipher_suite("0xC02F"),
+            Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+        );
+        assert_eq!(cipher_suite("0x9999"), None);
+        assert_eq!(
+            cipher_suite_label("0x1302"),
+            "0x1302 (TLS_AES_256_GCM_SHA384)"
+        );
+        assert!(is_grease(0xfafa) && !is_grease(0x0a1a) && !is_grease(0x1301));
+        assert_eq!(tls_alert(40), Some("handshake_failure"));
+        assert_eq!(tls_alert(255), None);
+    }
+
+    #[test]
+    fn dns_and_icmp() {
+        assert_eq!(dns_rcode_number("NXDOMAIN"), Some(3));
+        assert_eq!(dns_rcode_number("servfail"), Some(2));
+        assert_eq!(dns_rcode_number("23"), Some(23));
+        assert_eq!(dns_rcode_number("BOGUS"), None);
+        assert_eq!(
+            icmp_name(Lang::En, 4, 3, 3),
+            "Destination unreachable (port unreachable)"
+        );
+        assert_eq!(
+            icmp_name(Lang::Es, 6, 1, 4),
+            "Destino inalcanzable (puerto inalcanzable)"
+        );
+        assert_eq!(icmp_name(Lang::En, 4, 200, 0), "Type 200");
+        assert!(icmp_is_error(4, 11) && icmp_is_error(6, 2) && !icmp_is_error(6, 128));
+    }
+
+    #[test]
+    fn tcp_labels() {
+        assert_eq!(completeness(31), "Complete, WITH_DATA");
+        assert_eq!(completeness(5), "Incomplete (5)");
+        assert_eq!(
+            conn_state(Lang::Es, "SF"),
+            "establecimiento y cierre normales"
+        );
+        assert_eq!(close_label(Lang::Es, "rst"), "RST (abortada)");
     }
 }
