@@ -190,9 +190,8 @@ pub(crate) enum Operand {
     Nothing,
     Func(Func, Vec<Operand>),
     Arith(ArithOp, Box<Operand>, Box<Operand>),
-    /// Unary minus; `true` for an unsigned type, negated in 64 bits as 4.0 does (so
-    /// `-frame.len == -42` holds and `tcp.seq > -1` does not).
-    Neg(Box<Operand>, bool),
+    /// Unary minus (of an unsigned field: a signed value, as 4.0).
+    Neg(Box<Operand>),
 }
 
 /// A compiled test.
@@ -327,7 +326,7 @@ pub(crate) fn each<'d>(
             false
         }
         Operand::Func(func, args) => eval_func(d, *func, args, f),
-        Operand::Neg(inner, unsigned) => each(d, inner, &mut |v| match negate(v, *unsigned) {
+        Operand::Neg(inner) => each(d, inner, &mut |v| match negate(v) {
             Some(n) => f(n),
             None => false,
         }),
@@ -355,9 +354,8 @@ pub(crate) fn each<'d>(
     }
 }
 
-fn negate(v: V, unsigned: bool) -> Option<V> {
+fn negate(v: V) -> Option<V> {
     Some(match v {
-        V::Int(i) if unsigned => V::Int(i128::from(u64::try_from(i).ok()?.wrapping_neg())),
         V::Int(i) => V::Int(-i),
         V::Float(x) => V::Float(-x),
         V::Rel(n) => V::Rel(n.checked_neg()?),

@@ -146,8 +146,7 @@ pub(crate) fn convert(
                 Written::Quoted(b) => quoted(b),
                 Written::Char(c) => char_text(c),
             };
-            let epoch_ok = def.is_some_and(|d| d.base == crate::packets::field::Base::Dec);
-            parse_abs_time(&text, epoch_ok && matches!(w, Written::Unquoted(_)))
+            parse_abs_time(&text)
                 .map(V::Abs)
                 .ok_or_else(|| {
                     format!(
@@ -257,15 +256,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Absolute time in UTC, as nanoseconds since the epoch: `YYYY-MM-DD[ |T]HH:MM[:SS[.frac]][Z]`,
-/// `YYYY-MM-DD`, `Mon DD, YYYY HH:MM:SS[.frac]`, and (for epoch-displayed fields) seconds.
-/// tshark reads these in local time; core has no time zone, so UTC.
-pub(crate) fn parse_abs_time(s: &str, epoch_ok: bool) -> Option<i128> {
+/// `YYYY-MM-DD`, `Mon DD, YYYY HH:MM:SS[.frac]` (not epoch seconds: 4.0's `frame.time_epoch`
+/// is a relative time). tshark reads these in local time; core has no time zone, so UTC.
+pub(crate) fn parse_abs_time(s: &str) -> Option<i128> {
     let s = s.trim();
-    if epoch_ok {
-        if let Some(n) = parse_rel_time(s) {
-            return Some(i128::from(n));
-        }
-    }
     let (date, time) = if let Some(rest) = s
         .get(..3)
         .filter(|m| MONTHS.iter().any(|x| x.eq_ignore_ascii_case(m)))
@@ -446,20 +440,16 @@ mod tests {
         assert_eq!(parse_rel_time("1e-4"), None);
         assert_eq!(parse_rel_time("0x10"), None);
         assert_eq!(parse_rel_time("1.0000000001"), None);
-        let t = parse_abs_time("2020-01-01 00:00:00", false).unwrap();
+        let t = parse_abs_time("2020-01-01 00:00:00").unwrap();
         assert_eq!(t, 1_577_836_800 * 1_000_000_000);
-        assert_eq!(parse_abs_time("2020-01-01", false), Some(t));
-        assert_eq!(parse_abs_time("2020-01-01T00:00:00Z", false), Some(t));
-        assert_eq!(parse_abs_time("Jan  1, 2020 00:00:00", false), Some(t));
+        assert_eq!(parse_abs_time("2020-01-01"), Some(t));
+        assert_eq!(parse_abs_time("2020-01-01T00:00:00Z"), Some(t));
+        assert_eq!(parse_abs_time("Jan  1, 2020 00:00:00"), Some(t));
         assert_eq!(
-            parse_abs_time("Nov 12, 1999 08:55:44.123", false),
+            parse_abs_time("Nov 12, 1999 08:55:44.123"),
             Some(942_396_944_123_000_000)
         );
-        assert_eq!(parse_abs_time("1600000000", false), None);
-        assert_eq!(
-            parse_abs_time("1600000000.5", true),
-            Some(1_600_000_000_500_000_000)
-        );
+        assert_eq!(parse_abs_time("1600000000"), None);
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! # Behaviour checked against tshark 4.0.17
 //!
 //! Each rule below was run with `tshark -n -2 -r FILE -Y '…'` (`tls13_sni.pcap`,
-//! `icmp_echo_unreach.pcap` for two IP layers in one frame) before being implemented.
+//! `icmp_echo_unreach.pcap` for two IP layers in one frame) before being implemented; field
+//! types come from `tshark -G fields`. `crates/core/tests/filter_tshark.rs` re-checks the
+//! frame-layer filters and ~80 error messages (text and underlined range) against a local
+//! tshark.
 //!
 //! **Syntax.**
 //! - `and`/`&&` binds tighter than `or`/`||`; `not`/`!` tighter than both
@@ -52,7 +55,9 @@
 //! - Relative times: seconds `[-]s[.fraction]` (at most 9 decimals, `1.5s` accepted, `1e-4`
 //!   and `0x10` not). Absolute times: `"2020-01-01 00:00:00"`, `"2020-01-01"`,
 //!   `"2020-01-01T00:00:00Z"`, `"Jan  1, 2020 00:00:00"`, quoted or not (here in UTC; tshark
-//!   uses the local zone); epoch seconds only for epoch-displayed fields (`Base::Dec`).
+//!   uses the local zone), not epoch seconds (`frame.time > 1600000000` is an error; 4.0's
+//!   `frame.time_epoch` is a relative time, so `frame.time_epoch > 1600000000` works and
+//!   `frame.time == frame.time_epoch` is `not of compatible types`).
 //! - Strings: C escapes `\n \t \\ \" \xhh \ooo`, `\uXXXX` only for U+00A0 and above,
 //!   `r"…"` raw strings. An unquoted word compared with a string field is that text.
 //!   `==` and `contains` are case-sensitive; `contains ""` is false.

@@ -45,6 +45,31 @@ fn compatible(a: FieldType, b: FieldType) -> bool {
     a == b || (is_integer(a) && is_integer(b)) || (bytes_like(a) && bytes_like(b))
 }
 
+/// Wireshark's `FT_` name of a type (function errors quote it).
+fn ft_name(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Protocol => "FT_PROTOCOL",
+        FieldType::None => "FT_NONE",
+        FieldType::Bool => "FT_BOOLEAN",
+        FieldType::U8 => "FT_UINT8",
+        FieldType::U16 => "FT_UINT16",
+        FieldType::U24 => "FT_UINT24",
+        FieldType::U32 => "FT_UINT32",
+        FieldType::U64 => "FT_UINT64",
+        FieldType::I32 => "FT_INT32",
+        FieldType::I64 => "FT_INT64",
+        FieldType::Float => "FT_DOUBLE",
+        FieldType::AbsTime => "FT_ABSOLUTE_TIME",
+        FieldType::RelTime => "FT_RELATIVE_TIME",
+        FieldType::Str => "FT_STRING",
+        FieldType::Bytes => "FT_BYTES",
+        FieldType::Ipv4 => "FT_IPv4",
+        FieldType::Ipv6 => "FT_IPv6",
+        FieldType::Ether => "FT_ETHER",
+        FieldType::FrameNum => "FT_FRAMENUM",
+    }
+}
+
 fn sliceable(t: FieldType) -> bool {
     matches!(
         t,
@@ -84,7 +109,7 @@ pub(crate) fn reads_protocol_bytes(op: &Operand) -> bool {
         }
         Operand::Func(_, args) => args.iter().any(reads_protocol_bytes),
         Operand::Arith(_, a, b) => reads_protocol_bytes(a) || reads_protocol_bytes(b),
-        Operand::Neg(a, _) => reads_protocol_bytes(a),
+        Operand::Neg(a) => reads_protocol_bytes(a),
     }
 }
 
@@ -390,8 +415,15 @@ impl<'a> Compiler<'a> {
                             *span,
                         ));
                     }
+                    // 4.0 negates an unsigned field into a signed 64-bit value
+                    // (`-frame.len == -42`, `abs(-frame.len) == 42`).
+                    let ftype = if ftype.is_unsigned() {
+                        FieldType::I64
+                    } else {
+                        ftype
+                    };
                     Lowered::Typed {
-                        op: Operand::Neg(Box::new(op), ftype.is_unsigned()),
+                        op: Operand::Neg(Box::new(op)),
                         ftype,
                         def: None,
                     }
@@ -450,52 +482,80 @@ impl<'a> Compiler<'a> {
                 name_span,
             ));
         }
+        let lowered = args
+            .iter()
+            .map(|a| self.lower(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let only_fields = || format!("Only fields can be used as parameter for {name}()");
+        let (first_ftype, first_def) = lowered
+            .iter()
+            .find_map(|l| match l {
+                Lowered::Typed { ftype, def, .. } => Some((*ftype, *def)),
+                Lowered::Literal(_) => None,
+            })
+            .unwrap_or((FieldType::None, None));
         let mut ops = Vec::with_capacity(args.len());
-        let mut types = Vec::with_capacity(args.len());
-        for a in args {
-            match self.lower(a)? {
+        for (l, a) in lowered.into_iter().zip(args) {
+            let op = match l {
+                // max() and min() take literals of their fields' type (`max(frame.len, 40)`).
+                Lowered::Literal(t)
+                    if matches!(func, Func::Max | Func::Min) && first_ftype != FieldType::None =>
+                {
+                    Operand::Const(self.constant(t, first_ftype, first_def)?)
+                }
+                Lowered::Literal(t) => return Err(err(only_fields(), t.span())),
                 Lowered::Typed { op, ftype, .. } => {
-                    ops.push(op);
-                    types.push(ftype);
+                    let is_field = matches!(op, Operand::Field { slice: None, .. });
+                    match func {
+                        Func::Len | Func::Count if !is_field => {
+                            let span = match a {
+                                Term::Function { name_span, .. } => *name_span,
+                                _ => a.span(),
+                            };
+                            return Err(err(only_fields(), span));
+                        }
+                        Func::Lower | Func::Upper if !is_field || ftype != FieldType::Str => {
+                            return Err(err(
+                                format!(
+                                    "Only string type fields can be used as parameter for {name}()"
+                                ),
+                                a.span(),
+                            ))
+                        }
+                        Func::Abs | Func::Max | Func::Min => {
+                            let numeric = is_integer(ftype)
+                                || matches!(ftype, FieldType::Float | FieldType::RelTime);
+                            if !numeric {
+                                return Err(err(
+                                    format!(
+                                        "'{}' is not a valid argument to '{name}'()",
+                                        self.source(a.span())
+                                    ),
+                                    a.span(),
+                                ));
+                            }
+                            if ftype != first_ftype {
+                                return Err(err(
+                                    format!(
+                                        "Arguments to '{name}' must have the same type (expected {}, got {})",
+                                        ft_name(first_ftype),
+                                        ft_name(ftype)
+                                    ),
+                                    a.span(),
+                                ));
+                            }
+                        }
+                        _ => {}
+                    }
+                    op
                 }
-                Lowered::Literal(t) => {
-                    return Err(err(
-                        format!(
-                            "Only fields can be used as parameter for {name}(): {} is not a field.",
-                            self.source(t.span())
-                        ),
-                        t.span(),
-                    ))
-                }
-            }
+            };
+            ops.push(op);
         }
-        let first = types.first().copied().unwrap_or(FieldType::None);
-        let first_span = args.first().map_or(name_span, Term::span);
         let ftype = match func {
             Func::Len | Func::Count => FieldType::U32,
-            Func::Lower | Func::Upper => {
-                if first != FieldType::Str {
-                    return Err(err(
-                        format!("Only string type fields can be used as parameter for {name}()"),
-                        first_span,
-                    ));
-                }
-                FieldType::Str
-            }
-            Func::Abs | Func::Max | Func::Min => {
-                let numeric = is_integer(first)
-                    || matches!(
-                        first,
-                        FieldType::Float | FieldType::RelTime | FieldType::AbsTime
-                    );
-                if !numeric || types.iter().any(|t| !compatible(*t, first)) {
-                    return Err(err(
-                        format!("Argument to {name}() must be a number or a time"),
-                        first_span,
-                    ));
-                }
-                first
-            }
+            Func::Lower | Func::Upper => FieldType::Str,
+            Func::Abs | Func::Max | Func::Min => first_ftype,
         };
         Ok(Lowered::Typed {
             op: Operand::Func(func, ops),

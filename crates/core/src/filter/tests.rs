@@ -12,7 +12,7 @@ static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", T:
 static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", T::U32, Base::Dec);
 static FRAME_TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", T::AbsTime, Base::None);
 static FRAME_EPOCH: FieldDef =
-    FieldDef::new("frame.time_epoch", "Epoch Time", T::AbsTime, Base::Dec);
+    FieldDef::new("frame.time_epoch", "Epoch Time", T::RelTime, Base::None);
 static FRAME_REL: FieldDef =
     FieldDef::new("frame.time_relative", "Relative", T::RelTime, Base::None);
 static FRAME_ENCAP: FieldDef =
@@ -137,13 +137,7 @@ impl Builder {
                 nanos: 0,
             },
         );
-        d.generated(
-            &FRAME_EPOCH,
-            Value::AbsTime {
-                secs: 1_700_000_000,
-                nanos: 0,
-            },
-        );
+        d.generated(&FRAME_EPOCH, Value::RelTime(1_700_000_000_000_000_000));
         d.generated(&FRAME_REL, Value::RelTime(rel_ns));
         d.generated(&FRAME_ENCAP, Value::Int(1));
         Builder { d }
@@ -617,6 +611,8 @@ fn test_bitwise_and_arithmetic() {
     assert_eq!(which("frame.len == {50 + 10}"), vec![1]);
     assert_eq!(which("{frame.len + 1} == 61"), vec![1]);
     assert_eq!(which("-frame.len == -60"), vec![1]);
+    assert_eq!(which("abs(-frame.len) == 60"), vec![1]);
+    assert_eq!(which("-frame.len < 0"), vec![1, 2, 3, 4, 5]);
     // `+` binds tighter than `&`: (60 + 1) & 3 == 1.
     assert_eq!(which("frame.len + 1 & 3 == 1 && arp"), vec![1]);
     // A bare arithmetic test is true when non-zero.
@@ -1211,7 +1207,7 @@ fn test_plan_fields_and_bytes() {
         "tcp contains 16:03",
         "tcp matches \"x\"",
         "tcp == 01",
-        "len(frame[1:]) > 3",
+        "frame[1:] contains 00",
     ] {
         assert!(compile(text).unwrap().needs_bytes(), "{text}");
     }
