@@ -1,0 +1,356 @@
+//! Display filters against tshark on tshark's own dissections: every frame of a capture is
+//! rebuilt as a `Dissection` from `tshark -T pdml` (field types from `tshark -G fields`, value
+//! strings from `tshark -G values`), then each filter of `shared/filters/filters.txt` is run
+//! over it and the passing frames compared with tshark's (`shared/filters/expected`). This
+//! checks the filter engine alone, independent of pcaplens' dissectors.
+//!
+//! Skipped with a notice when tshark or ../shared is absent.
+
+use std::collections::{HashMap, HashSet};
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pcaplens_core::filter::compile_with;
+use pcaplens_core::packets::field::{Base, FieldDef, FieldType, Value};
+use pcaplens_core::packets::tree::{Dissection, Wants};
+
+/// Captures larger than this are left out (PDML is slow and large).
+const MAX_CAPTURE_BYTES: u64 = 120_000;
+
+/// `<repo>/../shared` (or one level up, for a git worktree under `wt/`).
+fn shared_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../../../shared", "../../../../shared"]
+        .iter()
+        .map(|up| root.join(up))
+        .find(|d| d.join("filters/expected").is_dir())
+}
+
+fn tshark(args: &[&str]) -> Option<String> {
+    let out = Command::new("tshark").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn ftype(ft: &str) -> Option<FieldType> {
+    Some(match ft {
+        "FT_PROTOCOL" => FieldType::Protocol,
+        "FT_NONE" => FieldType::None,
+        "FT_BOOLEAN" => FieldType::Bool,
+        "FT_UINT8" | "FT_CHAR" => FieldType::U8,
+        "FT_UINT16" => FieldType::U16,
+        "FT_UINT24" => FieldType::U24,
+        "FT_UINT32" => FieldType::U32,
+        "FT_UINT40" | "FT_UINT48" | "FT_UINT56" | "FT_UINT64" => FieldType::U64,
+        "FT_INT8" | "FT_INT16" | "FT_INT24" | "FT_INT32" => FieldType::I32,
+        "FT_INT40" | "FT_INT48" | "FT_INT56" | "FT_INT64" => FieldType::I64,
+        "FT_FLOAT" | "FT_DOUBLE" => FieldType::Float,
+        "FT_ABSOLUTE_TIME" => FieldType::AbsTime,
+        "FT_RELATIVE_TIME" => FieldType::RelTime,
+        "FT_STRING" | "FT_STRINGZ" | "FT_UINT_STRING" | "FT_STRINGZPAD" | "FT_STRINGZTRUNC" => {
+            FieldType::Str
+        }
+        "FT_BYTES" | "FT_UINT_BYTES" => FieldType::Bytes,
+        "FT_IPv4" => FieldType::Ipv4,
+        "FT_IPv6" => FieldType::Ipv6,
+        "FT_ETHER" => FieldType::Ether,
+        "FT_FRAMENUM" => FieldType::FrameNum,
+        _ => return None,
+    })
+}
+
+/// Every field tshark knows, as leaked `FieldDef`s (value strings only for the fields the
+/// filters name).
+fn registry(filters: &str) -> HashMap<&'static str, &'static FieldDef> {
+    let fields = tshark(&["-G", "fields"]).unwrap_or_default();
+    let values = tshark(&["-G", "values"]).unwrap_or_default();
+    let mut strings: HashMap<&str, Vec<(u64, &'static str)>> = HashMap::new();
+    for line in values.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let parse = |s: &str| {
+            s.strip_prefix("0x")
+                .map_or_else(|| s.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
+        };
+        match f.as_slice() {
+            ["V" | "V64", name, v, text] if filters.contains(name) => {
+                if let Some(v) = parse(v) {
+                    strings.entry(name).or_default().push((v, leak(text)));
+                }
+            }
+            ["T", name, t, f] if filters.contains(name) => {
+                let e = strings.entry(name).or_default();
+                e.push((1, leak(t)));
+                e.push((0, leak(f)));
+            }
+            _ => {}
+        }
+    }
+    let mut map = HashMap::new();
+    for line in fields.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (name, ft) = match f.as_slice() {
+            ["P", _, name, ..] => (*name, FieldType::Protocol),
+            ["F", _, name, ft, ..] => match ftype(ft) {
+                Some(t) => (*name, t),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let name = leak(name);
+        let mut def = FieldDef::new(name, name, ft, Base::None);
+        if let Some(s) = strings.remove(name) {
+            def = def.with_strings(Box::leak(s.into_boxed_slice()));
+        }
+        map.entry(name)
+            .or_insert_with(|| &*Box::leak(Box::new(def)));
+    }
+    map
+}
+
+fn attr<'l>(line: &'l str, key: &str) -> Option<&'l str> {
+    let pat = format!(" {key}=\"");
+    let start = line.find(&pat)? + pat.len();
+    let end = line[start..].find('"')? + start;
+    Some(&line[start..end])
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find(';') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let ent = &rest[i + 1..i + j];
+        let ch = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match ch {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[i..=i + j]),
+        }
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn value(def: &FieldDef, show: &str, raw: Option<&str>) -> Option<Value> {
+    let uint = |s: &str| {
+        s.strip_prefix("0x")
+            .map_or_else(|| s.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
+    };
+    Some(match def.ftype {
+        FieldType::Protocol | FieldType::None => Value::None,
+        FieldType::Bool => Value::Bool(uint(show)? != 0),
+        t if t.is_unsigned() => Value::UInt(uint(show)?),
+        FieldType::I32 | FieldType::I64 => Value::Int(show.parse().ok()?),
+        FieldType::Float => Value::Float(show.parse().ok()?),
+        FieldType::RelTime => {
+            let s = show.split(' ').next()?;
+            let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+            let (a, b) = s.split_once('.').unwrap_or((s, "0"));
+            let frac = format!("{b:0<9}");
+            let n = a.parse::<i64>().ok()? * 1_000_000_000 + frac.get(..9)?.parse::<i64>().ok()?;
+            Value::RelTime(if neg { -n } else { n })
+        }
+        FieldType::AbsTime => return None,
+        FieldType::Str => Value::str(unescape(show)),
+        FieldType::Bytes => Value::bytes(&hex(raw?)?),
+        FieldType::Ipv4 => Value::Ipv4(show.parse::<Ipv4Addr>().ok()?),
+        FieldType::Ipv6 => Value::Ipv6(show.parse::<Ipv6Addr>().ok()?),
+        FieldType::Ether => {
+            let b = hex(raw?)?;
+            Value::Ether(b.try_into().ok()?)
+        }
+        _ => return None,
+    })
+}
+
+/// One dissection per packet of `tshark -2 -T pdml`.
+fn dissections(file: &Path, reg: &HashMap<&'static str, &'static FieldDef>) -> Vec<Dissection> {
+    let path = file.to_string_lossy();
+    // A damaged capture makes tshark exit non-zero after the packets it could read.
+    let pdml = Command::new("tshark")
+        .args(["-n", "-2", "-r", &path, "-T", "pdml"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut d = Dissection::new(Wants::All, false);
+    for line in pdml.lines() {
+        let line = line.trim_start();
+        if line.starts_with("<packet>") {
+            d = Dissection::new(Wants::All, false);
+        } else if line.starts_with("</packet>") {
+            out.push(std::mem::take(&mut d));
+        } else if line.starts_with("<proto ") || line.starts_with("<field ") {
+            let Some(name) = attr(line, "name") else {
+                continue;
+            };
+            let Some(def) = reg.get(name).copied() else {
+                continue;
+            };
+            let pos = attr(line, "pos").and_then(|p| p.parse().ok()).unwrap_or(0);
+            let size = attr(line, "size").and_then(|p| p.parse().ok()).unwrap_or(0);
+            if def.ftype == FieldType::Protocol {
+                d.open_protocol(def, 0, pos, size);
+                continue;
+            }
+            let show = attr(line, "show").unwrap_or("");
+            if let Some(v) = value(def, show, attr(line, "value")) {
+                if def.name == "frame.number" {
+                    if let Value::UInt(n) = v {
+                        d.frame = n;
+                    }
+                }
+                d.field(def, v, pos, size);
+            }
+        }
+    }
+    out
+}
+
+fn frames_of(ranges: &str) -> Vec<u64> {
+    if ranges == "-" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in ranges.split(',') {
+        let (a, b) = r.split_once('-').unwrap_or((r, r));
+        if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
+            out.extend(a..=b);
+        }
+    }
+    out
+}
+
+#[test]
+fn test_filters_on_tshark_dissections() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("test_filters_on_tshark_dissections: skipped: ../shared is absent");
+        return;
+    };
+    if tshark(&["--version"]).is_none() {
+        eprintln!("test_filters_on_tshark_dissections: skipped: tshark is absent");
+        return;
+    }
+    let filters_text =
+        std::fs::read_to_string(shared.join("filters/filters.txt")).unwrap_or_default();
+    let reg = registry(&filters_text);
+    let lookup = |name: &str| reg.get(name).copied();
+    let mut checked = 0usize;
+    let mut with_frames = 0usize;
+    let mut mismatches = Vec::new();
+    let mut captures: Vec<PathBuf> = ["generated", "public"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(shared.join("captures").join(sub)).ok())
+        .flat_map(|rd| rd.flatten().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            !n.ends_with(".json")
+                && !n.ends_with(".tsv")
+                && !n.ends_with(".gz")
+                && p.metadata().is_ok_and(|m| m.len() <= MAX_CAPTURE_BYTES)
+        })
+        .collect();
+    captures.sort();
+    let only: HashSet<String> = std::env::var("FILTER_PDML_ONLY")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    for file in captures {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
+        let Ok(expected) =
+            std::fs::read_to_string(shared.join(format!("filters/expected/{name}.filters.tsv")))
+        else {
+            continue;
+        };
+        let ds = dissections(&file, &reg);
+        if ds.is_empty() {
+            eprintln!("{name}: no packets from tshark -T pdml");
+            continue;
+        }
+        for line in expected.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [filter, frames, exit] = f.as_slice() else {
+                continue;
+            };
+            let compiled = compile_with(filter, &lookup);
+            match (compiled, *exit) {
+                (Ok(c), "0") => {
+                    let ours: Vec<u64> = ds
+                        .iter()
+                        .filter(|d| c.matches(d))
+                        .map(|d| d.frame)
+                        .collect();
+                    let want = frames_of(frames);
+                    with_frames += usize::from(!want.is_empty());
+                    if ours != want {
+                        let diff: Vec<u64> = ours
+                            .iter()
+                            .filter(|n| !want.contains(n))
+                            .chain(want.iter().filter(|n| !ours.contains(n)))
+                            .copied()
+                            .take(8)
+                            .collect();
+                        mismatches.push(format!("{name}: {filter}: frames differ at {diff:?}"));
+                    }
+                }
+                (Err(e), "0") => {
+                    mismatches.push(format!("{name}: {filter}: we refuse: {}", e.message))
+                }
+                (Ok(_), _) => mismatches.push(format!("{name}: {filter}: tshark refuses it")),
+                (Err(_), _) => {}
+            }
+            checked += 1;
+        }
+    }
+    for m in &mismatches {
+        eprintln!("{m}");
+    }
+    eprintln!(
+        "test_filters_on_tshark_dissections: {checked} (capture, filter) pairs ({with_frames} \
+         passing some frame), {} differ",
+        mismatches.len()
+    );
+    // Not a vacuous pass: many filters must select frames.
+    assert!(with_frames > 500, "only {with_frames} pairs select frames");
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} differ",
+        mismatches.len()
+    );
+}
