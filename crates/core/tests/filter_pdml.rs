@@ -354,3 +354,165 @@ fn test_filters_on_tshark_dissections() {
         mismatches.len()
     );
 }
+
+/// Filters beyond filters.txt: the operators, literals and functions of the module
+/// documentation on real fields, each compared with a live `tshark -Y`.
+const EXTRA_FILTERS: &[&str] = &[
+    "ip.addr != 10.0.0.1",
+    "ip.addr ~= 10.0.0.1",
+    "ip.addr === 10.0.0.1",
+    "ip.addr !== 10.0.0.1",
+    "!(ip.addr == 10.0.0.1)",
+    "all ip.src == 10.0.0.2",
+    "any ip.src != 10.0.0.2",
+    "ip.src == ip.dst",
+    "ip.src != ip.dst",
+    "ip.src === ip.dst",
+    "ip.src !== ip.dst",
+    "ip.src#1 == 10.0.0.2",
+    "ip.src#2 == 10.0.0.1",
+    "ip#2",
+    "ip.ttl#[1-2] < 64",
+    "ip.src not in {10.0.0.2}",
+    "ip.addr in {10.0.0.0..10.0.0.1}",
+    "ip.src > 10.0.0.0/31",
+    "ip.src[3] == 2",
+    "ip.dst[2:2] == 00:02",
+    "ipv6.src[0:2] == fe:80",
+    "ipv6.addr == fd00::/8",
+    "eth.addr[0:3] == 02:00:00",
+    "eth.src[-1] == 01",
+    "eth.dst[1-5] == 00:00:00:00:01",
+    "eth.src > eth.dst",
+    "eth.type in {ARP, IPv6}",
+    "eth.type == ipv6",
+    "tcp.flags & 0x12 == 0x12",
+    "tcp.flags & 0x04",
+    "tcp.flags.syn == True && tcp.flags.ack == False",
+    "tcp.flags.fin == set",
+    "tcp.srcport + 1 == 444",
+    "{tcp.srcport - tcp.dstport} > 50000",
+    "-tcp.srcport == -443",
+    "tcp.len * 2 > 2000",
+    "tcp.window_size_value / 2 > 30000",
+    "tcp.seq > -1",
+    "tcp.seq == -0",
+    "tcp.payload[0:3] == 16:03:01",
+    "tcp.payload contains \"HTTP\"",
+    "tcp.payload matches \"^get \"",
+    "tcp.stream in {0 .. 1, 3}",
+    "len(tcp.payload) > 1000",
+    "count(ip.addr) > 2",
+    "count(tcp.analysis.flags) == 1",
+    "max(tcp.srcport, tcp.dstport) == 443",
+    "min(tcp.srcport, tcp.dstport) > 1024",
+    "abs(tcp.srcport - tcp.dstport) > 100",
+    "lower(http.request.method) == \"get\"",
+    "upper(dns.qry.name) contains \"EXAMPLE\"",
+    "dns.qry.name matches \"(?-i)EXAMPLE\"",
+    "dns.qry.name matches \"\\\\.com$\"",
+    "dns.qry.name ~ r\"\\.(com|org)$\"",
+    "dns.qry.name contains \"\\x65xample\"",
+    "dns.qry.name[0:3] == \"www\"",
+    "dns.qry.name > \"m\"",
+    "dns.flags.response == 0 && dns.id < 0x8000",
+    "dns.a == 10.0.0.0/8",
+    "dns.resp.ttl >= 0100",
+    "dns.qry.type == 'A' - 64",
+    "dns.qry.type != 0x1c",
+    "frame.time_delta > 0.001 and frame.time_relative < 1.5s",
+    "frame.time_epoch > 1700000000",
+    "sip.Method == \"INVITE\" || sip.Status-Code >= 200",
+    "sip.CSeq.seq > 1",
+    "udp.length - 8 == udp.payload_len",
+    "icmp.type == 3 and icmp.code == 3",
+];
+
+/// The capture whose packets a filter is about.
+fn capture_for(filter: &str) -> &'static str {
+    let has = |p: &str| filter.contains(p);
+    if has("dns") {
+        "dns_dnsmasq_nano.pcap"
+    } else if has("sip") || has("udp") {
+        "sip_calls_loopback.pcap"
+    } else if has("ipv6") || has("tcp") || has("http") {
+        "ipv6_tcp.pcap"
+    } else if has("eth") || has("frame") {
+        "tls13_sni.pcap"
+    } else {
+        "icmp_echo_unreach.pcap"
+    }
+}
+
+#[test]
+fn test_more_filters_against_live_tshark() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("test_more_filters_against_live_tshark: skipped: ../shared is absent");
+        return;
+    };
+    if tshark(&["--version"]).is_none() {
+        eprintln!("test_more_filters_against_live_tshark: skipped: tshark is absent");
+        return;
+    }
+    let all: String = EXTRA_FILTERS.join("\n");
+    let reg = registry(&all);
+    let lookup = |name: &str| reg.get(name).copied();
+    let mut mismatches = Vec::new();
+    let mut with_frames = 0;
+    // One capture per filter (every tshark run costs a start-up): where its fields occur.
+    let mut dissected: HashMap<&str, Vec<Dissection>> = HashMap::new();
+    for filter in EXTRA_FILTERS {
+        let name = capture_for(filter);
+        let file = shared.join("captures/generated").join(name);
+        if !file.exists() {
+            continue;
+        }
+        let ds = dissected
+            .entry(name)
+            .or_insert_with(|| dissections(&file, &reg));
+        let path = file.to_string_lossy();
+        let out = Command::new("tshark")
+            .args([
+                "-n",
+                "-2",
+                "-r",
+                &path,
+                "-Y",
+                filter,
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
+            .output()
+            .expect("tshark runs");
+        let want: Vec<u64> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        let refused = String::from_utf8_lossy(&out.stderr).contains("tshark: ");
+        match (compile_with(filter, &lookup), refused) {
+            (Ok(c), false) => {
+                let ours: Vec<u64> = ds
+                    .iter()
+                    .filter(|d| c.matches(d))
+                    .map(|d| d.frame)
+                    .collect();
+                with_frames += usize::from(!want.is_empty());
+                if ours != want {
+                    mismatches.push(format!("{name}: {filter}: ours {ours:?} tshark {want:?}"));
+                }
+            }
+            (Err(e), false) => {
+                mismatches.push(format!("{name}: {filter}: we refuse: {}", e.message))
+            }
+            (Ok(_), true) => mismatches.push(format!("{name}: {filter}: tshark refuses it")),
+            (Err(_), true) => {}
+        }
+    }
+    for m in &mismatches {
+        eprintln!("{m}");
+    }
+    assert!(with_frames > 45, "only {with_frames} filters select frames");
+    assert!(mismatches.is_empty(), "{} differ", mismatches.len());
+}

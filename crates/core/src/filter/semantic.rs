@@ -366,6 +366,18 @@ impl<'a> Compiler<'a> {
                 ..
             } => self.function(name, *name_span, args)?,
             Term::Arith { op, lhs, rhs, .. } => {
+                // tshark: `'A' is not a valid arithmetic operand.` (strings likewise).
+                for side in [lhs, rhs] {
+                    if matches!(**side, Term::Char(..) | Term::Str(..)) {
+                        return Err(err(
+                            format!(
+                                "{} is not a valid arithmetic operand.",
+                                self.source(side.span())
+                            ),
+                            side.span(),
+                        ));
+                    }
+                }
                 let l = self.lower(lhs)?;
                 let r = self.lower(rhs)?;
                 match (l, r) {

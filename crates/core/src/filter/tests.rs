@@ -456,7 +456,11 @@ fn test_integers() {
     assert_eq!(which("frame.number == 0x3"), vec![3]);
     assert_eq!(which("frame.number == 03"), vec![3]);
     assert_eq!(which("frame.number == 0b11"), vec![3]);
-    assert_eq!(which("frame.number == 'a' - 94"), vec![3]);
+    assert_eq!(which("frame.number == 'a'"), Vec::<u64>::new());
+    assert_eq!(
+        error("frame.number == 'a' - 94"),
+        ("'a' is not a valid arithmetic operand.".into(), 16, 3)
+    );
     assert_eq!(which(r"frame.number == '\x03'"), vec![3]);
     assert_eq!(which("frame.number == +3"), vec![3]);
     assert_eq!(which("frame.len == 60"), vec![1]);
