@@ -337,18 +337,12 @@ pub(crate) fn each<'d>(
                     None => false,
                 });
             }
-            let mut rights = Vec::new();
-            each(d, r, &mut |b| {
-                rights.push(b.into_owned());
-                false
-            });
-            if rights.is_empty() {
-                return false;
-            }
+            // Every pair, without collecting either side.
             each(d, l, &mut |a| {
-                rights
-                    .iter()
-                    .any(|b| arith(*aop, &a, b).is_some_and(&mut *f))
+                each(d, r, &mut |b| match arith(*aop, &a, &b) {
+                    Some(v) => f(v),
+                    None => false,
+                })
             })
         }
     }
