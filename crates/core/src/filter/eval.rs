@@ -173,6 +173,8 @@ pub(crate) enum Func {
     Abs,
     Max,
     Min,
+    /// `string()`: integers in decimal, MACs and addresses as text.
+    String,
 }
 
 /// Where values come from.
@@ -445,6 +447,25 @@ fn eval_func<'d>(
                 f(V::Str(Cow::Owned(b)))
             }
             _ => false,
+        }),
+        Func::String => each(d, first, &mut |v| {
+            let text = match v {
+                V::Int(i) => i.to_string(),
+                V::V4(a, _) => std::net::Ipv4Addr::from(a).to_string(),
+                V::V6(a, _) => std::net::Ipv6Addr::from(a).to_string(),
+                V::Bytes(b) => {
+                    let mut t = String::with_capacity(b.len() * 3);
+                    for (i, x) in b.iter().enumerate() {
+                        if i > 0 {
+                            t.push(':');
+                        }
+                        t.push_str(&format!("{x:02x}"));
+                    }
+                    t
+                }
+                _ => return false,
+            };
+            f(V::Str(Cow::Owned(text.into_bytes())))
         }),
         Func::Abs => each(d, first, &mut |v| match v {
             V::Int(i) => f(V::Int(i.abs())),

@@ -320,12 +320,19 @@ pub(crate) fn parse_abs_time(s: &str) -> Option<i128> {
     Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
 }
 
-/// A byte string: hex pairs separated by `:`, `-` or `.` (one separator kind), a single byte of
-/// one or two digits, or an even run of hex digits.
+/// A byte string: hex pairs separated by `:`, `-` or `.` (one separator kind), a run of hex
+/// digits (an odd run has an implied leading 0, as 4.0: `443` is 04:43, `1` is 01), or `0x`
+/// and exactly two digits (one byte).
 pub(crate) fn parse_bytes(s: &str) -> Option<Vec<u8>> {
     let s = s.strip_prefix(':').unwrap_or(s);
     if s.is_empty() {
         return None;
+    }
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        return (h.len() == 2)
+            .then(|| u8::from_str_radix(h, 16).ok())
+            .flatten()
+            .map(|b| vec![b]);
     }
     let sep = s.bytes().find(|c| matches!(c, b':' | b'-' | b'.'));
     match sep {
@@ -345,25 +352,27 @@ pub(crate) fn parse_bytes(s: &str) -> Option<Vec<u8>> {
                 })
                 .collect()
         }
-        None if s.len() <= 2 => u8::from_str_radix(s, 16).ok().map(|b| vec![b]),
-        None if s.len().is_multiple_of(2) && s.bytes().all(|c| c.is_ascii_hexdigit()) => (0..s
-            .len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-            .collect(),
+        None if s.bytes().all(|c| c.is_ascii_hexdigit()) => {
+            let padded = if s.len().is_multiple_of(2) {
+                s.to_string()
+            } else {
+                format!("0{s}")
+            };
+            (0..padded.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).ok())
+                .collect()
+        }
         None => None,
     }
 }
 
-/// A MAC address's bytes: `aa:bb:…`, `aa-bb-…`, `aa.bb.…`, `aabb.ccdd.eeff`, or 12 hex digits.
+/// A MAC address's bytes: any byte string, or `aabb.ccdd.eeff`.
 pub(crate) fn parse_mac(s: &str) -> Option<Vec<u8>> {
     let groups: Vec<&str> = s.split('.').collect();
     if groups.len() == 3 && groups.iter().all(|g| g.len() == 4) {
         let joined: String = groups.concat();
         return parse_bytes(&joined);
-    }
-    if !s.contains([':', '-', '.']) && s.len() != 12 && s.len() > 2 {
-        return None;
     }
     parse_bytes(s)
 }
@@ -462,6 +471,11 @@ mod tests {
         assert_eq!(parse_bytes("aa:"), Some(vec![0xaa]));
         assert_eq!(parse_bytes("xyz"), None);
         assert_eq!(parse_bytes("0x0102"), None);
+        assert_eq!(parse_bytes("0x1"), None);
+        assert_eq!(parse_bytes("0x02"), Some(vec![2]));
+        assert_eq!(parse_bytes("443"), Some(vec![4, 0x43]));
+        assert_eq!(parse_bytes("00001"), Some(vec![0, 0, 1]));
+        assert_eq!(parse_bytes("g"), None);
         let mac = vec![2, 0, 0, 0, 0, 1];
         assert_eq!(parse_mac("02:00:00:00:00:01"), Some(mac.clone()));
         assert_eq!(parse_mac("02-00-00-00-00-01"), Some(mac.clone()));

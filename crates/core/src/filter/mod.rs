@@ -35,10 +35,15 @@
 //! - Layers: `ip.src#2` (the second `ip` layer), `#[1-2]`, `#[2:]`; `#-1` is a scan error.
 //! - `.name` forces a field; `${field}` refers to the selected packet, which tshark does not
 //!   have: never a value.
-//! - Functions `len count lower upper abs max min` (`Function 'foo' does not exist`,
+//! - Functions `len count lower upper abs max min string` (`Function 'foo' does not exist`,
 //!   `Function len needs at least 1 arguments.`, `You cannot test whether a function is
 //!   present.`); a function of an absent field has no value (`count(ip.addr) == 0` is false
-//!   for ARP).
+//!   for ARP). `len`/`count` take fields only (`Only fields can be used as parameter for
+//!   len()`), `lower`/`upper` string fields only, `max`/`min` also literals
+//!   (`max(frame.len, 40)`) but one type (`Arguments to 'max' must have the same type
+//!   (expected FT_UINT32, got FT_RELATIVE_TIME)`), `string` integers (decimal, even for hex
+//!   fields), MACs and addresses (`String conversion for field "tcp.flags.syn" is not
+//!   supported`). Character constants are not arithmetic operands.
 //!
 //! **Literals** (converted to the type of the field on the other side).
 //! - Integers: decimal, `0x` hex, `0b` binary, leading-`0` octal (`08` is not a valid number),
@@ -62,8 +67,10 @@
 //!   `r"…"` raw strings. An unquoted word compared with a string field is that text.
 //!   `==` and `contains` are case-sensitive; `contains ""` is false.
 //! - `matches` is a case-insensitive regular expression (`(?-i)` turns that off).
-//! - Bytes: `16:03`, `16-03`, `16.03`, one byte `1` or `01`, or an even run of hex digits;
-//!   a quoted string stands for its bytes. Order is lexicographic (`02:00 > ff` is false).
+//! - Bytes: `16:03`, `16-03`, `16.03`, a run of hex digits (odd: a leading 0 is implied,
+//!   `443` is 04:43, `1` is 01), `0x02` (exactly two digits; `0x1` and `0x0102` are not byte
+//!   strings); a quoted string stands for its bytes. Order is lexicographic (`02:00 > ff` is
+//!   false).
 //! - MACs: `:` `-` `.` separated, `0200.0000.0001`, or 12 hex digits; `contains too few
 //!   bytes` / `too many bytes` errors; quoted strings are not MACs.
 //! - IPv4/IPv6 with CIDR (`10.0.0.0/8`, `fe80::/10`); ordering compares under the shorter

@@ -480,6 +480,7 @@ impl<'a> Compiler<'a> {
             "abs" => (Func::Abs, 1, 1),
             "max" => (Func::Max, 1, usize::MAX),
             "min" => (Func::Min, 1, usize::MAX),
+            "string" => (Func::String, 1, 1),
             _ => return Err(err(format!("Function '{name}' does not exist"), name_span)),
         };
         if args.len() < min {
@@ -519,6 +520,21 @@ impl<'a> Compiler<'a> {
                 Lowered::Typed { op, ftype, .. } => {
                     let is_field = matches!(op, Operand::Field { slice: None, .. });
                     match func {
+                        Func::String
+                            if !(is_integer(ftype)
+                                || matches!(
+                                    ftype,
+                                    FieldType::Ether | FieldType::Ipv4 | FieldType::Ipv6
+                                )) =>
+                        {
+                            return Err(err(
+                                format!(
+                                    "String conversion for field \"{}\" is not supported",
+                                    self.source(a.span())
+                                ),
+                                a.span(),
+                            ))
+                        }
                         Func::Len | Func::Count if !is_field => {
                             let span = match a {
                                 Term::Function { name_span, .. } => *name_span,
@@ -566,7 +582,7 @@ impl<'a> Compiler<'a> {
         }
         let ftype = match func {
             Func::Len | Func::Count => FieldType::U32,
-            Func::Lower | Func::Upper => FieldType::Str,
+            Func::Lower | Func::Upper | Func::String => FieldType::Str,
             Func::Abs | Func::Max | Func::Min => first_ftype,
         };
         Ok(Lowered::Typed {

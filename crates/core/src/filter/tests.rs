@@ -764,6 +764,17 @@ fn test_ethernet() {
     assert_eq!(which("eth.src[0:2] == 02:00"), vec![1, 2, 3, 4, 5]);
     assert_eq!(which("eth.src[5] == 02"), vec![4]);
     assert_eq!(which("eth.src[5] == 2"), vec![4]);
+    assert_eq!(which("eth.src[5] == 0x02"), vec![4]);
+    assert_eq!(which("eth.src[4:2] == 002"), vec![4]);
+    assert_eq!(which("eth.src[5] == 002"), Vec::<u64>::new());
+    assert_eq!(
+        msg("eth.src[5] == 0x2"),
+        "\"0x2\" is not a valid byte string."
+    );
+    assert_eq!(
+        msg("eth.src == 443"),
+        "\"443\" contains too few bytes to be a valid Ethernet address."
+    );
     assert_eq!(which("eth.src[-1] == 02"), vec![4]);
     assert_eq!(which("eth.src[-2:2] == 00:02"), vec![4]);
     assert_eq!(which("eth.src[4-5] == 00:02"), vec![4]);
@@ -1043,6 +1054,20 @@ fn test_functions() {
         vec![3]
     );
     assert_eq!(which("abs(test.i64) == 5"), vec![5]);
+    assert_eq!(which("string(frame.len) == \"60\""), vec![1]);
+    assert_eq!(which("string(eth.type) == \"2054\""), vec![1]);
+    assert_eq!(which("string(ip.src) == \"10.0.0.2\""), vec![4]);
+    assert_eq!(which("string(ipv6.src) == \"fe80::1\""), vec![5]);
+    assert_eq!(which("string(eth.dst) contains \"ff:ff\""), vec![1]);
+    assert_eq!(which("string(test.i64) == \"-5\""), vec![5]);
+    assert_eq!(
+        error("string(tcp.flags.syn) == \"1\""),
+        (
+            "String conversion for field \"tcp.flags.syn\" is not supported".into(),
+            7,
+            13
+        )
+    );
     assert_eq!(
         which("max(tcp.srcport, tcp.dstport) == 57518"),
         vec![2, 3, 4]
