@@ -134,6 +134,9 @@ const FRAME_FILTERS: &[&str] = &[
     "count(frame) == 1",
     "max(frame.len, frame.cap_len) == 74",
     ".frame.number == 2",
+    "frame[0:2][1] == 00",
+    "frame#1[0:2][-1] == 00",
+    "frame.time_relative + 1 > 1.001",
 ];
 
 #[test]
@@ -231,6 +234,17 @@ const BROKEN: &[&str] = &[
     "len(frame, frame) == 1",
     "upper(frame.len) == \"a\"",
     "frame == frame.len",
+    "frame.time > 'a'",
+    "frame.time_relative > 'a'",
+    "frame.time == \"Jan 1, 2020\"",
+    "frame.time_relative * 2 > 1",
+    "-frame.time == 1",
+    "frame.len + frame.time == 1",
+    "frame.len#1#2 == 1",
+    "frame[0]#1 == 1",
+    "3#1 == 1",
+    "frame.len[0][0] == 1",
+    "frame.len == 'A' - 23",
     "len(frame[10:]) == 56",
     "count(frame[0:1]) == 1",
     "len(\"abc\") == 3",

@@ -185,7 +185,8 @@ pub(crate) enum Operand {
     Field {
         def: &'static FieldDef,
         layers: Option<Vec<Range>>,
-        slice: Option<Vec<Range>>,
+        /// Successive slices (`ip.src[0:2][1]`); empty for the whole value.
+        slice: Vec<Vec<Range>>,
     },
     Const(V<'static>),
     /// `${field}`: tshark has no selected packet, so there is never a value.
@@ -313,14 +314,11 @@ pub(crate) fn each<'d>(
                         continue;
                     }
                 }
-                let v = item_value(d, it);
-                let v = match slice {
-                    None => v,
-                    Some(r) => match slice_value(v, r) {
-                        Some(v) => v,
-                        None => continue,
-                    },
-                };
+                let mut v = Some(item_value(d, it));
+                for r in slice {
+                    v = v.and_then(|v| slice_value(v, r));
+                }
+                let Some(v) = v else { continue };
                 if f(v) {
                     return true;
                 }
@@ -415,10 +413,10 @@ fn eval_func<'d>(
             if let Operand::Field {
                 def,
                 layers: None,
-                slice: None,
+                slice,
             } = first
             {
-                if def.ftype == FieldType::Protocol {
+                if slice.is_empty() && def.ftype == FieldType::Protocol {
                     return d
                         .items
                         .iter()

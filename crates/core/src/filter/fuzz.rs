@@ -131,7 +131,7 @@ mod tests {
         let e = compile_with("ip.label == 1", &lookup).unwrap_err();
         assert_eq!(
             e.message,
-            "ip.label (type=Label) cannot participate in \"==\" comparison."
+            "ip.label (type=Label) cannot participate in == comparison."
         );
     }
 }

@@ -42,6 +42,12 @@ pub(crate) fn convert(
     w: Written<'_>,
 ) -> Result<V<'static>, String> {
     let type_name = ftype.wireshark_name();
+    let from_char = |c: u64| {
+        format!(
+            "Character constant '{}' (0x{c:02x}) cannot be converted to {type_name}.",
+            char_text(c)
+        )
+    };
     let from_string = |b: &[u8]| {
         format!(
             "{type_name} cannot be converted from a string (\"{}\").",
@@ -138,13 +144,13 @@ pub(crate) fn convert(
                 .map(V::Rel)
                 .ok_or_else(|| format!("\"{s}\" is not a valid time.")),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!("'{}' is not a valid time.", char_text(c))),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::AbsTime => {
             let text = match w {
                 Written::Unquoted(s) => s.to_string(),
                 Written::Quoted(b) => quoted(b),
-                Written::Char(c) => char_text(c),
+                Written::Char(c) => return Err(from_char(c)),
             };
             parse_abs_time(&text)
                 .map(V::Abs)
@@ -182,26 +188,17 @@ pub(crate) fn convert(
                 }
             }
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or Ethernet address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::Ipv4 => match w {
             Written::Unquoted(s) => parse_ipv4(s),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or IPv4 address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::Ipv6 => match w {
             Written::Unquoted(s) => parse_ipv6(s),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or IPv6 address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         _ => Err(format!("{type_name} cannot be compared with a value.")),
     }
@@ -270,10 +267,12 @@ pub(crate) fn parse_abs_time(s: &str) -> Option<i128> {
         let (day, after) = after.split_once(',')?;
         let day: i64 = day.trim().parse().ok()?;
         let after = after.trim_start();
-        let (year, time) = match after.split_once(' ') {
-            Some((y, t)) => (y, t.trim()),
-            None => (after, ""),
-        };
+        // 4.0 wants the time of day in this form (`"Jan 1, 2020"` is refused).
+        let (year, time) = after.split_once(' ')?;
+        let time = time.trim();
+        if time.is_empty() {
+            return None;
+        }
         ((year.parse::<i64>().ok()?, month, day), time)
     } else {
         let (d, t) = match s.find([' ', 'T']) {
@@ -459,6 +458,7 @@ mod tests {
             Some(942_396_944_123_000_000)
         );
         assert_eq!(parse_abs_time("1600000000"), None);
+        assert_eq!(parse_abs_time("Jan 1, 2020"), None);
     }
 
     #[test]

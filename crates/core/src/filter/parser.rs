@@ -417,7 +417,8 @@ impl Parser<'_> {
         let mut t = self.primary()?;
         loop {
             match self.peek() {
-                Tok::Hash => {
+                // A layer follows a name only (`ip.src#1[0]`, not `ip.src[0]#1`, `a#1#2`).
+                Tok::Hash if matches!(t, Term::Word(..)) => {
                     self.pos += 1;
                     let ranges = match self.peek().clone() {
                         Tok::Layer(n) => {

@@ -100,9 +100,9 @@ pub(crate) fn reads_protocol_bytes(op: &Operand) -> bool {
                 args.first(),
                 Some(Operand::Field {
                     layers: None,
-                    slice: None,
+                    slice,
                     ..
-                })
+                }) if slice.is_empty()
             ) =>
         {
             false
@@ -256,7 +256,7 @@ impl<'a> Compiler<'a> {
                     op: Operand::Field {
                         def,
                         layers: None,
-                        slice: None,
+                        slice: Vec::new(),
                     },
                     ftype: def.ftype,
                     def: Some(def),
@@ -305,12 +305,11 @@ impl<'a> Compiler<'a> {
                     Operand::Field {
                         def,
                         layers,
-                        slice: None,
-                    } => Operand::Field {
-                        def,
-                        layers,
-                        slice: Some(rs),
-                    },
+                        mut slice,
+                    } => {
+                        slice.push(rs);
+                        Operand::Field { def, layers, slice }
+                    }
                     _ => {
                         return Err(err(
                             format!("\"{}\" cannot be sliced.", self.source(base.span())),
@@ -329,19 +328,14 @@ impl<'a> Compiler<'a> {
                 let Lowered::Typed {
                     op:
                         Operand::Field {
-                            def,
-                            layers: None,
-                            slice: None,
+                            def, layers: None, ..
                         },
                     ftype,
                     ..
                 } = lowered
                 else {
                     return Err(err(
-                        format!(
-                            "Only a field or protocol can have a layer: {}",
-                            self.source(base.span())
-                        ),
+                        format!("{} is not a valid field", self.source(base.span())),
                         base.span(),
                     ));
                 };
@@ -353,7 +347,7 @@ impl<'a> Compiler<'a> {
                     op: Operand::Field {
                         def,
                         layers: Some(rs),
-                        slice: None,
+                        slice: Vec::new(),
                     },
                     ftype,
                     def: Some(def),
@@ -380,6 +374,9 @@ impl<'a> Compiler<'a> {
                 }
                 let l = self.lower(lhs)?;
                 let r = self.lower(rhs)?;
+                if let Lowered::Typed { ftype, .. } = &r {
+                    self.check_arith(*op, *ftype, rhs)?;
+                }
                 match (l, r) {
                     (Lowered::Literal(_), Lowered::Literal(_)) => Lowered::Literal(term),
                     (
@@ -416,16 +413,13 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            Term::Neg(inner, span) => match self.lower(inner)? {
+            Term::Neg(inner, _) => match self.lower(inner)? {
                 Lowered::Literal(_) => Lowered::Literal(term),
                 Lowered::Typed { op, ftype, .. } => {
                     if !(is_integer(ftype)
                         || matches!(ftype, FieldType::Float | FieldType::RelTime))
                     {
-                        return Err(err(
-                            format!("{} cannot be negated.", ftype.wireshark_name()),
-                            *span,
-                        ));
+                        return Err(err(format!("{} cannot -.", ft_name(ftype)), inner.span()));
                     }
                     // 4.0 negates an unsigned field into a signed 64-bit value
                     // (`-frame.len == -42`, `abs(-frame.len) == 42`).
@@ -445,22 +439,26 @@ impl<'a> Compiler<'a> {
     }
 
     fn check_arith(&self, op: ArithOp, ftype: FieldType, term: &Term) -> Result<(), FilterError> {
-        let ok = match op {
-            ArithOp::BitAnd => is_integer(ftype),
-            ArithOp::Add | ArithOp::Sub => {
-                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime)
-            }
-            _ => is_integer(ftype) || ftype == FieldType::Float,
+        let (ok, sign) = match op {
+            ArithOp::BitAnd => (is_integer(ftype), "&"),
+            ArithOp::Add => (
+                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime),
+                "+",
+            ),
+            ArithOp::Sub => (
+                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime),
+                "-",
+            ),
+            ArithOp::Mul => (is_integer(ftype) || ftype == FieldType::Float, "*"),
+            ArithOp::Div => (is_integer(ftype) || ftype == FieldType::Float, "/"),
+            ArithOp::Rem => (is_integer(ftype) || ftype == FieldType::Float, "%"),
         };
         if ok {
             Ok(())
         } else {
+            // tshark 4.0: `FT_IPv4 cannot +.`
             Err(err(
-                format!(
-                    "{} (type={}) cannot participate in arithmetic.",
-                    self.source(term.span()),
-                    ftype.wireshark_name()
-                ),
+                format!("{} cannot {sign}.", ft_name(ftype)),
                 term.span(),
             ))
         }
@@ -518,7 +516,7 @@ impl<'a> Compiler<'a> {
                 }
                 Lowered::Literal(t) => return Err(err(only_fields(), t.span())),
                 Lowered::Typed { op, ftype, .. } => {
-                    let is_field = matches!(op, Operand::Field { slice: None, .. });
+                    let is_field = matches!(&op, Operand::Field { slice, .. } if slice.is_empty());
                     match func {
                         Func::String
                             if !(is_integer(ftype)
@@ -616,7 +614,7 @@ impl<'a> Compiler<'a> {
                     V::Float(f) => Ok(V::Float(-f)),
                     V::Rel(n) => Ok(V::Rel(-n)),
                     _ => Err(err(
-                        format!("{} cannot -.", ftype.wireshark_name()),
+                        format!("{} cannot -.", ft_name(ftype)),
                         Span {
                             start: span.start,
                             len: 1,
@@ -729,7 +727,7 @@ impl<'a> Compiler<'a> {
                 format!(
                     "{lname} (type={}) cannot participate in {} comparison.",
                     ltype.wireshark_name(),
-                    verb.unwrap_or(&shown_op)
+                    verb.unwrap_or(op_text)
                 ),
                 lhs.span(),
             ));

@@ -399,6 +399,15 @@ fn test_layers() {
     assert_eq!(which("count(ip.src#2) == 1"), vec![4]);
     assert_eq!(which("ip.src#1[3] == 2"), vec![4]);
     assert_eq!(
+        error("ip.src#1#2 == 10.0.0.2"),
+        ("\"#\" was unexpected in this context.".into(), 8, 1)
+    );
+    assert_eq!(
+        msg("ip.src[0]#1 == 10"),
+        "\"#\" was unexpected in this context."
+    );
+    assert_eq!(error("3#1 == 1"), ("3 is not a valid field".into(), 0, 1));
+    assert_eq!(
         error("ip.src#-1 == 10.0.0.2"),
         ("Expected digit or \"[\", not \"-\"".into(), 7, 1)
     );
@@ -594,7 +603,10 @@ fn test_booleans() {
         msg("tcp.flags.syn == tcp.srcport"),
         "tcp.flags.syn and tcp.srcport are not of compatible types."
     );
-    assert_eq!(msg("tcp.flags.syn == -1"), "Boolean cannot -.");
+    assert_eq!(
+        error("tcp.flags.syn == -1"),
+        ("FT_BOOLEAN cannot -.".into(), 17, 1)
+    );
 }
 
 #[test]
@@ -630,6 +642,21 @@ fn test_bitwise_and_arithmetic() {
             0,
             1
         )
+    );
+    assert_eq!(error("ip.src + 1 == 1"), ("FT_IPv4 cannot +.".into(), 0, 6));
+    assert_eq!(
+        error("frame.len + ip.src == 1"),
+        ("FT_IPv4 cannot +.".into(), 12, 6)
+    );
+    assert_eq!(msg("tcp.flags.syn + 1 == 1"), "FT_BOOLEAN cannot +.");
+    assert_eq!(
+        msg("frame.time_relative * 2 > 1"),
+        "FT_RELATIVE_TIME cannot *."
+    );
+    assert_eq!(which("frame.time_relative + 1 > 2"), vec![4, 5]);
+    assert_eq!(
+        error(&format!("-{SNI_NAME} == 1")),
+        ("FT_STRING cannot -.".into(), 1, 36)
     );
     assert_eq!(
         msg("(frame.len + 1) == 43"),
@@ -781,6 +808,8 @@ fn test_ethernet() {
     assert_eq!(which("eth.src[:1] == 02"), vec![1, 2, 3, 4, 5]);
     assert_eq!(which("eth.src[5:] == 02"), vec![4]);
     assert_eq!(which("eth.src[1:2,5] == 00:00:02"), vec![4]);
+    assert_eq!(which("eth.src[4:2][1] == 02"), vec![4]);
+    assert_eq!(which("ip.src#2[2:2][-1] == 01"), vec![4]);
     assert_eq!(which("eth.src[9:2] == 00:02"), Vec::<u64>::new());
     assert_eq!(which("eth.src[0:2] > ff"), Vec::<u64>::new());
     assert_eq!(which("eth.src[0:2] > 01"), vec![1, 2, 3, 4, 5]);
@@ -1037,6 +1066,27 @@ fn test_times_and_floats() {
         "frame.time and frame.time_relative are not of compatible types."
     );
     assert_eq!(msg("test.float == abc"), "\"abc\" is not a valid number.");
+    assert_eq!(
+        error("frame.time > 'a'"),
+        (
+            "Character constant 'a' (0x61) cannot be converted to Date and time.".into(),
+            13,
+            3
+        )
+    );
+    assert_eq!(
+        msg("frame.time_relative > 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to Time offset."
+    );
+    assert_eq!(
+        msg("eth.src == 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to Ethernet or other MAC address."
+    );
+    assert_eq!(
+        msg("ip.src == 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to IPv4 address."
+    );
+    assert!(msg("frame.time == \"Jan 1, 2020\"").starts_with("\"Jan 1, 2020\" is not a valid"));
 }
 
 #[test]
