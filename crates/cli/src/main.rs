@@ -2,6 +2,7 @@
 //! pcaplens-core. Flags, file reading (4 MiB chunks, never the whole file), printing and exit
 //! codes live here; everything the output says comes from the `Report`.
 
+mod packets;
 mod summary;
 
 use std::io::{self, Read, Write};
@@ -25,6 +26,7 @@ const USAGE: &str = "\
 Usage:
   pcaplens analyze FILE [--json | --markdown | --csv] [--lang en|es]
                         [--server-ip IP] [--server-port N]
+  pcaplens packets FILE [-Y FILTER] [-c COUNT] [-T text|fields|json] [-e FIELD]... [--frame N]
   pcaplens --help | --version
 
 Analyzes a pcap or pcapng capture (optionally gzip-compressed) the way Wireshark does and prints
@@ -203,6 +205,9 @@ fn emit(output: &Output) -> io::Result<()> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("packets") {
+        return ExitCode::from(packets::run(&args[1..]));
+    }
     let command = match parse_args(&args) {
         Ok(c) => c,
         Err(msg) => {
