@@ -1524,10 +1524,19 @@ fn grammatical(rng: &mut Rng, depth: usize) -> String {
 
 #[test]
 fn test_random_and_mutated_filters_never_panic() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let seed = std::env::var("FILTER_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed);
     let fixture = frames();
     let (mut compiled, mut rejected) = (0, 0);
-    for i in 0..6000 {
+    // FILTER_CASES=1000000 for a longer hunt (as the fuzz target, without nightly).
+    let cases = std::env::var("FILTER_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6000);
+    for i in 0..cases {
         let text = match i % 3 {
             0 => random_filter(&mut rng),
             1 => {
@@ -1536,6 +1545,8 @@ fn test_random_and_mutated_filters_never_panic() {
             }
             _ => grammatical(&mut rng, 3),
         };
+        // The fuzz entry point checks the same text against every field type.
+        super::fuzz::check_filter(text.as_bytes());
         match compile(&text) {
             Ok(f) => {
                 compiled += 1;
