@@ -433,6 +433,22 @@ const EXTRA_FILTERS: &[&str] = &[
     "sip.CSeq.seq > 1",
     "udp.length - 8 == udp.payload_len",
     "icmp.type == 3 and icmp.code == 3",
+    "sip.Method in {\"INVITE\", \"BYE\"}",
+    "sip.Method in {INVITE, BYE}",
+    "sip.Call-ID matches \"^[a-f0-9]+@\"",
+    "sip.Method != \"INVITE\" && sip",
+    "udp.srcport == udp.dstport",
+    "udp.port in {5060..5070} and not sip.Method",
+    "frame.protocols contains \"sip\"",
+    "dns.qry.name in {\"a\" .. \"m\"}",
+    "dns.qry.name != \"example.com\" && dns",
+    "dns.qry.type == \"A (Host Address)\"",
+    "dns.qry.type in {\"aaaa (ipv6 address)\", 1}",
+    "dns.qry.type == A",
+    "dns.flags.rcode == \"No such name\"",
+    "dns.count.answers + dns.count.auth_rr > 1",
+    "ip.proto == UDP",
+    "ip.proto == udp",
 ];
 
 /// The capture whose packets a filter is about.
