@@ -275,18 +275,33 @@ fn slice_value<'d>(v: V<'d>, ranges: &[Range]) -> Option<V<'d>> {
     Some(V::Bytes(Cow::Owned(out)))
 }
 
-/// The layer of each item of `def`'s protocol: 1 for the first `ip` in the frame, 2 for an
-/// `ip` inside ICMP, ….
-fn in_layers(layer: usize, ranges: &[Range]) -> bool {
+/// Whether layer `layer` (1 for the first `ip` in the frame, 2 for an `ip` inside ICMP, …) of
+/// `total` is in `ranges`. Negative positions count from the last layer (`#[-1]`); unlike byte
+/// slices, a range may reach past the last layer (`#[2:5]`), as in 4.0.
+fn in_layers(layer: usize, total: usize, ranges: &[Range]) -> bool {
     let layer = i64::try_from(layer).unwrap_or(i64::MAX);
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    let at = |i: i64| {
+        if i < 0 {
+            total.saturating_add(1).saturating_add(i)
+        } else {
+            i
+        }
+    };
     ranges.iter().any(|r| match *r {
         Range::OffsetLen(i, l) => {
-            // `#N` is `N:1`; `#[i:j]` layers i..i+j-1; negative offsets are not meaningful
-            // without the layer count, so they never match.
-            i >= 0 && layer >= i && (layer - i) < i64::try_from(l).unwrap_or(i64::MAX)
+            let from = at(i);
+            layer >= from && (layer - from) < i64::try_from(l).unwrap_or(i64::MAX)
         }
-        Range::FromTo(i, j) => i >= 0 && layer >= i && layer <= j,
-        Range::ToEnd(i) => i >= 0 && layer >= i,
+        Range::FromTo(i, j) => layer >= at(i) && layer <= at(j),
+        Range::ToEnd(i) => layer >= at(i),
+    })
+}
+
+fn has_negative(ranges: &[Range]) -> bool {
+    ranges.iter().any(|r| match *r {
+        Range::OffsetLen(i, _) | Range::ToEnd(i) => i < 0,
+        Range::FromTo(i, j) => i < 0 || j < 0,
     })
 }
 
@@ -301,16 +316,21 @@ pub(crate) fn each<'d>(
         Operand::Nothing => false,
         Operand::Field { def, layers, slice } => {
             let proto = def.protocol_name();
+            let is_layer = |it: &Item| it.def.ftype == FieldType::Protocol && it.def.name == proto;
+            let total = match layers {
+                Some(l) if has_negative(l) => d.items.iter().filter(|it| is_layer(it)).count(),
+                _ => 0,
+            };
             let mut layer = 0usize;
             for it in &d.items {
-                if layers.is_some() && it.def.ftype == FieldType::Protocol && it.def.name == proto {
+                if layers.is_some() && is_layer(it) {
                     layer += 1;
                 }
                 if !it.def.is(def) {
                     continue;
                 }
                 if let Some(l) = layers {
-                    if !in_layers(layer, l) {
+                    if !in_layers(layer, total, l) {
                         continue;
                     }
                 }

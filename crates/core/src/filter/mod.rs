@@ -32,7 +32,10 @@
 //!   several ranges joined (`[1:2,5]`); a slice past the end has no value. Integers cannot be
 //!   sliced (`"tcp.srcport" is a Unsigned integer (2 bytes) and cannot be sliced into a
 //!   sequence of bytes.`).
-//! - Layers: `ip.src#2` (the second `ip` layer), `#[1-2]`, `#[2:]`; `#-1` is a scan error.
+//! - Layers: `ip.src#2` (the second `ip` layer), `#[1-2]`, `#[2:]`, `#[-1]` (the last layer;
+//!   negative positions count from the end), `#[2:5]` (may reach past the last layer), `#[:1]`
+//!   (layer 0: nothing); `#-1` is a scan error; a layer follows a name only (`a#1#2`,
+//!   `a[0]#1` are errors). Slices may be sliced again (`ip.src[0:2][1]`).
 //! - `.name` forces a field; `${field}` refers to the selected packet, which tshark does not
 //!   have: never a value.
 //! - Functions `len count lower upper abs max min string` (`Function 'foo' does not exist`,

@@ -395,6 +395,14 @@ fn test_layers() {
     assert_eq!(which("ip.src#0"), Vec::<u64>::new());
     assert_eq!(which("ip.src#[1-2] == 10.0.0.2"), vec![4]);
     assert_eq!(which("ip.src#[2:] == 10.0.0.1"), vec![4]);
+    // Negative layers count from the last; ranges may reach past it; `[:1]` is layer 0.
+    assert_eq!(which("ip.src#[-1] == 10.0.0.1"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src#[-2] == 10.0.0.2"), vec![4]);
+    assert_eq!(which("ip.src#[-1:] == 10.0.0.2"), Vec::<u64>::new());
+    assert_eq!(which("ip.src#[2:5] == 10.0.0.1"), vec![4]);
+    assert_eq!(which("ip.src#[1,2] == 10.0.0.1"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src#[:1] == 10.0.0.2"), Vec::<u64>::new());
+    assert_eq!(which("ip.src#[1:1] == 10.0.0.1"), vec![2, 3]);
     assert_eq!(which("ip.ttl#2 < 64"), vec![4]);
     assert_eq!(which("count(ip.src#2) == 1"), vec![4]);
     assert_eq!(which("ip.src#1[3] == 2"), vec![4]);
