@@ -215,11 +215,14 @@ pub(crate) enum Node {
         lhs: Operand,
         rhs: Operand,
     },
-    Contains(Operand, Operand),
-    Matches(Operand, Regex),
+    /// `all`: every occurrence on the left must contain (4.0's `all x contains y`).
+    Contains(Operand, Operand, bool),
+    Matches(Operand, Regex, bool),
     In {
         lhs: Operand,
         set: Vec<(Operand, Option<Operand>)>,
+        /// Every occurrence must match one same member.
+        all: bool,
     },
 }
 
@@ -530,6 +533,35 @@ fn is_nonzero(v: &V) -> bool {
     }
 }
 
+/// Some value of `op` passes `test` (or, with `all`, every one does and there is one).
+fn quantified<'d>(
+    d: &'d Dissection,
+    op: &'d Operand,
+    all: bool,
+    test: &mut dyn FnMut(V<'d>) -> bool,
+) -> bool {
+    if !all {
+        return each(d, op, test);
+    }
+    let mut seen = false;
+    let failed = each(d, op, &mut |a| {
+        seen = true;
+        !test(a)
+    });
+    seen && !failed
+}
+
+/// Whether `a` equals the set member `low`, or lies in `low..high`.
+fn in_member<'d>(d: &'d Dissection, a: &V, (low, high): &'d (Operand, Option<Operand>)) -> bool {
+    match high {
+        None => each(d, low, &mut |b| relation_holds(CmpOp::AnyEq, a, &b)),
+        Some(high) => each(d, low, &mut |lo| {
+            relation_holds(CmpOp::Ge, a, &lo)
+                && each(d, high, &mut |hi| relation_holds(CmpOp::Le, a, &hi))
+        }),
+    }
+}
+
 impl Node {
     /// True when evaluating this test reads a protocol's bytes.
     pub(crate) fn reads_protocol_bytes(&self) -> bool {
@@ -538,9 +570,9 @@ impl Node {
             Node::True | Node::Exists(_) => false,
             Node::And(v) | Node::Or(v) => v.iter().any(Node::reads_protocol_bytes),
             Node::Not(n) => n.reads_protocol_bytes(),
-            Node::NonZero(op) | Node::Matches(op, _) => reads(op),
-            Node::Cmp { lhs, rhs, .. } | Node::Contains(lhs, rhs) => reads(lhs) || reads(rhs),
-            Node::In { lhs, set } => {
+            Node::NonZero(op) | Node::Matches(op, _, _) => reads(op),
+            Node::Cmp { lhs, rhs, .. } | Node::Contains(lhs, rhs, _) => reads(lhs) || reads(rhs),
+            Node::In { lhs, set, .. } => {
                 reads(lhs)
                     || set
                         .iter()
@@ -584,20 +616,28 @@ impl Node {
                     })
                 }
             }
-            Node::Contains(lhs, rhs) => {
-                each(d, lhs, &mut |a| each(d, rhs, &mut |b| contains(&a, &b)))
-            }
-            Node::Matches(lhs, re) => {
-                each(d, lhs, &mut |a| a.bytes().is_some_and(|b| re.is_match(b)))
-            }
-            Node::In { lhs, set } => each(d, lhs, &mut |a| {
-                set.iter().any(|(low, high)| match high {
-                    None => each(d, low, &mut |b| relation_holds(CmpOp::AnyEq, &a, &b)),
-                    Some(high) => each(d, low, &mut |lo| {
-                        relation_holds(CmpOp::Ge, &a, &lo)
-                            && each(d, high, &mut |hi| relation_holds(CmpOp::Le, &a, &hi))
-                    }),
-                })
+            Node::Contains(lhs, rhs, all) => quantified(d, lhs, *all, &mut |a| {
+                each(d, rhs, &mut |b| contains(&a, &b))
+            }),
+            Node::Matches(lhs, re, all) => quantified(d, lhs, *all, &mut |a| {
+                a.bytes().is_some_and(|b| re.is_match(b))
+            }),
+            Node::In {
+                lhs,
+                set,
+                all: false,
+            } => each(d, lhs, &mut |a| set.iter().any(|m| in_member(d, &a, m))),
+            Node::In {
+                lhs,
+                set,
+                all: true,
+            } => set.iter().any(|m| {
+                let mut seen = false;
+                let failed = each(d, lhs, &mut |a| {
+                    seen = true;
+                    !in_member(d, &a, m)
+                });
+                seen && !failed
             }),
         }
     }

@@ -21,7 +21,8 @@
 //!   `> gt`, `>= ge`, `< lt`, `<= le`, `contains`, `matches`/`~`; `any`/`all` before a relation
 //!   choose the quantifier. `bitand` is not a 4.0 word; `bitwise_and` and `&` are.
 //! - Sets: `in {a, b, c..d}` with commas only (`{1 2}` is an error, `{}` and `{1,}` too);
-//!   `not in` negates the whole test (so it matches frames without the field).
+//!   `not in` negates the whole test (so it matches frames without the field) and ignores a
+//!   quantifier; `all x in {a, b}` is `all x == a or all x == b` (false for ip.src {1, 2}).
 //! - Arithmetic `+ - * / %` and `&` with `* / %` tighter than `+ -`, tighter than `&`
 //!   (`frame.len + 1 & 3` is `(len + 1) & 3`); unary minus; grouping with braces
 //!   (`{frame.len + 1} == 43`); parentheses group tests only (`(frame.len + 1) == 43` is an

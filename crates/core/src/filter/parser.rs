@@ -71,6 +71,8 @@ pub(crate) enum Test {
         lhs: Term,
         set: Vec<SetItem>,
         negated: bool,
+        /// `all x in {a, b}`: every occurrence matches one member (`all x == a or all x == b`).
+        all: bool,
     },
 }
 
@@ -297,15 +299,18 @@ impl Parser<'_> {
                     lhs,
                     set,
                     negated: false,
+                    all: quantifier == Some(Quantifier::All),
                 });
             }
             Tok::Not if *self.peek_at(1) == Tok::In => {
                 self.pos += 2;
                 let set = self.set()?;
+                // 4.0 ignores a quantifier here: `not in` is `not (any x in {…})`.
                 return Ok(Test::In {
                     lhs,
                     set,
                     negated: true,
+                    all: false,
                 });
             }
             _ => {

@@ -190,8 +190,13 @@ impl<'a> Compiler<'a> {
                 lhs,
                 rhs,
             } => self.relation(*quantifier, *op, op_text, lhs, rhs)?,
-            Test::In { lhs, set, negated } => {
-                let node = self.membership(lhs, set)?;
+            Test::In {
+                lhs,
+                set,
+                negated,
+                all,
+            } => {
+                let node = self.membership(lhs, set, *all)?;
                 if *negated {
                     Node::Not(Box::new(node))
                 } else {
@@ -779,7 +784,7 @@ impl<'a> Compiler<'a> {
                                 .to_string();
                             err(format!("Regex compilation error: {last}."), t.span())
                         })?;
-                    return Ok(Node::Matches(lop, re));
+                    return Ok(Node::Matches(lop, re, quantifier == Some(Quantifier::All)));
                 }
                 // `contains` on a MAC looks for bytes, not for a whole address.
                 let target = if ltype == FieldType::Ether && op == Relation::Contains {
@@ -804,7 +809,7 @@ impl<'a> Compiler<'a> {
                     rhs: rop,
                 }
             }
-            Relation::Contains => Node::Contains(lop, rop),
+            Relation::Contains => Node::Contains(lop, rop, quantifier == Some(Quantifier::All)),
             Relation::Matches => {
                 // A field on the right of `matches`: 4.0 wants a string pattern.
                 return Err(err(
@@ -818,7 +823,7 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn membership(&mut self, lhs: &Term, set: &[SetItem]) -> Result<Node, FilterError> {
+    fn membership(&mut self, lhs: &Term, set: &[SetItem], all: bool) -> Result<Node, FilterError> {
         let (lop, ltype, ldef) = match self.lower(lhs)? {
             Lowered::Typed { op, ftype, def } => (op, ftype, def),
             Lowered::Literal(t) => {
@@ -844,6 +849,7 @@ impl<'a> Compiler<'a> {
         Ok(Node::In {
             lhs: lop,
             set: items,
+            all,
         })
     }
 

@@ -373,6 +373,20 @@ fn test_multiple_occurrences() {
     assert_eq!(which("all ip.src == 10.0.0.2"), Vec::<u64>::new());
     assert_eq!(which("all ip.src == 10.0.0.1"), vec![2, 3]);
     assert_eq!(which("any ip.src != 10.0.0.2"), vec![2, 3, 4]);
+    // `all x in {a, b}` is `all x == a or all x == b`; `not in` ignores the quantifier.
+    assert_eq!(which("all ip.src in {10.0.0.1, 10.0.0.2}"), vec![2, 3]);
+    assert_eq!(which("all ip.src in {10.0.0.0..10.0.0.9}"), vec![2, 3, 4]);
+    assert_eq!(which("any ip.src in {10.0.0.2}"), vec![4]);
+    assert_eq!(which("all ip.src not in {10.0.0.2}"), vec![1, 2, 3, 5]);
+    assert_eq!(which("any ip.src not in {10.0.0.2}"), vec![1, 2, 3, 5]);
+    // Quantifiers on contains and matches (eth.addr of frame 1 includes the broadcast).
+    assert_eq!(which("all eth.addr contains 02:00"), vec![2, 3, 4, 5]);
+    assert_eq!(which("eth.addr contains 02:00"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("all eth.addr matches \"^\\x02\""), vec![2, 3, 4, 5]);
+    assert_eq!(
+        which("any eth.addr matches \"^\\x02\""),
+        vec![1, 2, 3, 4, 5]
+    );
     // Field against field: every pair.
     assert_eq!(which("ip.src == ip.dst"), vec![4]);
     assert_eq!(which("ip.src != ip.dst"), vec![2, 3]);
