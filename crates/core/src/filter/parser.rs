@@ -513,13 +513,11 @@ impl Parser<'_> {
             Tok::Dollar => {
                 self.pos += 1;
                 self.expect(Tok::LBrace)?;
-                let name_span = self.span();
                 let Tok::Word(name) = self.peek().clone() else {
                     return Err(self.unexpected());
                 };
                 self.pos += 1;
                 let end = self.expect(Tok::RBrace)?;
-                let _ = name_span;
                 Ok(Term::Reference(name, span.to(end)))
             }
             Tok::LBrace => {
