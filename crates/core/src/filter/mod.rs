@@ -1,8 +1,8 @@
 //! Wireshark 4.0 display filters: `compile` once, then [`Filter::matches`] per frame.
 //!
-//! - [`lexer`]: text → tokens with byte spans; [`parser`]: tokens → syntax tree;
-//!   [`semantic`]: names resolved, literals converted to their field's type, types checked;
-//!   [`eval`]: the compiled tree evaluated over a [`Dissection`].
+//! - `lexer`: text → tokens with byte spans; `parser`: tokens → syntax tree;
+//!   `semantic`: names resolved, literals converted to their field's type, types checked;
+//!   `eval`: the compiled tree evaluated over a [`Dissection`].
 //! - Errors are [`FilterError`]s with tshark's wording and the byte range it underlines.
 //!
 //! # Behaviour checked against tshark 4.0.17
@@ -100,6 +100,13 @@
 //! must be a field or function, not 3.` (`contains` and `~` unquoted), the end of the text:
 //! `Unexpected end of filter expression.` (at the end, length 0). The empty filter matches
 //! every frame.
+//!
+//! **Known differences.** `matches` uses the `regex` crate, not PCRE2: no backreferences or
+//! look-around (`(a)\1` compiles in tshark, not here), and compile errors keep tshark's
+//! `Regex compilation error:` prefix with the crate's reason. Absolute times are read in UTC
+//! (tshark: the local zone). Host names are never resolved (tshark: only with name
+//! resolution on). A few malformed texts are scanned differently, so their
+//! `"…" was unexpected` message may quote a different piece.
 
 mod eval;
 #[doc(hidden)]
