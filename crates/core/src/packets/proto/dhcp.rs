@@ -407,13 +407,9 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
             end_at = Some(o + 1);
         }
         let total = if code == 255 || code == 0 { 1 } else { 2 + len };
-        d.field_in(
-            src,
-            &OPTION_TYPE,
-            Value::UInt(u64::from(code)),
-            at(o),
-            total,
-        );
+        // Wireshark's End option carries type value 0 (its tree still says 255).
+        let type_value = if code == 255 { 0 } else { u64::from(code) };
+        d.field_in(src, &OPTION_TYPE, Value::UInt(type_value), at(o), total);
         d.set_text(|| match (code, msg_type) {
             (53, Some(t)) => format!(
                 "Option: ({code}) {name} ({})",
@@ -501,6 +497,13 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
                         )
                     });
                 }
+            }
+            61 if len == 7 && v[0] == 1 => {
+                // Client identifier of hardware type Ethernet: the type and a MAC address.
+                d.field_in(src, &HW_TYPE, Value::UInt(1), at(vo), 1);
+                let mut mac = [0u8; 6];
+                mac.copy_from_slice(&v[1..7]);
+                d.field_in(src, &HW_MAC_ADDR, Value::Ether(mac), at(vo + 1), 6);
             }
             _ => d.field_in(src, &OPTION_VALUE, Value::bytes(v), at(vo), len),
         }
