@@ -217,6 +217,9 @@ struct Stream {
 /// Per-capture state of the application dissectors.
 #[derive(Debug, Default)]
 pub struct AppState {
+    /// Whether this engine's plan needs the application layers at all (decided on the first
+    /// payload: the plan does not change during a run).
+    needed: Option<bool>,
     streams: HashMap<u64, Stream>,
     pub(crate) dns: dns::DnsState,
     pub(crate) tls: tls::TlsState,
@@ -364,7 +367,21 @@ pub(crate) fn clear_to_fence(info: &mut String) {
     info.truncate(keep);
 }
 
+/// Protocols whose presence a plan may ask for that depend on the application dissectors
+/// (`data` is what TCP/UDP show when no application claims the payload).
+const APP_LAYER_NAMES: &[&str] = &["dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data"];
+
 impl AppState {
+    /// Whether the plan needs application layers: columns, trees, or any of their fields.
+    /// When not (e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
+    fn needed(&mut self, d: &Dissection) -> bool {
+        *self.needed.get_or_insert_with(|| {
+            d.columns
+                || d.is_tree()
+                || APP_LAYER_NAMES.iter().any(|p| d.wants.wants_protocol(p))
+        })
+    }
+
     /// Dissects a UDP payload; returns true when an application dissector claimed it (and set
     /// the columns).
     pub fn dissect_udp(
@@ -373,6 +390,9 @@ impl AppState {
         d: &mut Dissection,
         p: &UdpPayload<'_>,
     ) -> bool {
+        if !self.needed(d) {
+            return false;
+        }
         let app = match udp_app(p.src_port, p.dst_port) {
             Some(app) => app,
             None if crate::decode::sip::looks_like_sip(p.payload) => UdpApp::Sip,
@@ -421,7 +441,7 @@ impl AppState {
         d: &mut Dissection,
         p: &TcpPayload<'_>,
     ) -> TcpVerdict {
-        if p.payload.is_empty() {
+        if p.payload.is_empty() || !self.needed(d) {
             return TcpVerdict::NotMine;
         }
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {
