@@ -649,6 +649,176 @@ impl AppState {
 #[path = "app_corpus.rs"]
 pub(crate) mod corpus;
 
+/// Test input: payloads fed to [`AppState`] over both passes, as the engine does.
+#[cfg(test)]
+pub(crate) mod harness {
+    use super::*;
+    use crate::packets::engine::Annotations;
+    use crate::packets::tree::Wants;
+
+    /// One frame's payload.
+    #[derive(Debug, Clone)]
+    pub(crate) enum Input {
+        Udp {
+            src: (IpAddr, u16),
+            dst: (IpAddr, u16),
+            payload: Vec<u8>,
+        },
+        Tcp {
+            stream: u64,
+            from_client: bool,
+            ports: (u16, u16),
+            seq: u32,
+            analysis: u16,
+            payload: Vec<u8>,
+        },
+    }
+
+    pub(crate) fn v4(last: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, last))
+    }
+
+    /// A client (10.0.0.1:40000) to server (10.0.0.2:`port`) datagram, or the reverse.
+    pub(crate) fn udp(port: u16, to_server: bool, payload: Vec<u8>) -> Input {
+        let (c, s) = ((v4(1), 40000), (v4(2), port));
+        let (src, dst) = if to_server { (c, s) } else { (s, c) };
+        Input::Udp { src, dst, payload }
+    }
+
+    /// A segment of stream 0 between port 40000 and `port`.
+    pub(crate) fn tcp(port: u16, from_client: bool, seq: u32, payload: Vec<u8>) -> Input {
+        let ports = if from_client { (40000, port) } else { (port, 40000) };
+        Input::Tcp {
+            stream: 0,
+            from_client,
+            ports,
+            seq,
+            analysis: 0,
+            payload,
+        }
+    }
+
+    /// What the second pass shows for each frame (numbered from 1, 1 ms apart).
+    pub(crate) fn run(inputs: &[Input]) -> Vec<(Dissection, Option<TcpVerdict>)> {
+        let mut learned = Annotations::default();
+        let _ = pass(inputs, &Annotations::default(), Some(&mut learned), Wants::All);
+        pass(inputs, &learned, None, Wants::All)
+    }
+
+    pub(crate) fn pass(
+        inputs: &[Input],
+        annotations: &Annotations,
+        mut learn: Option<&mut Annotations>,
+        wants: Wants,
+    ) -> Vec<(Dissection, Option<TcpVerdict>)> {
+        let mut app = AppState::default();
+        let mut out = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let number = i as u64 + 1;
+            let mut d = Dissection::new(wants.clone(), true);
+            // Source 0 is the frame, as in the engine.
+            d.sources.push(crate::packets::tree::DataSource::default());
+            d.reset(number);
+            let mut ctx = FrameCtx {
+                number,
+                ts_ns: 1_000_000 * number as i64,
+                annotations,
+                learn: learn.as_deref_mut(),
+            };
+            let verdict = match input {
+                Input::Udp { src, dst, payload } => {
+                    let p = UdpPayload {
+                        src_addr: src.0,
+                        dst_addr: dst.0,
+                        src_port: src.1,
+                        dst_port: dst.1,
+                        payload,
+                        source: 0,
+                        offset: 42,
+                    };
+                    app.dissect_udp(&mut ctx, &mut d, &p);
+                    None
+                }
+                Input::Tcp {
+                    stream,
+                    from_client,
+                    ports,
+                    seq,
+                    analysis,
+                    payload,
+                } => {
+                    d.info.push_str("[TCP Previous segment not captured] 1 → 2 [ACK]");
+                    let p = TcpPayload {
+                        stream: *stream,
+                        from_client: *from_client,
+                        src_port: ports.0,
+                        dst_port: ports.1,
+                        seq: *seq,
+                        seglen: payload.len() as u32,
+                        analysis: *analysis,
+                        payload,
+                        offset: 54,
+                    };
+                    Some(app.dissect_tcp(&mut ctx, &mut d, &p))
+                }
+            };
+            out.push((d, verdict));
+        }
+        out
+    }
+
+    /// The values of field `name` in a dissection, as tshark -T fields prints them.
+    pub(crate) fn values(d: &Dissection, def: &'static FieldDef) -> Vec<String> {
+        d.values(def)
+            .map(|i| {
+                let mut s = String::new();
+                i.def.write_field_value(&mut s, &i.value);
+                s
+            })
+            .collect()
+    }
+
+    /// Deterministic pseudo-random bytes (xorshift).
+    pub(crate) struct Rng(pub u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// `bytes` with a few random changes (flips, truncation, insertions).
+        pub(crate) fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
+            let mut v = bytes.to_vec();
+            for _ in 0..1 + self.next() % 4 {
+                let r = self.next();
+                match r % 4 {
+                    0 if !v.is_empty() => {
+                        let i = (r >> 8) as usize % v.len();
+                        v[i] = (r >> 32) as u8;
+                    }
+                    1 if !v.is_empty() => {
+                        let n = (r >> 8) as usize % v.len();
+                        v.truncate(n);
+                    }
+                    2 => {
+                        let i = (r >> 8) as usize % (v.len() + 1);
+                        v.insert(i, (r >> 32) as u8);
+                    }
+                    _ if v.len() > 1 => {
+                        let i = (r >> 8) as usize % v.len();
+                        v[i] ^= 0xff;
+                    }
+                    _ => {}
+                }
+            }
+            v
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
