@@ -369,16 +369,16 @@ pub(crate) fn clear_to_fence(info: &mut String) {
 
 /// Protocols whose presence a plan may ask for that depend on the application dissectors
 /// (`data` is what TCP/UDP show when no application claims the payload).
-const APP_LAYER_NAMES: &[&str] = &["dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data"];
+const APP_LAYER_NAMES: &[&str] = &[
+    "dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data",
+];
 
 impl AppState {
     /// Whether the plan needs application layers: columns, trees, or any of their fields.
     /// When not (e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
     fn needed(&mut self, d: &Dissection) -> bool {
         *self.needed.get_or_insert_with(|| {
-            d.columns
-                || d.is_tree()
-                || APP_LAYER_NAMES.iter().any(|p| d.wants.wants_protocol(p))
+            d.columns || d.is_tree() || APP_LAYER_NAMES.iter().any(|p| d.wants.wants_protocol(p))
         })
     }
 
@@ -687,7 +687,11 @@ pub(crate) mod harness {
 
     /// A segment of stream 0 between port 40000 and `port`.
     pub(crate) fn tcp(port: u16, from_client: bool, seq: u32, payload: Vec<u8>) -> Input {
-        let ports = if from_client { (40000, port) } else { (port, 40000) };
+        let ports = if from_client {
+            (40000, port)
+        } else {
+            (port, 40000)
+        };
         Input::Tcp {
             stream: 0,
             from_client,
@@ -701,7 +705,12 @@ pub(crate) mod harness {
     /// What the second pass shows for each frame (numbered from 1, 1 ms apart).
     pub(crate) fn run(inputs: &[Input]) -> Vec<(Dissection, Option<TcpVerdict>)> {
         let mut learned = Annotations::default();
-        let _ = pass(inputs, &Annotations::default(), Some(&mut learned), Wants::All);
+        let _ = pass(
+            inputs,
+            &Annotations::default(),
+            Some(&mut learned),
+            Wants::All,
+        );
         pass(inputs, &learned, None, Wants::All)
     }
 
@@ -747,7 +756,8 @@ pub(crate) mod harness {
                     analysis,
                     payload,
                 } => {
-                    d.info.push_str("[TCP Previous segment not captured] 1 → 2 [ACK]");
+                    d.info
+                        .push_str("[TCP Previous segment not captured] 1 → 2 [ACK]");
                     let p = TcpPayload {
                         stream: *stream,
                         from_client: *from_client,

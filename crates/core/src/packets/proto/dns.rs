@@ -21,85 +21,9 @@ pub static DNS: FieldDef = FieldDef::protocol("dns", "Domain Name System");
 pub static MDNS: FieldDef = FieldDef::protocol("mdns", "Multicast Domain Name System");
 pub static LLMNR: FieldDef = FieldDef::protocol("llmnr", "Link-local Multicast Name Resolution");
 
-/// Wireshark's `dns_types_description_vals`'s short form (`dns_types_vals`), used by the
-/// Info column and as the value strings of the type fields.
-pub static TYPE_NAMES: &[(u64, &str)] = &[
-    (1, "A"),
-    (2, "NS"),
-    (3, "MD"),
-    (4, "MF"),
-    (5, "CNAME"),
-    (6, "SOA"),
-    (7, "MB"),
-    (8, "MG"),
-    (9, "MR"),
-    (10, "NULL"),
-    (11, "WKS"),
-    (12, "PTR"),
-    (13, "HINFO"),
-    (14, "MINFO"),
-    (15, "MX"),
-    (16, "TXT"),
-    (17, "RP"),
-    (18, "AFSDB"),
-    (19, "X25"),
-    (20, "ISDN"),
-    (21, "RT"),
-    (22, "NSAP"),
-    (23, "NSAP-PTR"),
-    (24, "SIG"),
-    (25, "KEY"),
-    (26, "PX"),
-    (27, "GPOS"),
-    (28, "AAAA"),
-    (29, "LOC"),
-    (30, "NXT"),
-    (31, "EID"),
-    (32, "NIMLOC"),
-    (33, "SRV"),
-    (34, "ATMA"),
-    (35, "NAPTR"),
-    (36, "KX"),
-    (37, "CERT"),
-    (38, "A6"),
-    (39, "DNAME"),
-    (40, "SINK"),
-    (41, "OPT"),
-    (42, "APL"),
-    (43, "DS"),
-    (44, "SSHFP"),
-    (45, "IPSECKEY"),
-    (46, "RRSIG"),
-    (47, "NSEC"),
-    (48, "DNSKEY"),
-    (49, "DHCID"),
-    (50, "NSEC3"),
-    (51, "NSEC3PARAM"),
-    (52, "TLSA"),
-    (53, "SMIMEA"),
-    (55, "HIP"),
-    (59, "CDS"),
-    (60, "CDNSKEY"),
-    (61, "OPENPGPKEY"),
-    (62, "CSYNC"),
-    (63, "ZONEMD"),
-    (64, "SVCB"),
-    (65, "HTTPS"),
-    (99, "SPF"),
-    (108, "EUI48"),
-    (109, "EUI64"),
-    (249, "TKEY"),
-    (250, "TSIG"),
-    (251, "IXFR"),
-    (252, "AXFR"),
-    (253, "MAILB"),
-    (254, "MAILA"),
-    (255, "ANY"),
-    (256, "URI"),
-    (257, "CAA"),
-    (32768, "TA"),
-    (32769, "DLV"),
-];
+/// Record type names: the value strings of `dns.qry.type`/`dns.resp.type` (kept beside the
+/// decoder, which names types with them too).
+pub use crate::decode::dns::TYPE_NAMES;
 
 /// `dns_classes`.
 pub static CLASS_NAMES: &[(u64, &str)] = &[
@@ -258,8 +182,7 @@ pub static MX_PREFERENCE: FieldDef =
     FieldDef::new("dns.mx.preference", "Preference", T::U16, Base::Dec);
 pub static MX_MAIL_EXCHANGE: FieldDef =
     FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", T::Str, Base::None);
-pub static SRV_SERVICE: FieldDef =
-    FieldDef::new("dns.srv.service", "Service", T::Str, Base::None);
+pub static SRV_SERVICE: FieldDef = FieldDef::new("dns.srv.service", "Service", T::Str, Base::None);
 pub static SRV_PROTO: FieldDef = FieldDef::new("dns.srv.proto", "Protocol", T::Str, Base::None);
 pub static SRV_NAME: FieldDef = FieldDef::new("dns.srv.name", "Name", T::Str, Base::None);
 pub static SRV_PRIORITY: FieldDef =
@@ -1064,7 +987,13 @@ fn dissect_rr(
             d.field_in(src, &SRV_PROTO, Value::str(proto), at(off), after - off);
             d.field_in(src, &SRV_NAME, Value::str(rest), at(off), after - off);
         }
-        None => d.field_in(src, &RESP_NAME, Value::str(name.as_str()), at(off), after - off),
+        None => d.field_in(
+            src,
+            &RESP_NAME,
+            Value::str(name.as_str()),
+            at(off),
+            after - off,
+        ),
     }
     d.field_in(src, &RESP_TYPE, Value::UInt(u64::from(rtype)), at(after), 2);
     if rtype == 41 {
