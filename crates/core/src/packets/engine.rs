@@ -145,12 +145,13 @@ impl Engine {
             columns: opts.columns,
             keep_bytes: opts.keep_bytes,
         });
+        let app = AppState::for_plan(&opts.wants, opts.columns);
         let mut dissection = Dissection::new(opts.wants, opts.columns);
         dissection.sources.push(DataSource::default());
         Engine {
             reader: Reader::new(),
             tcp: TcpAnalyzer::new(&Config::default()),
-            app: AppState::default(),
+            app,
             state: DissectState::default(),
             dissection,
             keep_bytes: opts.keep_bytes,

@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::super::engine::FrameCtx;
 use super::super::field::{Base, FieldDef, FieldType};
-use super::super::tree::Dissection;
+use super::super::tree::{Dissection, Wants};
 use super::{dhcp, dns, http, sip, tls};
 use crate::analyze::tcp::flags as tcp_flags;
 
@@ -215,11 +215,10 @@ struct Stream {
 }
 
 /// Per-capture state of the application dissectors.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AppState {
-    /// Whether this engine's plan needs the application layers at all (decided on the first
-    /// payload: the plan does not change during a run).
-    needed: Option<bool>,
+    /// Whether the engine's plan needs the application layers at all.
+    needed: bool,
     streams: HashMap<u64, Stream>,
     pub(crate) dns: dns::DnsState,
     pub(crate) tls: tls::TlsState,
@@ -373,13 +372,28 @@ const APP_LAYER_NAMES: &[&str] = &[
     "dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data",
 ];
 
+impl Default for AppState {
+    /// State for a plan that needs every layer.
+    fn default() -> Self {
+        AppState {
+            needed: true,
+            streams: HashMap::new(),
+            dns: dns::DnsState::default(),
+            tls: tls::TlsState::default(),
+            http: http::HttpState::default(),
+            sip: sip::SipState::default(),
+        }
+    }
+}
+
 impl AppState {
-    /// Whether the plan needs application layers: columns, trees, or any of their fields.
-    /// When not (e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
-    fn needed(&mut self, d: &Dissection) -> bool {
-        *self.needed.get_or_insert_with(|| {
-            d.columns || d.is_tree() || APP_LAYER_NAMES.iter().any(|p| d.wants.wants_protocol(p))
-        })
+    /// State for an engine's plan: when it needs no application layer (no columns, no tree,
+    /// no field of theirs, e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
+    pub fn for_plan(wants: &Wants, columns: bool) -> AppState {
+        AppState {
+            needed: columns || APP_LAYER_NAMES.iter().any(|p| wants.wants_protocol(p)),
+            ..AppState::default()
+        }
     }
 
     /// Dissects a UDP payload; returns true when an application dissector claimed it (and set
@@ -390,7 +404,7 @@ impl AppState {
         d: &mut Dissection,
         p: &UdpPayload<'_>,
     ) -> bool {
-        if !self.needed(d) {
+        if !self.needed {
             return false;
         }
         let app = match udp_app(p.src_port, p.dst_port) {
@@ -441,7 +455,7 @@ impl AppState {
         d: &mut Dissection,
         p: &TcpPayload<'_>,
     ) -> TcpVerdict {
-        if p.payload.is_empty() || !self.needed(d) {
+        if p.payload.is_empty() || !self.needed {
             return TcpVerdict::NotMine;
         }
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {
@@ -654,7 +668,6 @@ pub(crate) mod corpus;
 pub(crate) mod harness {
     use super::*;
     use crate::packets::engine::Annotations;
-    use crate::packets::tree::Wants;
 
     /// One frame's payload.
     #[derive(Debug, Clone)]
