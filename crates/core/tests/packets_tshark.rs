@@ -178,7 +178,11 @@ const KNOWN: &[(&str, &str, &str)] = &[
     (TLS_CERT[4], PROTOCOLS, X509),
     ("ipv6_tcp.pcap", PROTOCOLS, TEXT_LINES),
     ("wiki_RawPacketIPv6Tunnel-UK6x.cap", PROTOCOLS, TEXT_LINES),
-    ("zeek_get-to-ssh-server_nano.pcap", PROTOCOLS, "no SSH dissector: the payload is data"),
+    (
+        "zeek_get-to-ssh-server_nano.pcap",
+        PROTOCOLS,
+        "no SSH dissector: the payload is data",
+    ),
     (
         "cs_tcp_dupack.pcapng",
         PROTOCOLS,
