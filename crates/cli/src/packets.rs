@@ -117,9 +117,20 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
 
 /// Compiles a display filter.
 fn compile(text: &str) -> Result<Box<dyn Matcher>, String> {
-    // FILTER-MERGE: replaced by pcaplens_core::filter::compile when the filter lands.
-    let _ = text;
-    Err::<Box<dyn Matcher>, String>("display filters: not built yet".into())
+    pcaplens_core::filter::compile(text)
+        .map(|f| Box::new(f) as Box<dyn Matcher>)
+        .map_err(|e| {
+            // Point at the error as Wireshark's filter bar does.
+            let mut caret = String::new();
+            caret.push_str(&" ".repeat(e.start.min(text.len())));
+            caret.push_str(&"^".repeat(e.len.max(1)));
+            format!(
+                "invalid display filter: {}
+  {text}
+  {caret}",
+                e.message
+            )
+        })
 }
 
 /// The capture's bytes, read by `read_chunks` as many times as the passes need.

@@ -9,10 +9,10 @@ use std::net::IpAddr;
 
 use super::field::{FieldDef, Value};
 use super::proto::app::{AppState, TcpPayload, TcpVerdict, UdpPayload};
-use super::proto::{self, eth, icmp, ip, tcp, udp};
+use super::proto::{self, eth, icmp, igmp, ip, tcp, udp};
 use super::tree::{DataSource, Dissection, Wants};
 use crate::analyze::defrag::{Defragmenter, Reassembled};
-use crate::analyze::tcp::{TcpAnalyzer, TcpDetail};
+use crate::analyze::tcp::{flags as af, TcpAnalyzer, TcpDetail};
 use crate::analyze::Config;
 use crate::capture::{Frame, LinkType, Reader};
 use crate::decode::decode_frame;
@@ -22,6 +22,11 @@ use crate::decode::decode_frame;
 #[derive(Debug, Default, Clone)]
 pub struct Annotations {
     map: HashMap<u64, Vec<(&'static FieldDef, Value)>>,
+    /// Each TCP stream's initial RTT as measured by the end of the first pass (Wireshark's
+    /// second pass shows it on every frame of the stream that has analysis data).
+    irtt: HashMap<u64, i64>,
+    /// Made by a whole first pass (not an empty default).
+    complete: bool,
 }
 
 impl Annotations {
@@ -46,6 +51,23 @@ impl Annotations {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Notes a TCP stream's initial RTT (the first one measured).
+    pub fn learn_irtt(&mut self, stream: u64, irtt_ns: i64) {
+        if irtt_ns != 0 {
+            self.irtt.entry(stream).or_insert(irtt_ns);
+        }
+    }
+
+    /// The initial RTT to show for a stream: the first pass's when there was one, else what
+    /// the analysis knows so far (`current`).
+    pub fn irtt(&self, stream: u64, current: i64) -> i64 {
+        if self.complete {
+            self.irtt.get(&stream).copied().unwrap_or(0)
+        } else {
+            current
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -112,6 +134,40 @@ pub struct Engine {
     annotations: std::sync::Arc<Annotations>,
     learned: Option<Annotations>,
     focus: Option<Focus>,
+    /// The plan reads something above TCP/UDP (or columns, or whole trees).
+    app_needed: bool,
+}
+
+/// Protocols whose fields the engine produces without the application dissectors.
+const BELOW_APPLICATION: &[&str] = &[
+    "frame",
+    "eth",
+    "ethertype",
+    "vlan",
+    "sll",
+    "null",
+    "raw",
+    "arp",
+    "ip",
+    "ipv6",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "tcp",
+    "udp",
+];
+
+/// Whether a plan needs the application dissectors.
+fn needs_application(wants: &Wants, columns: bool) -> bool {
+    match wants {
+        Wants::All => true,
+        Wants::Only(list) => {
+            columns
+                || list
+                    .iter()
+                    .any(|d| !BELOW_APPLICATION.contains(&d.protocol_name()))
+        }
+    }
 }
 
 /// The settings of the focused frame, and the quiet ones used for the others.
@@ -145,19 +201,20 @@ impl Engine {
             columns: opts.columns,
             keep_bytes: opts.keep_bytes,
         });
-        let app = AppState::for_plan(&opts.wants, opts.columns);
+        let app_needed = needs_application(&opts.wants, opts.columns) || opts.learn;
         let mut dissection = Dissection::new(opts.wants, opts.columns);
         dissection.sources.push(DataSource::default());
         Engine {
             reader: Reader::new(),
             tcp: TcpAnalyzer::new(&Config::default()),
-            app,
+            app: AppState::default(),
             state: DissectState::default(),
             dissection,
             keep_bytes: opts.keep_bytes,
             annotations: opts.annotations.unwrap_or_default(),
             learned: opts.learn.then(Annotations::default),
             focus,
+            app_needed,
         }
     }
 
@@ -173,6 +230,7 @@ impl Engine {
             annotations,
             learned,
             focus,
+            app_needed,
         } = self;
         reader.feed(chunk, |frame| {
             if let Some(f) = focus {
@@ -184,7 +242,15 @@ impl Engine {
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
+            dissect_frame(
+                frame,
+                &mut ctx,
+                tcp,
+                app_needed.then_some(&mut *app),
+                state,
+                dissection,
+                *keep_bytes,
+            );
             on_frame(dissection);
         });
     }
@@ -201,6 +267,7 @@ impl Engine {
             annotations,
             learned,
             focus,
+            app_needed,
         } = self;
         reader.finish(|frame| {
             if let Some(f) = focus {
@@ -212,7 +279,15 @@ impl Engine {
                 annotations,
                 learn: learned.as_mut(),
             };
-            dissect_frame(frame, &mut ctx, tcp, app, state, dissection, *keep_bytes);
+            dissect_frame(
+                frame,
+                &mut ctx,
+                tcp,
+                app_needed.then_some(&mut *app),
+                state,
+                dissection,
+                *keep_bytes,
+            );
             on_frame(dissection);
         });
     }
@@ -229,7 +304,9 @@ impl Engine {
 
     /// The forward references learned (an engine built with `learn`).
     pub fn take_learned(&mut self) -> Option<Annotations> {
-        self.learned.take()
+        let mut l = self.learned.take()?;
+        l.complete = true;
+        Some(l)
     }
 }
 
@@ -263,7 +340,7 @@ fn dissect_frame(
     frame: &Frame<'_>,
     ctx: &mut FrameCtx<'_>,
     tcp: &mut TcpAnalyzer,
-    app: &mut AppState,
+    app: Option<&mut AppState>,
     st: &mut DissectState,
     d: &mut Dissection,
     keep_bytes: bool,
@@ -285,6 +362,7 @@ fn dissect_frame(
     let packet = decode_frame(frame);
     let mut detail = TcpDetail::default();
     let tcp_seen = tcp.on_packet_detail(&packet, &mut detail).is_some();
+    let quoted_tcp = (!tcp_seen && detail.quoted).then_some(detail);
     let reassembled = match &packet.ip {
         Some(ip) => defrag.on_ip(packet.meta.number, packet.meta.ts, ip),
         None => None,
@@ -308,6 +386,7 @@ fn dissect_frame(
         }
     };
     let tcp_detail = tcp_seen.then_some(&detail);
+    let quoted_tcp = quoted_tcp.as_ref();
     let mut layers = Layers {
         ctx,
         app,
@@ -315,6 +394,7 @@ fn dissect_frame(
         icmp: icmp_state,
         fragments,
         tcp_detail,
+        quoted_tcp,
         reassembled: reassembled.as_ref(),
     };
     for _ in 0..MAX_LAYERS {
@@ -352,6 +432,10 @@ fn dissect_frame(
             eth::Next::End => break,
         };
     }
+    // A link layer whose payload nothing dissects (SLL with a Linux protocol number).
+    if let (Some(off), true) = (link_payload_end(frame.link_type), d.layers.len() == 2) {
+        udp::dissect_data(data, off, data.len(), 0, d);
+    }
     if d.protocol.is_empty() {
         d.protocol = "Frame";
     }
@@ -359,8 +443,18 @@ fn dissect_frame(
         column_fields(frame, d);
     }
     if d.wants(&proto::frame::PROTOCOLS) {
-        let protocols = d.layers.join(":");
+        let protocols = d.layers.get(1..).unwrap_or_default().join(":");
         d.generated_at(1, &proto::frame::PROTOCOLS, Value::str(protocols));
+    }
+}
+
+/// Where an undissected link payload starts (only for link types whose payload can be
+/// left over: Linux cooked captures).
+fn link_payload_end(link: LinkType) -> Option<usize> {
+    match link {
+        LinkType::LINUX_SLL => Some(16),
+        LinkType::LINUX_SLL2 => Some(20),
+        _ => None,
     }
 }
 
@@ -407,15 +501,77 @@ fn column_fields(frame: &Frame<'_>, d: &mut Dissection) {
 /// The network layer and up, with what they need from the loop.
 struct Layers<'a, 'c> {
     ctx: &'a mut FrameCtx<'c>,
-    app: &'a mut AppState,
+    /// `None` when the plan reads nothing above TCP/UDP: the application dissectors (and
+    /// their reassembly) are skipped altogether.
+    app: Option<&'a mut AppState>,
     udp: &'a mut udp::UdpState,
     icmp: &'a mut icmp::IcmpState,
     fragments: &'a mut HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
     tcp_detail: Option<&'a TcpDetail>,
+    /// The TCP engine's view of a TCP header quoted in an ICMP error.
+    quoted_tcp: Option<&'a TcpDetail>,
     reassembled: Option<&'a Reassembled<'a>>,
 }
 
 impl Layers<'_, '_> {
+    /// The datagram quoted in an ICMP error, as layers nested under ICMP (columns untouched,
+    /// nothing counted or matched).
+    fn quoted(&mut self, data: &[u8], off: usize, end: usize, source: u8, d: &mut Dissection) {
+        let inner = data.get(..end.min(data.len())).unwrap_or(data);
+        let Some(&first) = inner.get(off) else {
+            return;
+        };
+        let columns = d.columns;
+        d.columns = false;
+        let prev = d.nest();
+        let n = match first >> 4 {
+            4 => ip::dissect_ipv4(inner, off, source, d),
+            6 => ip::dissect_ipv6(inner, off, source, d),
+            _ => None,
+        };
+        if let Some(n) = n.filter(|n| !n.fragment || n.first_fragment) {
+            // The quoted header's lengths describe the original datagram, not this copy.
+            let qend = inner.len();
+            match n.protocol {
+                6 => {
+                    tcp::dissect(inner, n.payload, qend, source, self.quoted_tcp, 0, d);
+                }
+                17 => {
+                    if let Some(u) = udp::dissect(inner, n.payload, qend, source, None, self.udp, d)
+                    {
+                        let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
+                        if !payload.is_empty() {
+                            let claimed = self.app.as_deref_mut().is_some_and(|app| {
+                                app.dissect_udp(
+                                    self.ctx,
+                                    d,
+                                    &UdpPayload {
+                                        src_addr: n.src,
+                                        dst_addr: n.dst,
+                                        src_port: u.src_port,
+                                        dst_port: u.dst_port,
+                                        payload,
+                                        source,
+                                        offset: u.payload,
+                                        quoted: true,
+                                    },
+                                )
+                            });
+                            if !claimed {
+                                udp::dissect_data(inner, u.payload, u.end, source, d);
+                            }
+                        }
+                    }
+                }
+                1 => icmp::dissect_quoted(inner, n.payload, qend, source, false, d),
+                58 => icmp::dissect_quoted(inner, n.payload, qend, source, true, d),
+                _ => {}
+            }
+        }
+        d.unnest(prev);
+        d.columns = columns;
+    }
+
     /// IPv4 or IPv6 at `off`, then its payload. Returns what follows (IP in IP) or `End`.
     fn ip(&mut self, data: &[u8], off: usize, version: u8, d: &mut Dissection) -> eth::Next {
         let n = match version {
@@ -424,9 +580,25 @@ impl Layers<'_, '_> {
             _ => None,
         };
         let Some(n) = n else {
+            let proto = if version == 6 { &ip::IPV6 } else { &ip::IP };
+            let cut = data.len().saturating_sub(off) < if version == 6 { 40 } else { 20 };
+            if cut && version == 4 {
+                ip::dissect_ipv4_cut(data, off, d);
+            } else if cut && version == 6 {
+                d.open_protocol(
+                    proto,
+                    0,
+                    off.min(data.len()),
+                    data.len().saturating_sub(off),
+                );
+            }
             if d.columns {
                 d.protocol = if version == 6 { "IPv6" } else { "IPv4" };
-                d.info = "Bogus IP header".to_string();
+                d.info = if cut {
+                    "[Packet size limited during capture]".to_string()
+                } else {
+                    format!("Bogus IP version ({version})")
+                };
             }
             return eth::Next::End;
         };
@@ -505,7 +677,16 @@ impl Layers<'_, '_> {
     ) -> eth::Next {
         match n.protocol {
             6 => {
-                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, d) else {
+                let irtt = match self.tcp_detail {
+                    Some(det) => {
+                        if let Some(l) = self.ctx.learn.as_deref_mut() {
+                            l.learn_irtt(det.stream, det.irtt_ns);
+                        }
+                        self.ctx.annotations.irtt(det.stream, det.irtt_ns)
+                    }
+                    None => 0,
+                };
+                let Some(t) = tcp::dissect(data, off, end, source, self.tcp_detail, irtt, d) else {
                     return eth::Next::End;
                 };
                 let payload = data.get(t.payload..t.end).unwrap_or(&[]);
@@ -513,22 +694,47 @@ impl Layers<'_, '_> {
                     return eth::Next::End;
                 }
                 let verdict = match self.tcp_detail {
-                    Some(det) => self.app.dissect_tcp(
-                        self.ctx,
-                        d,
-                        &TcpPayload {
-                            stream: det.stream,
-                            from_client: det.from_client,
-                            src_port: t.src_port,
-                            dst_port: t.dst_port,
-                            seq: t.seq,
-                            seglen: t.seglen,
-                            analysis: det.analysis,
-                            payload,
-                            offset: t.payload,
-                        },
-                    ),
-                    None => TcpVerdict::NotMine,
+                    // Retransmitted data is not dissected again (Wireshark shows it as
+                    // "Retransmitted TCP segment data"); a fast retransmission still goes to
+                    // reassembly.
+                    Some(det)
+                        if det.analysis & (af::RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
+                            != 0 =>
+                    {
+                        if d.wants(&tcp::SEGMENT_DATA) {
+                            d.field_in(
+                                source,
+                                &tcp::SEGMENT_DATA,
+                                Value::bytes(payload),
+                                t.payload,
+                                payload.len(),
+                            );
+                            d.set_text(|| {
+                                format!("Retransmitted TCP segment data ({} bytes)", payload.len())
+                            });
+                        }
+                        TcpVerdict::Claimed
+                    }
+                    Some(det) if self.app.is_some() => {
+                        self.app.as_deref_mut().map_or(TcpVerdict::NotMine, |app| {
+                            app.dissect_tcp(
+                                self.ctx,
+                                d,
+                                &TcpPayload {
+                                    stream: det.stream,
+                                    from_client: det.from_client,
+                                    src_port: t.src_port,
+                                    dst_port: t.dst_port,
+                                    seq: t.seq,
+                                    seglen: t.seglen,
+                                    analysis: det.analysis,
+                                    payload,
+                                    offset: t.payload,
+                                },
+                            )
+                        })
+                    }
+                    _ => TcpVerdict::NotMine,
                 };
                 match verdict {
                     TcpVerdict::Claimed => {}
@@ -557,50 +763,40 @@ impl Layers<'_, '_> {
                 if payload.is_empty() {
                     return eth::Next::End;
                 }
-                let claimed = self.app.dissect_udp(
-                    self.ctx,
-                    d,
-                    &UdpPayload {
-                        src_addr: n.src,
-                        dst_addr: n.dst,
-                        src_port: u.src_port,
-                        dst_port: u.dst_port,
-                        payload,
-                        source,
-                        offset: u.payload,
-                    },
-                );
+                let claimed = self.app.as_deref_mut().is_some_and(|app| {
+                    app.dissect_udp(
+                        self.ctx,
+                        d,
+                        &UdpPayload {
+                            src_addr: n.src,
+                            dst_addr: n.dst,
+                            src_port: u.src_port,
+                            dst_port: u.dst_port,
+                            payload,
+                            source,
+                            offset: u.payload,
+                            quoted: false,
+                        },
+                    )
+                });
                 if !claimed {
                     udp::dissect_data(data, u.payload, u.end, source, d);
                 }
                 eth::Next::End
             }
-            1 => {
-                icmp::dissect_v4(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
+            1 | 58 => {
+                let dissect = if n.protocol == 1 {
+                    icmp::dissect_v4
+                } else {
+                    icmp::dissect_v6
+                };
+                if let Some(q) = dissect(data, off, end, source, ipi, self.ctx, self.icmp, d) {
+                    self.quoted(data, q, end, source, d);
+                }
                 eth::Next::End
             }
-            58 => {
-                icmp::dissect_v6(
-                    data,
-                    off,
-                    end,
-                    source,
-                    ipi,
-                    self.ctx,
-                    &mut *self.icmp,
-                    &mut *self.udp,
-                    d,
-                );
+            2 => {
+                igmp::dissect(data, off, end, source, d);
                 eth::Next::End
             }
             // IP in IP: the inner header follows (frame bytes only).

@@ -278,6 +278,8 @@ impl FieldDef {
 
     fn write_field_value_fmt(&self, out: &mut String, v: &Value) -> fmt::Result {
         match v {
+            // tshark prints a present label field (`tcp.analysis.flags`) as 1.
+            Value::None if self.ftype == FieldType::None => out.write_str("1"),
             Value::None => Ok(()),
             Value::Bool(b) => out.write_str(if *b { "1" } else { "0" }),
             Value::UInt(n) => match self.base {

@@ -15,6 +15,7 @@
 
 pub mod engine;
 pub mod field;
+pub mod fuzz;
 pub mod proto;
 pub mod query;
 pub mod registry;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::engine::{Annotations, Engine, EngineOptions};
 use super::field::{FieldDef, Value};
-use super::proto::{frame, icmp, ip};
+use super::proto::{frame, icmp, ip, tcp};
 use super::registry;
 use super::tree::{DataSource, Dissection, Item, Wants};
 
@@ -28,6 +28,7 @@ pub fn forward_fields() -> Vec<&'static FieldDef> {
         &icmp::RESP_IN,
         &icmp::NO_RESP,
         &icmp::V6_RESP_IN,
+        &tcp::INITIAL_RTT,
     ];
     v.extend(super::proto::app::FORWARD_FIELDS.iter().copied());
     v
@@ -441,4 +442,16 @@ pub fn field_text(d: &Dissection, def: &'static FieldDef) -> String {
         it.def.write_field_value(&mut out, &it.value);
     }
     out
+}
+
+impl Matcher for crate::filter::Filter {
+    fn fields(&self) -> Vec<&'static FieldDef> {
+        crate::filter::Filter::fields(self)
+    }
+    fn needs_bytes(&self) -> bool {
+        crate::filter::Filter::needs_bytes(self)
+    }
+    fn matches(&self, d: &Dissection) -> bool {
+        crate::filter::Filter::matches(self, d)
+    }
 }

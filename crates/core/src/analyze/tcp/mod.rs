@@ -60,7 +60,7 @@ pub mod flags {
     pub const REUSED_PORTS: u16 = 0x2000;
     pub const SPURIOUS_RETRANSMISSION: u16 = 0x4000;
     /// Number of flags (bit positions 0..COUNT).
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = crate::decode::tcp::analysis::COUNT;
     /// Frames tshark marks `tcp.analysis.retransmission` (the expert item all three raise).
     pub const ANY_RETRANSMISSION: u16 =
         RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION;
@@ -68,43 +68,12 @@ pub mod flags {
     pub const SKIP_FOR_REASSEMBLY: u16 =
         ANY_RETRANSMISSION | OUT_OF_ORDER | KEEP_ALIVE | ZERO_WINDOW_PROBE;
 
-    /// `tcp.analysis.*` names by bit position.
-    pub const NAMES: [&str; COUNT] = [
-        "retransmission",
-        "lost_segment",
-        "ack_lost_segment",
-        "keep_alive",
-        "duplicate_ack",
-        "zero_window",
-        "zero_window_probe",
-        "zero_window_probe_ack",
-        "keep_alive_ack",
-        "out_of_order",
-        "fast_retransmission",
-        "window_update",
-        "window_full",
-        "reused_ports",
-        "spurious_retransmission",
-    ];
+    /// `tcp.analysis.*` names (without the prefix) by bit position: see
+    /// [`crate::decode::tcp::analysis`], the one table of this vocabulary.
+    pub const NAMES: [&str; COUNT] = crate::decode::tcp::analysis::NAMES;
 
     /// Wireshark's Info-column text by bit position (duplicate ACKs get their numbers added).
-    pub(crate) const MESSAGES: [&str; COUNT] = [
-        "[TCP Retransmission]",
-        "[TCP Previous segment not captured]",
-        "[TCP ACKed unseen segment]",
-        "[TCP Keep-Alive]",
-        "[TCP Dup ACK]",
-        "[TCP ZeroWindow]",
-        "[TCP ZeroWindowProbe]",
-        "[TCP ZeroWindowProbeAck]",
-        "[TCP Keep-Alive ACK]",
-        "[TCP Out-Of-Order]",
-        "[TCP Fast Retransmission]",
-        "[TCP Window Update]",
-        "[TCP Window Full]",
-        "[TCP Port numbers reused]",
-        "[TCP Spurious Retransmission]",
-    ];
+    pub(crate) const MESSAGES: [&str; COUNT] = crate::decode::tcp::analysis::INFO;
 }
 
 /// Per-packet TCP facts for the packet engine: what Wireshark adds as generated `tcp.*`
@@ -118,6 +87,9 @@ pub struct TcpDetail {
     pub analysis: u16,
     /// Whether the sequence analysis ran (false for a header longer than the IP payload).
     pub analysed: bool,
+    /// The copy of a TCP header inside an ICMP error: only the stream and its times are
+    /// known; numbers are shown raw.
+    pub quoted: bool,
     /// `tcp.len`.
     pub seglen: u32,
     /// Base of this direction's relative sequence numbers.
@@ -139,6 +111,9 @@ pub struct TcpDetail {
     pub bytes_in_flight: u32,
     /// `tcp.analysis.initial_rtt` (0: not known yet).
     pub irtt_ns: i64,
+    /// Wireshark shows a SEQ/ACK analysis tree for this frame (flags, an acked frame, bytes
+    /// in flight): the iRTT appears there.
+    pub has_analysis: bool,
     /// `tcp.time_relative`: since the stream's first frame.
     pub time_relative_ns: i64,
     /// `tcp.time_delta`: since the stream's previous frame.
@@ -326,11 +301,11 @@ impl TcpAnalyzer {
                 self.on_segment(&key, seg, packet, kind, detail)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             (Transport::Icmpv6(icmp), _) if matches!(icmp.icmp_type, 1..=4) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             _ => None,
@@ -422,8 +397,23 @@ impl TcpAnalyzer {
                 conn.after_analysis(fwd, &p, conversation_is_new);
             }
             conn.count_analysis(verdict.flags);
+            let from_client = fwd == conn.client;
+            if let Some(d) = detail {
+                *d = TcpDetail {
+                    stream: stream as u64,
+                    from_client,
+                    quoted: true,
+                    win_scale: seq::WIN_SCALE_UNKNOWN,
+                    time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
+                    time_delta_ns: if conversation_is_new {
+                        0
+                    } else {
+                        p.ts.wrapping_sub(prev_ts)
+                    },
+                    ..TcpDetail::default()
+                };
+            }
             if verdict.flags != 0 {
-                let from_client = fwd == conn.client;
                 self.record_issues(stream, p.frame, from_client, &verdict);
             }
             return None;
@@ -434,6 +424,13 @@ impl TcpAnalyzer {
             let [f0, f1] = &mut conn.flows;
             let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
             seq::analyze(fw, rv, &p, irtt, &mut verdict, detail.is_some());
+        }
+        if detail.is_some() {
+            conn.flows[f].sack_bytes = if seg.options.len() >= 10 {
+                sack_bytes(seg.options).unwrap_or(0)
+            } else {
+                0
+            };
         }
         let win_scale = if seg.flags.syn() {
             seq::WIN_SCALE_UNKNOWN
@@ -468,6 +465,7 @@ impl TcpAnalyzer {
                 from_client,
                 analysis: verdict.flags,
                 analysed: kind == SegmentKind::Analysed,
+                quoted: false,
                 seglen: p.seglen,
                 seq_base: fw.base_seq,
                 ack_base: rv.base_seq_set.then_some(rv.base_seq),
@@ -480,6 +478,7 @@ impl TcpAnalyzer {
                 ack_rtt_ns: verdict.ack_rtt_ns,
                 bytes_in_flight: verdict.bytes_in_flight,
                 irtt_ns: conn.irtt_ns,
+                has_analysis: verdict.has_analysis,
                 time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
                 time_delta_ns: if conversation_is_new {
                     0
@@ -530,7 +529,7 @@ impl TcpAnalyzer {
     /// An ICMP error quoting a TCP header: tshark dissects the copy with the same
     /// conversation code (finding or creating the stream, port-reuse checks), counts the frame
     /// in the stream, and skips the sequence analysis.
-    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8]) {
+    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8], detail: Option<&mut TcpDetail>) {
         let Some((ip, _)) = decode_ip(body) else {
             return;
         };
@@ -542,7 +541,7 @@ impl TcpAnalyzer {
             return;
         };
         let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
-        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, None);
+        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, detail);
     }
 
     /// Builds the report section (applying the server filter).
@@ -559,6 +558,18 @@ impl TcpAnalyzer {
         }
         section
     }
+}
+
+/// The bytes a SACK option's blocks cover, if the options carry one.
+fn sack_bytes(bytes: &[u8]) -> Option<u32> {
+    crate::decode::tcp::Options::new(bytes).find_map(|o| match o {
+        TcpOption::Sack(blocks) => Some(blocks.chunks_exact(8).fold(0u32, |acc, b| {
+            let l = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let r = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            acc.wrapping_add(r.wrapping_sub(l))
+        })),
+        _ => None,
+    })
 }
 
 /// The options of a SYN that the report shows and the analysis needs.

@@ -172,15 +172,12 @@ impl UnackedList {
             .chain(self.rest.iter().flat_map(|r| r.iter()))
     }
 
-    /// The segment an ACK acknowledges, as Wireshark's `tcp.analysis.acks_frame` finds it: one
-    /// ending exactly at `ack`, else one `ack` falls inside (a partial ACK). The oldest wins.
+    /// The segment an ACK acknowledges, as tshark 4.0's `tcp.analysis.acks_frame` finds it:
+    /// one ending exactly at `ack` (a partial ACK names none). The oldest wins.
     pub fn acked_by(&self, ack: u32) -> Option<Unacked> {
         let mut found: Option<Unacked> = None;
         for u in self.iter() {
-            let exact = u.nextseq == ack;
-            let partial =
-                (ack.wrapping_sub(u.seq) as i32) > 0 && (u.nextseq.wrapping_sub(ack) as i32) >= 0;
-            if (exact || partial) && found.is_none_or(|f| u.frame < f.frame) {
+            if u.nextseq == ack && found.is_none_or(|f| u.frame < f.frame) {
                 found = Some(*u);
             }
         }

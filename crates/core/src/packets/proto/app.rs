@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::super::engine::FrameCtx;
 use super::super::field::{Base, FieldDef, FieldType};
-use super::super::tree::{Dissection, Wants};
+use super::super::tree::Dissection;
 use super::{dhcp, dns, http, sip, tls};
 use crate::analyze::tcp::flags as tcp_flags;
 
@@ -33,6 +33,9 @@ pub struct UdpPayload<'a> {
     pub source: u8,
     /// Offset of `payload[0]` in that source.
     pub offset: usize,
+    /// The copy inside an ICMP error: dissect it, but do not count or match it (Wireshark's
+    /// "in error packet"), and leave the columns alone.
+    pub quoted: bool,
 }
 
 impl Default for UdpPayload<'_> {
@@ -45,6 +48,7 @@ impl Default for UdpPayload<'_> {
             payload: &[],
             source: 0,
             offset: 0,
+            quoted: false,
         }
     }
 }
@@ -217,8 +221,6 @@ struct Stream {
 /// Per-capture state of the application dissectors.
 #[derive(Debug)]
 pub struct AppState {
-    /// Whether the engine's plan needs the application layers at all.
-    needed: bool,
     streams: HashMap<u64, Stream>,
     pub(crate) dns: dns::DnsState,
     pub(crate) tls: tls::TlsState,
@@ -366,17 +368,10 @@ pub(crate) fn clear_to_fence(info: &mut String) {
     info.truncate(keep);
 }
 
-/// Protocols whose presence a plan may ask for that depend on the application dissectors
-/// (`data` is what TCP/UDP show when no application claims the payload).
-const APP_LAYER_NAMES: &[&str] = &[
-    "dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data",
-];
-
 impl Default for AppState {
     /// State for a plan that needs every layer.
     fn default() -> Self {
         AppState {
-            needed: true,
             streams: HashMap::new(),
             dns: dns::DnsState::default(),
             tls: tls::TlsState::default(),
@@ -387,15 +382,6 @@ impl Default for AppState {
 }
 
 impl AppState {
-    /// State for an engine's plan: when it needs no application layer (no columns, no tree,
-    /// no field of theirs, e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
-    pub fn for_plan(wants: &Wants, columns: bool) -> AppState {
-        AppState {
-            needed: columns || APP_LAYER_NAMES.iter().any(|p| wants.wants_protocol(p)),
-            ..AppState::default()
-        }
-    }
-
     /// Dissects a UDP payload; returns true when an application dissector claimed it (and set
     /// the columns).
     pub fn dissect_udp(
@@ -404,8 +390,8 @@ impl AppState {
         d: &mut Dissection,
         p: &UdpPayload<'_>,
     ) -> bool {
-        if !self.needed {
-            return false;
+        if p.quoted {
+            return Self::dissect_quoted_udp(d, p);
         }
         let app = match udp_app(p.src_port, p.dst_port) {
             Some(app) => app,
@@ -455,7 +441,7 @@ impl AppState {
         d: &mut Dissection,
         p: &TcpPayload<'_>,
     ) -> TcpVerdict {
-        if p.payload.is_empty() || !self.needed {
+        if p.payload.is_empty() {
             return TcpVerdict::NotMine;
         }
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {

@@ -66,6 +66,7 @@ fn pass(
                     payload: u.payload,
                     source: 0,
                     offset: frame_off(u.payload),
+                    quoted: false,
                 };
                 let claimed = app.dissect_udp(&mut ctx, &mut d, &p);
                 rows.insert(

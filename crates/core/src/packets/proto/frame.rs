@@ -77,7 +77,9 @@ pub(crate) fn dissect(
     for c in frame.comments {
         d.field(&COMMENT, Value::str(c.as_str()), 0, 0);
     }
-    d.generated(&INTERFACE_ID, Value::UInt(u64::from(frame.interface)));
+    if frame.pcapng {
+        d.generated(&INTERFACE_ID, Value::UInt(u64::from(frame.interface)));
+    }
     d.generated(
         &ENCAP_TYPE,
         Value::Int(i64::from(wtap_encap(frame.link_type.0))),

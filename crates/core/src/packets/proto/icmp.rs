@@ -9,7 +9,6 @@ use std::net::IpAddr;
 use super::super::engine::FrameCtx;
 use super::super::field::{Base, FieldDef, FieldType as T, Value};
 use super::super::tree::Dissection;
-use super::{ip, tcp, udp};
 
 pub static ICMP: FieldDef = FieldDef::protocol("icmp", "Internet Control Message Protocol");
 pub static TYPE: FieldDef =
@@ -219,7 +218,9 @@ pub struct IpInfo {
     pub ttl: u8,
 }
 
-/// Dissects an ICMP (v4) message occupying `data[off..end]`.
+/// Dissects an ICMP (v4) message occupying `data[off..end]`; returns the offset of the
+/// datagram an error quotes, for the caller to dissect as a nested layer.
+#[allow(clippy::too_many_arguments)]
 pub fn dissect_v4(
     data: &[u8],
     off: usize,
@@ -228,13 +229,11 @@ pub fn dissect_v4(
     ipi: IpInfo,
     ctx: &mut FrameCtx<'_>,
     state: &mut IcmpState,
-    udp_state: &mut udp::UdpState,
     d: &mut Dissection,
-) {
+) -> Option<usize> {
     let end = end.min(data.len());
-    let Some(h) = data.get(off..off + 4) else {
-        return;
-    };
+    let h = data.get(off..off + 4)?;
+    let mut quoted = None;
     let (ty, code) = (h[0], h[1]);
     let csum = u16::from_be_bytes([h[2], h[3]]);
     d.open_protocol(&ICMP, source, off, end.saturating_sub(off));
@@ -301,14 +300,11 @@ pub fn dissect_v4(
                 d.generated(&RESPTIME, Value::Float(ms));
                 let _ = write!(info, " (request in {req})");
             }
-            if off + 8 < end && d.wants(&DATA) {
-                d.field_in(
-                    source,
-                    &DATA,
-                    Value::bytes(&data[off + 8..end]),
-                    off + 8,
-                    end - off - 8,
-                );
+            if off + 8 < end {
+                // The echo payload is Wireshark's `data` protocol, nested under ICMP.
+                let prev = d.nest();
+                super::udp::dissect_data(data, off + 8, end, source, d);
+                d.unnest(prev);
             }
         }
         3 | 4 | 5 | 11 | 12 => {
@@ -346,7 +342,7 @@ pub fn dissect_v4(
                     d.field_in(source, &UNUSED, Value::bytes(u), off + 4, 4);
                 }
             }
-            quoted(data, off + 8, end, source, udp_state, d);
+            quoted = Some(off + 8);
         }
         _ => info.push_str(type_name),
     }
@@ -354,68 +350,73 @@ pub fn dissect_v4(
         d.protocol = "ICMP";
         d.info = info;
     }
+    quoted
 }
 
-/// The datagram quoted in an error, as a nested IP layer (columns untouched).
-fn quoted(
+/// A copy of an ICMP header inside an error (its echo id/seq, no matching).
+pub fn dissect_quoted(
     data: &[u8],
     off: usize,
     end: usize,
     source: u8,
-    udp_state: &mut udp::UdpState,
+    v6: bool,
     d: &mut Dissection,
 ) {
-    let Some(&first) = data.get(off) else {
+    let end = end.min(data.len());
+    let Some(h) = data.get(off..off + 4) else {
         return;
     };
-    let inner = data.get(..end).unwrap_or(data);
-    let columns = d.columns;
-    d.columns = false;
-    let prev = d.nest();
-    let next = match first >> 4 {
-        4 => ip::dissect_ipv4(inner, off, source, d),
-        6 => ip::dissect_ipv6(inner, off, source, d),
-        _ => None,
+    let (proto, ty_f, code_f, csum_f) = if v6 {
+        (&ICMPV6, &V6_TYPE, &V6_CODE, &V6_CHECKSUM)
+    } else {
+        (&ICMP, &TYPE, &CODE, &CHECKSUM)
     };
-    if let Some(n) = next {
-        if !n.fragment || n.first_fragment {
-            // The quoted header's lengths describe the original datagram, not this copy.
-            let qend = inner.len();
-            match n.protocol {
-                6 => {
-                    d.nest();
-                    tcp::dissect(inner, n.payload, qend, source, None, d);
-                }
-                17 => {
-                    d.nest();
-                    let u = udp::dissect(inner, n.payload, qend, source, None, udp_state, d);
-                    if let Some(u) = u {
-                        let payload = inner.get(u.payload..u.end).unwrap_or(&[]);
-                        if !payload.is_empty() {
-                            super::app::AppState::dissect_quoted_udp(
-                                d,
-                                &super::app::UdpPayload {
-                                    src_addr: n.src,
-                                    dst_addr: n.dst,
-                                    src_port: u.src_port,
-                                    dst_port: u.dst_port,
-                                    payload,
-                                    source,
-                                    offset: u.payload,
-                                },
-                            );
-                        }
-                    }
-                }
-                _ => {}
-            }
+    d.open_protocol(proto, source, off, end.saturating_sub(off));
+    d.field_in(source, ty_f, Value::UInt(u64::from(h[0])), off, 1);
+    d.field_in(source, code_f, Value::UInt(u64::from(h[1])), off + 1, 1);
+    let csum = u16::from_be_bytes([h[2], h[3]]);
+    d.field_in(source, csum_f, Value::UInt(u64::from(csum)), off + 2, 2);
+    let echo = if v6 {
+        matches!(h[0], 128 | 129)
+    } else {
+        matches!(h[0], 0 | 8)
+    };
+    if let (true, Some(r)) = (echo, data.get(off + 4..off + 8)) {
+        let id = u16::from_be_bytes([r[0], r[1]]);
+        let seq = u16::from_be_bytes([r[2], r[3]]);
+        if v6 {
+            d.field_in(source, &V6_ECHO_ID, Value::UInt(u64::from(id)), off + 4, 2);
+            d.field_in(
+                source,
+                &V6_ECHO_SEQ,
+                Value::UInt(u64::from(seq)),
+                off + 6,
+                2,
+            );
+        } else {
+            d.field_in(source, &IDENT, Value::UInt(u64::from(id)), off + 4, 2);
+            d.field_in(
+                source,
+                &IDENT_LE,
+                Value::UInt(u64::from(id.swap_bytes())),
+                off + 4,
+                2,
+            );
+            d.field_in(source, &SEQ, Value::UInt(u64::from(seq)), off + 6, 2);
+            d.field_in(
+                source,
+                &SEQ_LE,
+                Value::UInt(u64::from(seq.swap_bytes())),
+                off + 6,
+                2,
+            );
         }
     }
-    d.unnest(prev);
-    d.columns = columns;
 }
 
-/// Dissects an ICMPv6 message occupying `data[off..end]`.
+/// Dissects an ICMPv6 message occupying `data[off..end]`; returns the offset of the
+/// datagram an error quotes.
+#[allow(clippy::too_many_arguments)]
 pub fn dissect_v6(
     data: &[u8],
     off: usize,
@@ -424,13 +425,11 @@ pub fn dissect_v6(
     ipi: IpInfo,
     ctx: &mut FrameCtx<'_>,
     state: &mut IcmpState,
-    udp_state: &mut udp::UdpState,
     d: &mut Dissection,
-) {
+) -> Option<usize> {
     let end = end.min(data.len());
-    let Some(h) = data.get(off..off + 4) else {
-        return;
-    };
+    let h = data.get(off..off + 4)?;
+    let mut quoted = None;
     let (ty, code) = (h[0], h[1]);
     let csum = u16::from_be_bytes([h[2], h[3]]);
     d.open_protocol(&ICMPV6, source, off, end.saturating_sub(off));
@@ -465,6 +464,11 @@ pub fn dissect_v6(
                 off + 6,
                 2,
             );
+            if off + 8 < end {
+                let prev = d.nest();
+                super::udp::dissect_data(data, off + 8, end, source, d);
+                d.unnest(prev);
+            }
             let _ = write!(
                 info,
                 "{type_name} id=0x{id:04x}, seq={seq}, hop limit={}",
@@ -493,7 +497,7 @@ pub fn dissect_v6(
             } else {
                 info.push_str(type_name);
             }
-            quoted(data, off + 8, end, source, udp_state, d);
+            quoted = Some(off + 8);
         }
         133 | 134 => {
             let opts = if ty == 133 { off + 8 } else { off + 16 };
@@ -545,6 +549,7 @@ pub fn dissect_v6(
         d.protocol = "ICMPv6";
         d.info = info;
     }
+    quoted
 }
 
 fn mac_text(m: &[u8; 6]) -> String {

@@ -161,7 +161,17 @@ pub static FIELDS: &[&FieldDef] = &[
     &FRAGMENT_COUNT,
 ];
 
+pub static V6_HOPOPTS: FieldDef = FieldDef::protocol("ipv6.hopopts", "IPv6 Hop-by-Hop Option");
+pub static V6_ROUTING: FieldDef = FieldDef::protocol("ipv6.routing", "Routing Header for IPv6");
+pub static V6_FRAGHDR: FieldDef = FieldDef::protocol("ipv6.fraghdr", "Fragment Header for IPv6");
+pub static V6_DSTOPTS: FieldDef =
+    FieldDef::protocol("ipv6.dstopts", "Destination Options for IPv6");
+
 pub static FIELDS_V6: &[&FieldDef] = &[
+    &V6_HOPOPTS,
+    &V6_ROUTING,
+    &V6_FRAGHDR,
+    &V6_DSTOPTS,
     &IPV6,
     &V6_VERSION,
     &V6_TCLASS,
@@ -348,6 +358,39 @@ pub fn dissect_ipv4(data: &[u8], off: usize, source: u8, d: &mut Dissection) -> 
     })
 }
 
+/// An IPv4 header cut short by the snaplen: the protocol item and the fields that fit.
+pub fn dissect_ipv4_cut(data: &[u8], off: usize, d: &mut Dissection) {
+    let h = data.get(off..).unwrap_or(&[]);
+    d.open_protocol(&IP, 0, off.min(data.len()), h.len());
+    let b = |i: usize| h.get(i).copied();
+    let w = |i: usize| h.get(i..i + 2).map(|s| u16::from_be_bytes([s[0], s[1]]));
+    if let Some(v) = b(0) {
+        d.field(&VERSION, Value::UInt(u64::from(v >> 4)), off, 1);
+        d.field(&HDR_LEN, Value::UInt(u64::from(v & 0x0f) * 4), off, 1);
+    }
+    if let Some(v) = b(1) {
+        d.field(&DSFIELD, Value::UInt(u64::from(v)), off + 1, 1);
+    }
+    if let Some(v) = w(2) {
+        d.field(&LEN, Value::UInt(u64::from(v)), off + 2, 2);
+    }
+    if let Some(v) = w(4) {
+        d.field(&ID, Value::UInt(u64::from(v)), off + 4, 2);
+    }
+    if let Some(v) = w(6) {
+        d.field(&FLAGS, Value::UInt(u64::from(v >> 13)), off + 6, 1);
+        d.field(&FLAGS_DF, Value::Bool(v & 0x4000 != 0), off + 6, 1);
+        d.field(&FLAGS_MF, Value::Bool(v & 0x2000 != 0), off + 6, 1);
+        d.field(&FRAG_OFFSET, Value::UInt(u64::from(v & 0x1fff)), off + 6, 2);
+    }
+    if let Some(v) = b(8) {
+        d.field(&TTL, Value::UInt(u64::from(v)), off + 8, 1);
+    }
+    if let Some(v) = b(9) {
+        d.field(&PROTO, Value::UInt(u64::from(v)), off + 9, 1);
+    }
+}
+
 /// IPv6 header (and its extension headers) at `off`.
 pub fn dissect_ipv6(data: &[u8], off: usize, source: u8, d: &mut Dissection) -> Option<IpNext> {
     let h = data.get(off..off + 40)?;
@@ -403,6 +446,11 @@ pub fn dissect_ipv6(data: &[u8], off: usize, source: u8, d: &mut Dissection) -> 
                 let (Some(&n), Some(&l)) = (data.get(at), data.get(at + 1)) else {
                     break;
                 };
+                d.layer(match next {
+                    0 => &V6_HOPOPTS,
+                    43 => &V6_ROUTING,
+                    _ => &V6_DSTOPTS,
+                });
                 next = n;
                 at += (usize::from(l) + 1) * 8;
             }
@@ -410,6 +458,7 @@ pub fn dissect_ipv6(data: &[u8], off: usize, source: u8, d: &mut Dissection) -> 
                 let Some(f) = data.get(at..at + 8) else {
                     break;
                 };
+                d.layer(&V6_FRAGHDR);
                 let of = u16::from_be_bytes([f[2], f[3]]);
                 frag_offset = u32::from(of >> 3) * 8;
                 let more = of & 1 != 0;

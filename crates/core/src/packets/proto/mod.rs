@@ -8,6 +8,7 @@ pub mod eth;
 pub mod frame;
 pub mod http;
 pub mod icmp;
+pub mod igmp;
 pub mod ip;
 pub mod sip;
 pub mod tcp;
@@ -26,6 +27,7 @@ pub static TABLES: &[&[&FieldDef]] = &[
     ip::FIELDS_V6,
     icmp::FIELDS,
     icmp::FIELDS_V6,
+    igmp::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
     udp::FIELDS_DATA,

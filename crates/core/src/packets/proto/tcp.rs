@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::super::field::{Base, FieldDef, FieldType as T, Value};
 use super::super::tree::Dissection;
 use crate::analyze::tcp::{flags as af, TcpDetail};
+use crate::decode::tcp::analysis;
 
 pub static TCP: FieldDef = FieldDef::protocol("tcp", "Transmission Control Protocol");
 pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", T::U16, Base::Dec);
@@ -130,6 +131,8 @@ pub static TIME_DELTA: FieldDef = FieldDef::new(
     Base::None,
 );
 pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", T::Bytes, Base::None);
+pub static SEGMENT_DATA: FieldDef =
+    FieldDef::new("tcp.segment_data", "TCP segment data", T::Bytes, Base::None);
 
 pub static ANALYSIS: FieldDef =
     FieldDef::new("tcp.analysis", "SEQ/ACK analysis", T::None, Base::None);
@@ -185,88 +188,33 @@ pub static RTO_FRAME: FieldDef = FieldDef::new(
 );
 
 macro_rules! flag_field {
-    ($id:ident, $name:literal, $label:literal) => {
-        pub static $id: FieldDef = FieldDef::new($name, $label, T::None, Base::None);
+    ($id:ident, $bit:expr) => {
+        pub static $id: FieldDef = FieldDef::new(
+            analysis::FIELD_NAMES[$bit],
+            analysis::LABELS[$bit],
+            T::None,
+            Base::None,
+        );
     };
 }
-flag_field!(
-    A_RETRANSMISSION,
-    "tcp.analysis.retransmission",
-    "This frame is a (suspected) retransmission"
-);
-flag_field!(
-    A_LOST_SEGMENT,
-    "tcp.analysis.lost_segment",
-    "Previous segment(s) not captured (common at capture start)"
-);
-flag_field!(
-    A_ACK_LOST_SEGMENT,
-    "tcp.analysis.ack_lost_segment",
-    "ACKed segment that wasn't captured (common at capture start)"
-);
-flag_field!(
-    A_KEEP_ALIVE,
-    "tcp.analysis.keep_alive",
-    "This is a TCP keep-alive segment"
-);
-flag_field!(
-    A_DUPLICATE_ACK,
-    "tcp.analysis.duplicate_ack",
-    "Duplicate ACK"
-);
-flag_field!(
-    A_ZERO_WINDOW,
-    "tcp.analysis.zero_window",
-    "TCP Zero Window segment"
-);
-flag_field!(
-    A_ZERO_WINDOW_PROBE,
-    "tcp.analysis.zero_window_probe",
-    "TCP Zero Window Probe"
-);
-flag_field!(
-    A_ZERO_WINDOW_PROBE_ACK,
-    "tcp.analysis.zero_window_probe_ack",
-    "ACK to a TCP Zero Window Probe"
-);
-flag_field!(
-    A_KEEP_ALIVE_ACK,
-    "tcp.analysis.keep_alive_ack",
-    "ACK to a TCP keep-alive segment"
-);
-flag_field!(
-    A_OUT_OF_ORDER,
-    "tcp.analysis.out_of_order",
-    "This frame is a (suspected) out-of-order segment"
-);
-flag_field!(
-    A_FAST_RETRANSMISSION,
-    "tcp.analysis.fast_retransmission",
-    "This frame is a (suspected) fast retransmission"
-);
-flag_field!(
-    A_WINDOW_UPDATE,
-    "tcp.analysis.window_update",
-    "TCP window update"
-);
-flag_field!(
-    A_WINDOW_FULL,
-    "tcp.analysis.window_full",
-    "TCP window specified by the receiver is now completely full"
-);
-flag_field!(
-    A_REUSED_PORTS,
-    "tcp.analysis.reused_ports",
-    "A new tcp session is started with the same ports as an earlier session in this trace"
-);
-flag_field!(
-    A_SPURIOUS_RETRANSMISSION,
-    "tcp.analysis.spurious_retransmission",
-    "This frame is a (suspected) spurious retransmission"
-);
+flag_field!(A_RETRANSMISSION, 0);
+flag_field!(A_LOST_SEGMENT, 1);
+flag_field!(A_ACK_LOST_SEGMENT, 2);
+flag_field!(A_KEEP_ALIVE, 3);
+flag_field!(A_DUPLICATE_ACK, 4);
+flag_field!(A_ZERO_WINDOW, 5);
+flag_field!(A_ZERO_WINDOW_PROBE, 6);
+flag_field!(A_ZERO_WINDOW_PROBE_ACK, 7);
+flag_field!(A_KEEP_ALIVE_ACK, 8);
+flag_field!(A_OUT_OF_ORDER, 9);
+flag_field!(A_FAST_RETRANSMISSION, 10);
+flag_field!(A_WINDOW_UPDATE, 11);
+flag_field!(A_WINDOW_FULL, 12);
+flag_field!(A_REUSED_PORTS, 13);
+flag_field!(A_SPURIOUS_RETRANSMISSION, 14);
 
-/// The `tcp.analysis.*` flag fields by bit position of `analyze::tcp::flags` (the TCP
-/// engine's numbering; names from [`af::NAMES`]).
+/// The `tcp.analysis.*` flag fields by bit position of `analyze::tcp::flags` (names, labels
+/// and Info texts from [`crate::decode::tcp::analysis`]).
 pub static ANALYSIS_FLAG_FIELDS: [&FieldDef; af::COUNT] = [
     &A_RETRANSMISSION,
     &A_LOST_SEGMENT,
@@ -331,6 +279,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &TIME_RELATIVE,
     &TIME_DELTA,
     &PAYLOAD,
+    &SEGMENT_DATA,
     &ANALYSIS,
     &ACKS_FRAME,
     &ACK_RTT,
@@ -420,6 +369,7 @@ pub fn dissect(
     end: usize,
     source: u8,
     detail: Option<&TcpDetail>,
+    irtt: i64,
     d: &mut Dissection,
 ) -> Option<TcpNext> {
     let h = data.get(off..)?;
@@ -435,16 +385,19 @@ pub fn dissect(
     let win = be16(h, 14);
     let ip_payload = end.saturating_sub(off);
     let full_header = h.len() >= 20;
-    let seglen = detail
+    let quoted = detail.is_some_and(|t| t.quoted);
+    // A quoted header shows raw numbers and no lengths.
+    let analysed = detail.filter(|t| !t.quoted);
+    let seglen = analysed
         .map(|t| t.seglen)
         .unwrap_or_else(|| ip_payload.saturating_sub(hdr_len) as u32);
     let rel = |raw: u32, base: Option<u32>| base.map_or(raw, |b| raw.wrapping_sub(b));
-    let seq = rel(seq_raw, detail.map(|t| t.seq_base));
+    let seq = rel(seq_raw, analysed.map(|t| t.seq_base));
     let has_ack = flags & 0x010 != 0;
-    let ack = rel(ack_raw, detail.and_then(|t| t.ack_base));
+    let ack = rel(ack_raw, analysed.and_then(|t| t.ack_base));
     let syn_fin = u32::from(flags & 0x003 != 0);
     let nxtseq = seq.wrapping_add(seglen).wrapping_add(syn_fin);
-    let (window, scalefactor) = match detail.map(|t| t.win_scale) {
+    let (window, scalefactor) = match analysed.map(|t| t.win_scale) {
         Some(s) if flags & 0x002 == 0 && s >= 0 => (u32::from(win) << s, Some(1i64 << s)),
         Some(s) if flags & 0x002 == 0 => (u32::from(win), Some(i64::from(s))),
         _ => (u32::from(win), None),
@@ -496,6 +449,20 @@ pub fn dissect(
         }
     }
     if !full_header || hdr_len < 20 {
+        // A bogus header length: Wireshark still shows the length and sequence number.
+        if let (true, Some(_)) = (h.len() >= 13, detail) {
+            let len = ip_payload.saturating_sub(hdr_len) as u64;
+            d.generated(&LEN, Value::UInt(len));
+            d.field_in(source, &SEQ, Value::UInt(u64::from(seq)), off + 4, 4);
+            d.field_in(
+                source,
+                &SEQ_RAW,
+                Value::UInt(u64::from(seq_raw)),
+                off + 4,
+                4,
+            );
+            d.field_in(source, &HDR_LEN, Value::UInt(hdr_len as u64), off + 12, 1);
+        }
         if d.columns {
             let _ = write!(
                 d.info,
@@ -504,24 +471,33 @@ pub fn dissect(
         }
         return None;
     }
-    if detail.is_some() {
+    if analysed.is_some() {
         d.generated(&LEN, Value::UInt(u64::from(seglen)));
     }
     d.field_in(source, &SEQ, Value::UInt(u64::from(seq)), off + 4, 4);
-    d.set_text(|| format!("Sequence Number: {seq}    (relative sequence number)"));
-    d.field_in(
-        source,
-        &SEQ_RAW,
-        Value::UInt(u64::from(seq_raw)),
-        off + 4,
-        4,
-    );
-    if detail.is_some() {
+    if analysed.is_some() {
+        d.set_text(|| format!("Sequence Number: {seq}    (relative sequence number)"));
+    }
+    if !quoted {
+        d.field_in(
+            source,
+            &SEQ_RAW,
+            Value::UInt(u64::from(seq_raw)),
+            off + 4,
+            4,
+        );
+    }
+    if analysed.is_some() {
         d.generated(&NXTSEQ, Value::UInt(u64::from(nxtseq)));
     }
     if has_ack {
         d.field_in(source, &ACK, Value::UInt(u64::from(ack)), off + 8, 4);
-        d.set_text(|| format!("Acknowledgment Number: {ack}    (relative ack number)"));
+        if analysed.is_some() {
+            d.set_text(|| format!("Acknowledgment Number: {ack}    (relative ack number)"));
+        }
+    } else {
+        // Without the ACK flag Wireshark shows the raw field.
+        d.field_in(source, &ACK, Value::UInt(u64::from(ack_raw)), off + 8, 4);
     }
     d.field_in(
         source,
@@ -569,7 +545,7 @@ pub fn dissect(
     );
     if detail.is_some() {
         d.generated(&WINDOW_SIZE, Value::UInt(u64::from(window)));
-        if let Some(f) = scalefactor {
+        if let (Some(f), false) = (scalefactor, quoted) {
             d.generated(&WINDOW_SIZE_SCALEFACTOR, Value::Int(f));
         }
     }
@@ -602,7 +578,9 @@ pub fn dissect(
     if let Some(t) = detail {
         d.generated(&TIME_RELATIVE, Value::RelTime(t.time_relative_ns));
         d.generated(&TIME_DELTA, Value::RelTime(t.time_delta_ns));
-        analysis(t, seglen, d);
+        if !quoted {
+            analysis(t, seglen, irtt, d);
+        }
     }
     let payload = off + hdr_len;
     let pend = end.min(data.len());
@@ -740,19 +718,22 @@ fn options(
     info
 }
 
-fn analysis(t: &TcpDetail, seglen: u32, d: &mut Dissection) {
-    let has_any = t.acks_frame != 0 || t.irtt_ns != 0 || t.bytes_in_flight != 0 || t.analysis != 0;
-    if !has_any {
+/// The SEQ/ACK analysis tree. `irtt` is the stream's initial RTT as Wireshark shows it
+/// after both passes (0: none).
+fn analysis(t: &TcpDetail, seglen: u32, irtt: i64, d: &mut Dissection) {
+    if !t.has_analysis {
         return;
     }
     d.generated(&ANALYSIS, Value::None);
     d.open();
     if t.acks_frame != 0 {
         d.generated(&ACKS_FRAME, Value::UInt(u64::from(t.acks_frame)));
-        d.generated(&ACK_RTT, Value::RelTime(t.ack_rtt_ns));
+        if t.ack_rtt_ns != 0 {
+            d.generated(&ACK_RTT, Value::RelTime(t.ack_rtt_ns));
+        }
     }
-    if t.irtt_ns != 0 {
-        d.generated(&INITIAL_RTT, Value::RelTime(t.irtt_ns));
+    if irtt != 0 {
+        d.generated(&INITIAL_RTT, Value::RelTime(irtt));
     }
     if t.bytes_in_flight != 0 && seglen > 0 {
         d.generated(&BYTES_IN_FLIGHT, Value::UInt(u64::from(t.bytes_in_flight)));
@@ -775,6 +756,8 @@ fn analysis(t: &TcpDetail, seglen: u32, d: &mut Dissection) {
             if flag == af::DUPLICATE_ACK {
                 d.generated(&DUPLICATE_ACK_NUM, Value::UInt(u64::from(t.dupack_num)));
                 d.generated(&DUPLICATE_ACK_FRAME, Value::UInt(u64::from(t.dupack_frame)));
+                // Wireshark's expert item carries the same field name: a second occurrence.
+                d.generated(&A_DUPLICATE_ACK, Value::None);
             }
             if flag == af::RETRANSMISSION && t.rto_frame != 0 {
                 d.generated(&RTO, Value::RelTime(t.rto_ns));
@@ -818,7 +801,7 @@ pub fn analysis_prefix(t: &TcpDetail) -> String {
             continue;
         }
         let bit = flag.trailing_zeros() as usize;
-        let text = af::MESSAGES.get(bit).copied().unwrap_or("");
+        let text = analysis::INFO.get(bit).copied().unwrap_or("");
         if *flag == af::DUPLICATE_ACK {
             let _ = write!(s, "[TCP Dup ACK {}#{}] ", t.dupack_frame, t.dupack_num);
         } else {
@@ -827,4 +810,18 @@ pub fn analysis_prefix(t: &TcpDetail) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_analysis_fields_follow_the_engine_bits() {
+        for (bit, def) in ANALYSIS_FLAG_FIELDS.iter().enumerate() {
+            assert_eq!(def.name, format!("tcp.analysis.{}", af::NAMES[bit]));
+        }
+        assert_eq!(A_DUPLICATE_ACK.name, "tcp.analysis.duplicate_ack");
+        assert_eq!(1u16 << 4, af::DUPLICATE_ACK);
+    }
 }
