@@ -654,6 +654,7 @@ pub(crate) mod corpus;
 pub(crate) mod harness {
     use super::*;
     use crate::packets::engine::Annotations;
+    use crate::packets::tree::Wants;
 
     /// One frame's payload.
     #[derive(Debug, Clone)]
@@ -743,6 +744,7 @@ pub(crate) mod harness {
                         payload,
                         source: 0,
                         offset: 42,
+                        quoted: false,
                     };
                     app.dissect_udp(&mut ctx, &mut d, &p);
                     None
