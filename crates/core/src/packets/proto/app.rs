@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::super::engine::FrameCtx;
 use super::super::field::{Base, FieldDef, FieldType};
-use super::super::tree::Dissection;
+use super::super::tree::{Dissection, Wants};
 use super::{dhcp, dns, http, sip, tls};
 use crate::analyze::tcp::flags as tcp_flags;
 
@@ -221,6 +221,8 @@ struct Stream {
 /// Per-capture state of the application dissectors.
 #[derive(Debug)]
 pub struct AppState {
+    /// Whether the engine's plan needs the application layers at all.
+    needed: bool,
     streams: HashMap<u64, Stream>,
     pub(crate) dns: dns::DnsState,
     pub(crate) tls: tls::TlsState,
@@ -368,10 +370,17 @@ pub(crate) fn clear_to_fence(info: &mut String) {
     info.truncate(keep);
 }
 
+/// Protocols whose presence a plan may ask for that depend on the application dissectors
+/// (`data` is what TCP/UDP show when no application claims the payload).
+const APP_LAYER_NAMES: &[&str] = &[
+    "dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data",
+];
+
 impl Default for AppState {
     /// State for a plan that needs every layer.
     fn default() -> Self {
         AppState {
+            needed: true,
             streams: HashMap::new(),
             dns: dns::DnsState::default(),
             tls: tls::TlsState::default(),
@@ -382,6 +391,15 @@ impl Default for AppState {
 }
 
 impl AppState {
+    /// State for an engine's plan: when it needs no application layer (no columns, no tree,
+    /// no field of theirs, e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
+    pub fn for_plan(wants: &Wants, columns: bool) -> AppState {
+        AppState {
+            needed: columns || APP_LAYER_NAMES.iter().any(|p| wants.wants_protocol(p)),
+            ..AppState::default()
+        }
+    }
+
     /// Dissects a UDP payload; returns true when an application dissector claimed it (and set
     /// the columns).
     pub fn dissect_udp(
@@ -391,7 +409,11 @@ impl AppState {
         p: &UdpPayload<'_>,
     ) -> bool {
         if p.quoted {
+            // Inside an ICMP error: fields only, no matching (Wireshark's "in error packet").
             return Self::dissect_quoted_udp(d, p);
+        }
+        if !self.needed {
+            return false;
         }
         let app = match udp_app(p.src_port, p.dst_port) {
             Some(app) => app,
@@ -441,7 +463,7 @@ impl AppState {
         d: &mut Dissection,
         p: &TcpPayload<'_>,
     ) -> TcpVerdict {
-        if p.payload.is_empty() {
+        if p.payload.is_empty() || !self.needed {
             return TcpVerdict::NotMine;
         }
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {
@@ -654,7 +676,6 @@ pub(crate) mod corpus;
 pub(crate) mod harness {
     use super::*;
     use crate::packets::engine::Annotations;
-    use crate::packets::tree::Wants;
 
     /// One frame's payload.
     #[derive(Debug, Clone)]
