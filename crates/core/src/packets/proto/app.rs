@@ -408,6 +408,10 @@ impl AppState {
         d: &mut Dissection,
         p: &UdpPayload<'_>,
     ) -> bool {
+        if p.quoted {
+            // Inside an ICMP error: fields only, no matching (Wireshark's "in error packet").
+            return Self::dissect_quoted_udp(d, p);
+        }
         if !self.needed {
             return false;
         }
@@ -761,6 +765,7 @@ pub(crate) mod harness {
                         payload,
                         source: 0,
                         offset: 42,
+                        quoted: false,
                     };
                     app.dissect_udp(&mut ctx, &mut d, &p);
                     None
