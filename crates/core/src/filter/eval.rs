@@ -173,6 +173,8 @@ pub(crate) enum Func {
     Abs,
     Max,
     Min,
+    /// `string()`: integers in decimal, MACs and addresses as text.
+    String,
 }
 
 /// Where values come from.
@@ -183,16 +185,16 @@ pub(crate) enum Operand {
     Field {
         def: &'static FieldDef,
         layers: Option<Vec<Range>>,
-        slice: Option<Vec<Range>>,
+        /// Successive slices (`ip.src[0:2][1]`); empty for the whole value.
+        slice: Vec<Vec<Range>>,
     },
     Const(V<'static>),
     /// `${field}`: tshark has no selected packet, so there is never a value.
     Nothing,
     Func(Func, Vec<Operand>),
     Arith(ArithOp, Box<Operand>, Box<Operand>),
-    /// Unary minus; `true` for an unsigned type, negated in 64 bits as 4.0 does (so
-    /// `-frame.len == -42` holds and `tcp.seq > -1` does not).
-    Neg(Box<Operand>, bool),
+    /// Unary minus (of an unsigned field: a signed value, as 4.0).
+    Neg(Box<Operand>),
 }
 
 /// A compiled test.
@@ -213,11 +215,14 @@ pub(crate) enum Node {
         lhs: Operand,
         rhs: Operand,
     },
-    Contains(Operand, Operand),
-    Matches(Operand, Regex),
+    /// `all`: every occurrence on the left must contain (4.0's `all x contains y`).
+    Contains(Operand, Operand, bool),
+    Matches(Operand, Regex, bool),
     In {
         lhs: Operand,
         set: Vec<(Operand, Option<Operand>)>,
+        /// Every occurrence must match one same member.
+        all: bool,
     },
 }
 
@@ -273,18 +278,33 @@ fn slice_value<'d>(v: V<'d>, ranges: &[Range]) -> Option<V<'d>> {
     Some(V::Bytes(Cow::Owned(out)))
 }
 
-/// The layer of each item of `def`'s protocol: 1 for the first `ip` in the frame, 2 for an
-/// `ip` inside ICMP, ….
-fn in_layers(layer: usize, ranges: &[Range]) -> bool {
+/// Whether layer `layer` (1 for the first `ip` in the frame, 2 for an `ip` inside ICMP, …) of
+/// `total` is in `ranges`. Negative positions count from the last layer (`#[-1]`); unlike byte
+/// slices, a range may reach past the last layer (`#[2:5]`), as in 4.0.
+fn in_layers(layer: usize, total: usize, ranges: &[Range]) -> bool {
     let layer = i64::try_from(layer).unwrap_or(i64::MAX);
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    let at = |i: i64| {
+        if i < 0 {
+            total.saturating_add(1).saturating_add(i)
+        } else {
+            i
+        }
+    };
     ranges.iter().any(|r| match *r {
         Range::OffsetLen(i, l) => {
-            // `#N` is `N:1`; `#[i:j]` layers i..i+j-1; negative offsets are not meaningful
-            // without the layer count, so they never match.
-            i >= 0 && layer >= i && (layer - i) < i64::try_from(l).unwrap_or(i64::MAX)
+            let from = at(i);
+            layer >= from && (layer - from) < i64::try_from(l).unwrap_or(i64::MAX)
         }
-        Range::FromTo(i, j) => i >= 0 && layer >= i && layer <= j,
-        Range::ToEnd(i) => i >= 0 && layer >= i,
+        Range::FromTo(i, j) => layer >= at(i) && layer <= at(j),
+        Range::ToEnd(i) => layer >= at(i),
+    })
+}
+
+fn has_negative(ranges: &[Range]) -> bool {
+    ranges.iter().any(|r| match *r {
+        Range::OffsetLen(i, _) | Range::ToEnd(i) => i < 0,
+        Range::FromTo(i, j) => i < 0 || j < 0,
     })
 }
 
@@ -299,27 +319,29 @@ pub(crate) fn each<'d>(
         Operand::Nothing => false,
         Operand::Field { def, layers, slice } => {
             let proto = def.protocol_name();
+            let is_layer = |it: &Item| it.def.ftype == FieldType::Protocol && it.def.name == proto;
+            let total = match layers {
+                Some(l) if has_negative(l) => d.items.iter().filter(|it| is_layer(it)).count(),
+                _ => 0,
+            };
             let mut layer = 0usize;
             for it in &d.items {
-                if layers.is_some() && it.def.ftype == FieldType::Protocol && it.def.name == proto {
+                if layers.is_some() && is_layer(it) {
                     layer += 1;
                 }
                 if !it.def.is(def) {
                     continue;
                 }
                 if let Some(l) = layers {
-                    if !in_layers(layer, l) {
+                    if !in_layers(layer, total, l) {
                         continue;
                     }
                 }
-                let v = item_value(d, it);
-                let v = match slice {
-                    None => v,
-                    Some(r) => match slice_value(v, r) {
-                        Some(v) => v,
-                        None => continue,
-                    },
-                };
+                let mut v = Some(item_value(d, it));
+                for r in slice {
+                    v = v.and_then(|v| slice_value(v, r));
+                }
+                let Some(v) = v else { continue };
                 if f(v) {
                     return true;
                 }
@@ -327,7 +349,7 @@ pub(crate) fn each<'d>(
             false
         }
         Operand::Func(func, args) => eval_func(d, *func, args, f),
-        Operand::Neg(inner, unsigned) => each(d, inner, &mut |v| match negate(v, *unsigned) {
+        Operand::Neg(inner) => each(d, inner, &mut |v| match negate(v) {
             Some(n) => f(n),
             None => false,
         }),
@@ -338,26 +360,19 @@ pub(crate) fn each<'d>(
                     None => false,
                 });
             }
-            let mut rights = Vec::new();
-            each(d, r, &mut |b| {
-                rights.push(b.into_owned());
-                false
-            });
-            if rights.is_empty() {
-                return false;
-            }
+            // Every pair, without collecting either side.
             each(d, l, &mut |a| {
-                rights
-                    .iter()
-                    .any(|b| arith(*aop, &a, b).is_some_and(&mut *f))
+                each(d, r, &mut |b| match arith(*aop, &a, &b) {
+                    Some(v) => f(v),
+                    None => false,
+                })
             })
         }
     }
 }
 
-fn negate(v: V, unsigned: bool) -> Option<V> {
+fn negate(v: V) -> Option<V> {
     Some(match v {
-        V::Int(i) if unsigned => V::Int(i128::from(u64::try_from(i).ok()?.wrapping_neg())),
         V::Int(i) => V::Int(-i),
         V::Float(x) => V::Float(-x),
         V::Rel(n) => V::Rel(n.checked_neg()?),
@@ -421,10 +436,10 @@ fn eval_func<'d>(
             if let Operand::Field {
                 def,
                 layers: None,
-                slice: None,
+                slice,
             } = first
             {
-                if def.ftype == FieldType::Protocol {
+                if slice.is_empty() && def.ftype == FieldType::Protocol {
                     return d
                         .items
                         .iter()
@@ -453,6 +468,25 @@ fn eval_func<'d>(
                 f(V::Str(Cow::Owned(b)))
             }
             _ => false,
+        }),
+        Func::String => each(d, first, &mut |v| {
+            let text = match v {
+                V::Int(i) => i.to_string(),
+                V::V4(a, _) => std::net::Ipv4Addr::from(a).to_string(),
+                V::V6(a, _) => std::net::Ipv6Addr::from(a).to_string(),
+                V::Bytes(b) => {
+                    let mut t = String::with_capacity(b.len() * 3);
+                    for (i, x) in b.iter().enumerate() {
+                        if i > 0 {
+                            t.push(':');
+                        }
+                        t.push_str(&format!("{x:02x}"));
+                    }
+                    t
+                }
+                _ => return false,
+            };
+            f(V::Str(Cow::Owned(text.into_bytes())))
         }),
         Func::Abs => each(d, first, &mut |v| match v {
             V::Int(i) => f(V::Int(i.abs())),
@@ -499,6 +533,35 @@ fn is_nonzero(v: &V) -> bool {
     }
 }
 
+/// Some value of `op` passes `test` (or, with `all`, every one does and there is one).
+fn quantified<'d>(
+    d: &'d Dissection,
+    op: &'d Operand,
+    all: bool,
+    test: &mut dyn FnMut(V<'d>) -> bool,
+) -> bool {
+    if !all {
+        return each(d, op, test);
+    }
+    let mut seen = false;
+    let failed = each(d, op, &mut |a| {
+        seen = true;
+        !test(a)
+    });
+    seen && !failed
+}
+
+/// Whether `a` equals the set member `low`, or lies in `low..high`.
+fn in_member<'d>(d: &'d Dissection, a: &V, (low, high): &'d (Operand, Option<Operand>)) -> bool {
+    match high {
+        None => each(d, low, &mut |b| relation_holds(CmpOp::AnyEq, a, &b)),
+        Some(high) => each(d, low, &mut |lo| {
+            relation_holds(CmpOp::Ge, a, &lo)
+                && each(d, high, &mut |hi| relation_holds(CmpOp::Le, a, &hi))
+        }),
+    }
+}
+
 impl Node {
     /// True when evaluating this test reads a protocol's bytes.
     pub(crate) fn reads_protocol_bytes(&self) -> bool {
@@ -507,9 +570,9 @@ impl Node {
             Node::True | Node::Exists(_) => false,
             Node::And(v) | Node::Or(v) => v.iter().any(Node::reads_protocol_bytes),
             Node::Not(n) => n.reads_protocol_bytes(),
-            Node::NonZero(op) | Node::Matches(op, _) => reads(op),
-            Node::Cmp { lhs, rhs, .. } | Node::Contains(lhs, rhs) => reads(lhs) || reads(rhs),
-            Node::In { lhs, set } => {
+            Node::NonZero(op) | Node::Matches(op, _, _) => reads(op),
+            Node::Cmp { lhs, rhs, .. } | Node::Contains(lhs, rhs, _) => reads(lhs) || reads(rhs),
+            Node::In { lhs, set, .. } => {
                 reads(lhs)
                     || set
                         .iter()
@@ -553,20 +616,28 @@ impl Node {
                     })
                 }
             }
-            Node::Contains(lhs, rhs) => {
-                each(d, lhs, &mut |a| each(d, rhs, &mut |b| contains(&a, &b)))
-            }
-            Node::Matches(lhs, re) => {
-                each(d, lhs, &mut |a| a.bytes().is_some_and(|b| re.is_match(b)))
-            }
-            Node::In { lhs, set } => each(d, lhs, &mut |a| {
-                set.iter().any(|(low, high)| match high {
-                    None => each(d, low, &mut |b| relation_holds(CmpOp::AnyEq, &a, &b)),
-                    Some(high) => each(d, low, &mut |lo| {
-                        relation_holds(CmpOp::Ge, &a, &lo)
-                            && each(d, high, &mut |hi| relation_holds(CmpOp::Le, &a, &hi))
-                    }),
-                })
+            Node::Contains(lhs, rhs, all) => quantified(d, lhs, *all, &mut |a| {
+                each(d, rhs, &mut |b| contains(&a, &b))
+            }),
+            Node::Matches(lhs, re, all) => quantified(d, lhs, *all, &mut |a| {
+                a.bytes().is_some_and(|b| re.is_match(b))
+            }),
+            Node::In {
+                lhs,
+                set,
+                all: false,
+            } => each(d, lhs, &mut |a| set.iter().any(|m| in_member(d, &a, m))),
+            Node::In {
+                lhs,
+                set,
+                all: true,
+            } => set.iter().any(|m| {
+                let mut seen = false;
+                let failed = each(d, lhs, &mut |a| {
+                    seen = true;
+                    !in_member(d, &a, m)
+                });
+                seen && !failed
             }),
         }
     }

@@ -19,7 +19,7 @@ static F_TTL: FieldDef = FieldDef::new("ip.ttl", "TTL", T::U8, Base::Dec);
 static F_I: FieldDef = FieldDef::new("ip.i", "Signed", T::I64, Base::Dec);
 static F_B: FieldDef = FieldDef::new("ip.b", "Flag", T::Bool, Base::None);
 static F_F: FieldDef = FieldDef::new("ip.f", "Float", T::Float, Base::None);
-static F_ABS: FieldDef = FieldDef::new("ip.t", "Time", T::AbsTime, Base::Dec);
+static F_ABS: FieldDef = FieldDef::new("ip.t", "Time", T::AbsTime, Base::None);
 static F_REL: FieldDef = FieldDef::new("ip.r", "Delta", T::RelTime, Base::None);
 static F_S: FieldDef = FieldDef::new("ip.s", "Name", T::Str, Base::None);
 static F_BYTES: FieldDef = FieldDef::new("ip.p", "Payload", T::Bytes, Base::None);
@@ -112,7 +112,7 @@ mod tests {
             "ip.p contains 03:01",
             "eth[0:2] == 00:01 and ip#2[0] == 28",
             "ip.i < -6 and abs(ip.i) == 7 and ip.r < -1.4",
-            "ip.t > \"2023-11-14\" and ip.t == 1700000000.000000005",
+            "ip.t > \"2023-11-14\" and ip.t == \"2023-11-14 22:13:20.000000005\"",
             "ip.s matches \"rice$\" && lower(ip.s) == \"bumpy-rice\"",
             "ip.n == 3 and ip.v6 == ::1/128 and ip.f > 0.4 and ip.b == 1",
             "frame",
@@ -131,7 +131,7 @@ mod tests {
         let e = compile_with("ip.label == 1", &lookup).unwrap_err();
         assert_eq!(
             e.message,
-            "ip.label (type=Label) cannot participate in \"==\" comparison."
+            "ip.label (type=Label) cannot participate in == comparison."
         );
     }
 }

@@ -42,6 +42,12 @@ pub(crate) fn convert(
     w: Written<'_>,
 ) -> Result<V<'static>, String> {
     let type_name = ftype.wireshark_name();
+    let from_char = |c: u64| {
+        format!(
+            "Character constant '{}' (0x{c:02x}) cannot be converted to {type_name}.",
+            char_text(c)
+        )
+    };
     let from_string = |b: &[u8]| {
         format!(
             "{type_name} cannot be converted from a string (\"{}\").",
@@ -138,16 +144,15 @@ pub(crate) fn convert(
                 .map(V::Rel)
                 .ok_or_else(|| format!("\"{s}\" is not a valid time.")),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!("'{}' is not a valid time.", char_text(c))),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::AbsTime => {
             let text = match w {
                 Written::Unquoted(s) => s.to_string(),
                 Written::Quoted(b) => quoted(b),
-                Written::Char(c) => char_text(c),
+                Written::Char(c) => return Err(from_char(c)),
             };
-            let epoch_ok = def.is_some_and(|d| d.base == crate::packets::field::Base::Dec);
-            parse_abs_time(&text, epoch_ok && matches!(w, Written::Unquoted(_)))
+            parse_abs_time(&text)
                 .map(V::Abs)
                 .ok_or_else(|| {
                     format!(
@@ -183,26 +188,17 @@ pub(crate) fn convert(
                 }
             }
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or Ethernet address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::Ipv4 => match w {
             Written::Unquoted(s) => parse_ipv4(s),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or IPv4 address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         FieldType::Ipv6 => match w {
             Written::Unquoted(s) => parse_ipv6(s),
             Written::Quoted(b) => Err(from_string(b)),
-            Written::Char(c) => Err(format!(
-                "'{}' is not a valid hostname or IPv6 address.",
-                char_text(c)
-            )),
+            Written::Char(c) => Err(from_char(c)),
         },
         _ => Err(format!("{type_name} cannot be compared with a value.")),
     }
@@ -257,15 +253,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Absolute time in UTC, as nanoseconds since the epoch: `YYYY-MM-DD[ |T]HH:MM[:SS[.frac]][Z]`,
-/// `YYYY-MM-DD`, `Mon DD, YYYY HH:MM:SS[.frac]`, and (for epoch-displayed fields) seconds.
-/// tshark reads these in local time; core has no time zone, so UTC.
-pub(crate) fn parse_abs_time(s: &str, epoch_ok: bool) -> Option<i128> {
+/// `YYYY-MM-DD`, `Mon DD, YYYY HH:MM:SS[.frac]` (not epoch seconds: 4.0's `frame.time_epoch`
+/// is a relative time). tshark reads these in local time; core has no time zone, so UTC.
+pub(crate) fn parse_abs_time(s: &str) -> Option<i128> {
     let s = s.trim();
-    if epoch_ok {
-        if let Some(n) = parse_rel_time(s) {
-            return Some(i128::from(n));
-        }
-    }
     let (date, time) = if let Some(rest) = s
         .get(..3)
         .filter(|m| MONTHS.iter().any(|x| x.eq_ignore_ascii_case(m)))
@@ -276,10 +267,12 @@ pub(crate) fn parse_abs_time(s: &str, epoch_ok: bool) -> Option<i128> {
         let (day, after) = after.split_once(',')?;
         let day: i64 = day.trim().parse().ok()?;
         let after = after.trim_start();
-        let (year, time) = match after.split_once(' ') {
-            Some((y, t)) => (y, t.trim()),
-            None => (after, ""),
-        };
+        // 4.0 wants the time of day in this form (`"Jan 1, 2020"` is refused).
+        let (year, time) = after.split_once(' ')?;
+        let time = time.trim();
+        if time.is_empty() {
+            return None;
+        }
         ((year.parse::<i64>().ok()?, month, day), time)
     } else {
         let (d, t) = match s.find([' ', 'T']) {
@@ -326,12 +319,19 @@ pub(crate) fn parse_abs_time(s: &str, epoch_ok: bool) -> Option<i128> {
     Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
 }
 
-/// A byte string: hex pairs separated by `:`, `-` or `.` (one separator kind), a single byte of
-/// one or two digits, or an even run of hex digits.
+/// A byte string: hex pairs separated by `:`, `-` or `.` (one separator kind), a run of hex
+/// digits (an odd run has an implied leading 0, as 4.0: `443` is 04:43, `1` is 01), or `0x`
+/// and exactly two digits (one byte).
 pub(crate) fn parse_bytes(s: &str) -> Option<Vec<u8>> {
     let s = s.strip_prefix(':').unwrap_or(s);
     if s.is_empty() {
         return None;
+    }
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        return (h.len() == 2)
+            .then(|| u8::from_str_radix(h, 16).ok())
+            .flatten()
+            .map(|b| vec![b]);
     }
     let sep = s.bytes().find(|c| matches!(c, b':' | b'-' | b'.'));
     match sep {
@@ -351,25 +351,27 @@ pub(crate) fn parse_bytes(s: &str) -> Option<Vec<u8>> {
                 })
                 .collect()
         }
-        None if s.len() <= 2 => u8::from_str_radix(s, 16).ok().map(|b| vec![b]),
-        None if s.len().is_multiple_of(2) && s.bytes().all(|c| c.is_ascii_hexdigit()) => (0..s
-            .len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-            .collect(),
+        None if s.bytes().all(|c| c.is_ascii_hexdigit()) => {
+            let padded = if s.len().is_multiple_of(2) {
+                s.to_string()
+            } else {
+                format!("0{s}")
+            };
+            (0..padded.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).ok())
+                .collect()
+        }
         None => None,
     }
 }
 
-/// A MAC address's bytes: `aa:bb:…`, `aa-bb-…`, `aa.bb.…`, `aabb.ccdd.eeff`, or 12 hex digits.
+/// A MAC address's bytes: any byte string, or `aabb.ccdd.eeff`.
 pub(crate) fn parse_mac(s: &str) -> Option<Vec<u8>> {
     let groups: Vec<&str> = s.split('.').collect();
     if groups.len() == 3 && groups.iter().all(|g| g.len() == 4) {
         let joined: String = groups.concat();
         return parse_bytes(&joined);
-    }
-    if !s.contains([':', '-', '.']) && s.len() != 12 && s.len() > 2 {
-        return None;
     }
     parse_bytes(s)
 }
@@ -446,20 +448,17 @@ mod tests {
         assert_eq!(parse_rel_time("1e-4"), None);
         assert_eq!(parse_rel_time("0x10"), None);
         assert_eq!(parse_rel_time("1.0000000001"), None);
-        let t = parse_abs_time("2020-01-01 00:00:00", false).unwrap();
+        let t = parse_abs_time("2020-01-01 00:00:00").unwrap();
         assert_eq!(t, 1_577_836_800 * 1_000_000_000);
-        assert_eq!(parse_abs_time("2020-01-01", false), Some(t));
-        assert_eq!(parse_abs_time("2020-01-01T00:00:00Z", false), Some(t));
-        assert_eq!(parse_abs_time("Jan  1, 2020 00:00:00", false), Some(t));
+        assert_eq!(parse_abs_time("2020-01-01"), Some(t));
+        assert_eq!(parse_abs_time("2020-01-01T00:00:00Z"), Some(t));
+        assert_eq!(parse_abs_time("Jan  1, 2020 00:00:00"), Some(t));
         assert_eq!(
-            parse_abs_time("Nov 12, 1999 08:55:44.123", false),
+            parse_abs_time("Nov 12, 1999 08:55:44.123"),
             Some(942_396_944_123_000_000)
         );
-        assert_eq!(parse_abs_time("1600000000", false), None);
-        assert_eq!(
-            parse_abs_time("1600000000.5", true),
-            Some(1_600_000_000_500_000_000)
-        );
+        assert_eq!(parse_abs_time("1600000000"), None);
+        assert_eq!(parse_abs_time("Jan 1, 2020"), None);
     }
 
     #[test]
@@ -472,6 +471,11 @@ mod tests {
         assert_eq!(parse_bytes("aa:"), Some(vec![0xaa]));
         assert_eq!(parse_bytes("xyz"), None);
         assert_eq!(parse_bytes("0x0102"), None);
+        assert_eq!(parse_bytes("0x1"), None);
+        assert_eq!(parse_bytes("0x02"), Some(vec![2]));
+        assert_eq!(parse_bytes("443"), Some(vec![4, 0x43]));
+        assert_eq!(parse_bytes("00001"), Some(vec![0, 0, 1]));
+        assert_eq!(parse_bytes("g"), None);
         let mac = vec![2, 0, 0, 0, 0, 1];
         assert_eq!(parse_mac("02:00:00:00:00:01"), Some(mac.clone()));
         assert_eq!(parse_mac("02-00-00-00-00-01"), Some(mac.clone()));

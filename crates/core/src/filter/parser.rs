@@ -71,6 +71,8 @@ pub(crate) enum Test {
         lhs: Term,
         set: Vec<SetItem>,
         negated: bool,
+        /// `all x in {a, b}`: every occurrence matches one member (`all x == a or all x == b`).
+        all: bool,
     },
 }
 
@@ -297,15 +299,18 @@ impl Parser<'_> {
                     lhs,
                     set,
                     negated: false,
+                    all: quantifier == Some(Quantifier::All),
                 });
             }
             Tok::Not if *self.peek_at(1) == Tok::In => {
                 self.pos += 2;
                 let set = self.set()?;
+                // 4.0 ignores a quantifier here: `not in` is `not (any x in {…})`.
                 return Ok(Test::In {
                     lhs,
                     set,
                     negated: true,
+                    all: false,
                 });
             }
             _ => {
@@ -417,7 +422,8 @@ impl Parser<'_> {
         let mut t = self.primary()?;
         loop {
             match self.peek() {
-                Tok::Hash => {
+                // A layer follows a name only (`ip.src#1[0]`, not `ip.src[0]#1`, `a#1#2`).
+                Tok::Hash if matches!(t, Term::Word(..)) => {
                     self.pos += 1;
                     let ranges = match self.peek().clone() {
                         Tok::Layer(n) => {
@@ -507,13 +513,11 @@ impl Parser<'_> {
             Tok::Dollar => {
                 self.pos += 1;
                 self.expect(Tok::LBrace)?;
-                let name_span = self.span();
                 let Tok::Word(name) = self.peek().clone() else {
                     return Err(self.unexpected());
                 };
                 self.pos += 1;
                 let end = self.expect(Tok::RBrace)?;
-                let _ = name_span;
                 Ok(Term::Reference(name, span.to(end)))
             }
             Tok::LBrace => {

@@ -45,6 +45,31 @@ fn compatible(a: FieldType, b: FieldType) -> bool {
     a == b || (is_integer(a) && is_integer(b)) || (bytes_like(a) && bytes_like(b))
 }
 
+/// Wireshark's `FT_` name of a type (function errors quote it).
+fn ft_name(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Protocol => "FT_PROTOCOL",
+        FieldType::None => "FT_NONE",
+        FieldType::Bool => "FT_BOOLEAN",
+        FieldType::U8 => "FT_UINT8",
+        FieldType::U16 => "FT_UINT16",
+        FieldType::U24 => "FT_UINT24",
+        FieldType::U32 => "FT_UINT32",
+        FieldType::U64 => "FT_UINT64",
+        FieldType::I32 => "FT_INT32",
+        FieldType::I64 => "FT_INT64",
+        FieldType::Float => "FT_DOUBLE",
+        FieldType::AbsTime => "FT_ABSOLUTE_TIME",
+        FieldType::RelTime => "FT_RELATIVE_TIME",
+        FieldType::Str => "FT_STRING",
+        FieldType::Bytes => "FT_BYTES",
+        FieldType::Ipv4 => "FT_IPv4",
+        FieldType::Ipv6 => "FT_IPv6",
+        FieldType::Ether => "FT_ETHER",
+        FieldType::FrameNum => "FT_FRAMENUM",
+    }
+}
+
 fn sliceable(t: FieldType) -> bool {
     matches!(
         t,
@@ -75,16 +100,16 @@ pub(crate) fn reads_protocol_bytes(op: &Operand) -> bool {
                 args.first(),
                 Some(Operand::Field {
                     layers: None,
-                    slice: None,
+                    slice,
                     ..
-                })
+                }) if slice.is_empty()
             ) =>
         {
             false
         }
         Operand::Func(_, args) => args.iter().any(reads_protocol_bytes),
         Operand::Arith(_, a, b) => reads_protocol_bytes(a) || reads_protocol_bytes(b),
-        Operand::Neg(a, _) => reads_protocol_bytes(a),
+        Operand::Neg(a) => reads_protocol_bytes(a),
     }
 }
 
@@ -165,8 +190,13 @@ impl<'a> Compiler<'a> {
                 lhs,
                 rhs,
             } => self.relation(*quantifier, *op, op_text, lhs, rhs)?,
-            Test::In { lhs, set, negated } => {
-                let node = self.membership(lhs, set)?;
+            Test::In {
+                lhs,
+                set,
+                negated,
+                all,
+            } => {
+                let node = self.membership(lhs, set, *all)?;
                 if *negated {
                     Node::Not(Box::new(node))
                 } else {
@@ -231,7 +261,7 @@ impl<'a> Compiler<'a> {
                     op: Operand::Field {
                         def,
                         layers: None,
-                        slice: None,
+                        slice: Vec::new(),
                     },
                     ftype: def.ftype,
                     def: Some(def),
@@ -280,12 +310,11 @@ impl<'a> Compiler<'a> {
                     Operand::Field {
                         def,
                         layers,
-                        slice: None,
-                    } => Operand::Field {
-                        def,
-                        layers,
-                        slice: Some(rs),
-                    },
+                        mut slice,
+                    } => {
+                        slice.push(rs);
+                        Operand::Field { def, layers, slice }
+                    }
                     _ => {
                         return Err(err(
                             format!("\"{}\" cannot be sliced.", self.source(base.span())),
@@ -304,19 +333,14 @@ impl<'a> Compiler<'a> {
                 let Lowered::Typed {
                     op:
                         Operand::Field {
-                            def,
-                            layers: None,
-                            slice: None,
+                            def, layers: None, ..
                         },
                     ftype,
                     ..
                 } = lowered
                 else {
                     return Err(err(
-                        format!(
-                            "Only a field or protocol can have a layer: {}",
-                            self.source(base.span())
-                        ),
+                        format!("{} is not a valid field", self.source(base.span())),
                         base.span(),
                     ));
                 };
@@ -328,7 +352,7 @@ impl<'a> Compiler<'a> {
                     op: Operand::Field {
                         def,
                         layers: Some(rs),
-                        slice: None,
+                        slice: Vec::new(),
                     },
                     ftype,
                     def: Some(def),
@@ -341,8 +365,23 @@ impl<'a> Compiler<'a> {
                 ..
             } => self.function(name, *name_span, args)?,
             Term::Arith { op, lhs, rhs, .. } => {
+                // tshark: `'A' is not a valid arithmetic operand.` (strings likewise).
+                for side in [lhs, rhs] {
+                    if matches!(**side, Term::Char(..) | Term::Str(..)) {
+                        return Err(err(
+                            format!(
+                                "{} is not a valid arithmetic operand.",
+                                self.source(side.span())
+                            ),
+                            side.span(),
+                        ));
+                    }
+                }
                 let l = self.lower(lhs)?;
                 let r = self.lower(rhs)?;
+                if let Lowered::Typed { ftype, .. } = &r {
+                    self.check_arith(*op, *ftype, rhs)?;
+                }
                 match (l, r) {
                     (Lowered::Literal(_), Lowered::Literal(_)) => Lowered::Literal(term),
                     (
@@ -379,19 +418,23 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            Term::Neg(inner, span) => match self.lower(inner)? {
+            Term::Neg(inner, _) => match self.lower(inner)? {
                 Lowered::Literal(_) => Lowered::Literal(term),
                 Lowered::Typed { op, ftype, .. } => {
                     if !(is_integer(ftype)
                         || matches!(ftype, FieldType::Float | FieldType::RelTime))
                     {
-                        return Err(err(
-                            format!("{} cannot be negated.", ftype.wireshark_name()),
-                            *span,
-                        ));
+                        return Err(err(format!("{} cannot -.", ft_name(ftype)), inner.span()));
                     }
+                    // 4.0 negates an unsigned field into a signed 64-bit value
+                    // (`-frame.len == -42`, `abs(-frame.len) == 42`).
+                    let ftype = if ftype.is_unsigned() {
+                        FieldType::I64
+                    } else {
+                        ftype
+                    };
                     Lowered::Typed {
-                        op: Operand::Neg(Box::new(op), ftype.is_unsigned()),
+                        op: Operand::Neg(Box::new(op)),
                         ftype,
                         def: None,
                     }
@@ -401,22 +444,26 @@ impl<'a> Compiler<'a> {
     }
 
     fn check_arith(&self, op: ArithOp, ftype: FieldType, term: &Term) -> Result<(), FilterError> {
-        let ok = match op {
-            ArithOp::BitAnd => is_integer(ftype),
-            ArithOp::Add | ArithOp::Sub => {
-                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime)
-            }
-            _ => is_integer(ftype) || ftype == FieldType::Float,
+        let (ok, sign) = match op {
+            ArithOp::BitAnd => (is_integer(ftype), "&"),
+            ArithOp::Add => (
+                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime),
+                "+",
+            ),
+            ArithOp::Sub => (
+                is_integer(ftype) || matches!(ftype, FieldType::Float | FieldType::RelTime),
+                "-",
+            ),
+            ArithOp::Mul => (is_integer(ftype) || ftype == FieldType::Float, "*"),
+            ArithOp::Div => (is_integer(ftype) || ftype == FieldType::Float, "/"),
+            ArithOp::Rem => (is_integer(ftype) || ftype == FieldType::Float, "%"),
         };
         if ok {
             Ok(())
         } else {
+            // tshark 4.0: `FT_IPv4 cannot +.`
             Err(err(
-                format!(
-                    "{} (type={}) cannot participate in arithmetic.",
-                    self.source(term.span()),
-                    ftype.wireshark_name()
-                ),
+                format!("{} cannot {sign}.", ft_name(ftype)),
                 term.span(),
             ))
         }
@@ -436,6 +483,7 @@ impl<'a> Compiler<'a> {
             "abs" => (Func::Abs, 1, 1),
             "max" => (Func::Max, 1, usize::MAX),
             "min" => (Func::Min, 1, usize::MAX),
+            "string" => (Func::String, 1, 1),
             _ => return Err(err(format!("Function '{name}' does not exist"), name_span)),
         };
         if args.len() < min {
@@ -450,52 +498,95 @@ impl<'a> Compiler<'a> {
                 name_span,
             ));
         }
+        let lowered = args
+            .iter()
+            .map(|a| self.lower(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let only_fields = || format!("Only fields can be used as parameter for {name}()");
+        let (first_ftype, first_def) = lowered
+            .iter()
+            .find_map(|l| match l {
+                Lowered::Typed { ftype, def, .. } => Some((*ftype, *def)),
+                Lowered::Literal(_) => None,
+            })
+            .unwrap_or((FieldType::None, None));
         let mut ops = Vec::with_capacity(args.len());
-        let mut types = Vec::with_capacity(args.len());
-        for a in args {
-            match self.lower(a)? {
+        for (l, a) in lowered.into_iter().zip(args) {
+            let op = match l {
+                // max() and min() take literals of their fields' type (`max(frame.len, 40)`).
+                Lowered::Literal(t)
+                    if matches!(func, Func::Max | Func::Min) && first_ftype != FieldType::None =>
+                {
+                    Operand::Const(self.constant(t, first_ftype, first_def)?)
+                }
+                Lowered::Literal(t) => return Err(err(only_fields(), t.span())),
                 Lowered::Typed { op, ftype, .. } => {
-                    ops.push(op);
-                    types.push(ftype);
+                    let is_field = matches!(&op, Operand::Field { slice, .. } if slice.is_empty());
+                    match func {
+                        Func::String
+                            if !(is_integer(ftype)
+                                || matches!(
+                                    ftype,
+                                    FieldType::Ether | FieldType::Ipv4 | FieldType::Ipv6
+                                )) =>
+                        {
+                            return Err(err(
+                                format!(
+                                    "String conversion for field \"{}\" is not supported",
+                                    self.source(a.span())
+                                ),
+                                a.span(),
+                            ))
+                        }
+                        Func::Len | Func::Count if !is_field => {
+                            let span = match a {
+                                Term::Function { name_span, .. } => *name_span,
+                                _ => a.span(),
+                            };
+                            return Err(err(only_fields(), span));
+                        }
+                        Func::Lower | Func::Upper if !is_field || ftype != FieldType::Str => {
+                            return Err(err(
+                                format!(
+                                    "Only string type fields can be used as parameter for {name}()"
+                                ),
+                                a.span(),
+                            ))
+                        }
+                        Func::Abs | Func::Max | Func::Min => {
+                            let numeric = is_integer(ftype)
+                                || matches!(ftype, FieldType::Float | FieldType::RelTime);
+                            if !numeric {
+                                return Err(err(
+                                    format!(
+                                        "'{}' is not a valid argument to '{name}'()",
+                                        self.source(a.span())
+                                    ),
+                                    a.span(),
+                                ));
+                            }
+                            if ftype != first_ftype {
+                                return Err(err(
+                                    format!(
+                                        "Arguments to '{name}' must have the same type (expected {}, got {})",
+                                        ft_name(first_ftype),
+                                        ft_name(ftype)
+                                    ),
+                                    a.span(),
+                                ));
+                            }
+                        }
+                        _ => {}
+                    }
+                    op
                 }
-                Lowered::Literal(t) => {
-                    return Err(err(
-                        format!(
-                            "Only fields can be used as parameter for {name}(): {} is not a field.",
-                            self.source(t.span())
-                        ),
-                        t.span(),
-                    ))
-                }
-            }
+            };
+            ops.push(op);
         }
-        let first = types.first().copied().unwrap_or(FieldType::None);
-        let first_span = args.first().map_or(name_span, Term::span);
         let ftype = match func {
             Func::Len | Func::Count => FieldType::U32,
-            Func::Lower | Func::Upper => {
-                if first != FieldType::Str {
-                    return Err(err(
-                        format!("Only string type fields can be used as parameter for {name}()"),
-                        first_span,
-                    ));
-                }
-                FieldType::Str
-            }
-            Func::Abs | Func::Max | Func::Min => {
-                let numeric = is_integer(first)
-                    || matches!(
-                        first,
-                        FieldType::Float | FieldType::RelTime | FieldType::AbsTime
-                    );
-                if !numeric || types.iter().any(|t| !compatible(*t, first)) {
-                    return Err(err(
-                        format!("Argument to {name}() must be a number or a time"),
-                        first_span,
-                    ));
-                }
-                first
-            }
+            Func::Lower | Func::Upper | Func::String => FieldType::Str,
+            Func::Abs | Func::Max | Func::Min => first_ftype,
         };
         Ok(Lowered::Typed {
             op: Operand::Func(func, ops),
@@ -528,7 +619,7 @@ impl<'a> Compiler<'a> {
                     V::Float(f) => Ok(V::Float(-f)),
                     V::Rel(n) => Ok(V::Rel(-n)),
                     _ => Err(err(
-                        format!("{} cannot -.", ftype.wireshark_name()),
+                        format!("{} cannot -.", ft_name(ftype)),
                         Span {
                             start: span.start,
                             len: 1,
@@ -641,7 +732,7 @@ impl<'a> Compiler<'a> {
                 format!(
                     "{lname} (type={}) cannot participate in {} comparison.",
                     ltype.wireshark_name(),
-                    verb.unwrap_or(&shown_op)
+                    verb.unwrap_or(op_text)
                 ),
                 lhs.span(),
             ));
@@ -693,7 +784,7 @@ impl<'a> Compiler<'a> {
                                 .to_string();
                             err(format!("Regex compilation error: {last}."), t.span())
                         })?;
-                    return Ok(Node::Matches(lop, re));
+                    return Ok(Node::Matches(lop, re, quantifier == Some(Quantifier::All)));
                 }
                 // `contains` on a MAC looks for bytes, not for a whole address.
                 let target = if ltype == FieldType::Ether && op == Relation::Contains {
@@ -718,7 +809,7 @@ impl<'a> Compiler<'a> {
                     rhs: rop,
                 }
             }
-            Relation::Contains => Node::Contains(lop, rop),
+            Relation::Contains => Node::Contains(lop, rop, quantifier == Some(Quantifier::All)),
             Relation::Matches => {
                 // A field on the right of `matches`: 4.0 wants a string pattern.
                 return Err(err(
@@ -732,7 +823,7 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn membership(&mut self, lhs: &Term, set: &[SetItem]) -> Result<Node, FilterError> {
+    fn membership(&mut self, lhs: &Term, set: &[SetItem], all: bool) -> Result<Node, FilterError> {
         let (lop, ltype, ldef) = match self.lower(lhs)? {
             Lowered::Typed { op, ftype, def } => (op, ftype, def),
             Lowered::Literal(t) => {
@@ -758,6 +849,7 @@ impl<'a> Compiler<'a> {
         Ok(Node::In {
             lhs: lop,
             set: items,
+            all,
         })
     }
 

@@ -12,7 +12,7 @@ static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", T:
 static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", T::U32, Base::Dec);
 static FRAME_TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", T::AbsTime, Base::None);
 static FRAME_EPOCH: FieldDef =
-    FieldDef::new("frame.time_epoch", "Epoch Time", T::AbsTime, Base::Dec);
+    FieldDef::new("frame.time_epoch", "Epoch Time", T::RelTime, Base::None);
 static FRAME_REL: FieldDef =
     FieldDef::new("frame.time_relative", "Relative", T::RelTime, Base::None);
 static FRAME_ENCAP: FieldDef =
@@ -137,13 +137,7 @@ impl Builder {
                 nanos: 0,
             },
         );
-        d.generated(
-            &FRAME_EPOCH,
-            Value::AbsTime {
-                secs: 1_700_000_000,
-                nanos: 0,
-            },
-        );
+        d.generated(&FRAME_EPOCH, Value::RelTime(1_700_000_000_000_000_000));
         d.generated(&FRAME_REL, Value::RelTime(rel_ns));
         d.generated(&FRAME_ENCAP, Value::Int(1));
         Builder { d }
@@ -379,6 +373,20 @@ fn test_multiple_occurrences() {
     assert_eq!(which("all ip.src == 10.0.0.2"), Vec::<u64>::new());
     assert_eq!(which("all ip.src == 10.0.0.1"), vec![2, 3]);
     assert_eq!(which("any ip.src != 10.0.0.2"), vec![2, 3, 4]);
+    // `all x in {a, b}` is `all x == a or all x == b`; `not in` ignores the quantifier.
+    assert_eq!(which("all ip.src in {10.0.0.1, 10.0.0.2}"), vec![2, 3]);
+    assert_eq!(which("all ip.src in {10.0.0.0..10.0.0.9}"), vec![2, 3, 4]);
+    assert_eq!(which("any ip.src in {10.0.0.2}"), vec![4]);
+    assert_eq!(which("all ip.src not in {10.0.0.2}"), vec![1, 2, 3, 5]);
+    assert_eq!(which("any ip.src not in {10.0.0.2}"), vec![1, 2, 3, 5]);
+    // Quantifiers on contains and matches (eth.addr of frame 1 includes the broadcast).
+    assert_eq!(which("all eth.addr contains 02:00"), vec![2, 3, 4, 5]);
+    assert_eq!(which("eth.addr contains 02:00"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(which("all eth.addr matches \"^\\x02\""), vec![2, 3, 4, 5]);
+    assert_eq!(
+        which("any eth.addr matches \"^\\x02\""),
+        vec![1, 2, 3, 4, 5]
+    );
     // Field against field: every pair.
     assert_eq!(which("ip.src == ip.dst"), vec![4]);
     assert_eq!(which("ip.src != ip.dst"), vec![2, 3]);
@@ -401,9 +409,26 @@ fn test_layers() {
     assert_eq!(which("ip.src#0"), Vec::<u64>::new());
     assert_eq!(which("ip.src#[1-2] == 10.0.0.2"), vec![4]);
     assert_eq!(which("ip.src#[2:] == 10.0.0.1"), vec![4]);
+    // Negative layers count from the last; ranges may reach past it; `[:1]` is layer 0.
+    assert_eq!(which("ip.src#[-1] == 10.0.0.1"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src#[-2] == 10.0.0.2"), vec![4]);
+    assert_eq!(which("ip.src#[-1:] == 10.0.0.2"), Vec::<u64>::new());
+    assert_eq!(which("ip.src#[2:5] == 10.0.0.1"), vec![4]);
+    assert_eq!(which("ip.src#[1,2] == 10.0.0.1"), vec![2, 3, 4]);
+    assert_eq!(which("ip.src#[:1] == 10.0.0.2"), Vec::<u64>::new());
+    assert_eq!(which("ip.src#[1:1] == 10.0.0.1"), vec![2, 3]);
     assert_eq!(which("ip.ttl#2 < 64"), vec![4]);
     assert_eq!(which("count(ip.src#2) == 1"), vec![4]);
     assert_eq!(which("ip.src#1[3] == 2"), vec![4]);
+    assert_eq!(
+        error("ip.src#1#2 == 10.0.0.2"),
+        ("\"#\" was unexpected in this context.".into(), 8, 1)
+    );
+    assert_eq!(
+        msg("ip.src[0]#1 == 10"),
+        "\"#\" was unexpected in this context."
+    );
+    assert_eq!(error("3#1 == 1"), ("3 is not a valid field".into(), 0, 1));
     assert_eq!(
         error("ip.src#-1 == 10.0.0.2"),
         ("Expected digit or \"[\", not \"-\"".into(), 7, 1)
@@ -462,7 +487,11 @@ fn test_integers() {
     assert_eq!(which("frame.number == 0x3"), vec![3]);
     assert_eq!(which("frame.number == 03"), vec![3]);
     assert_eq!(which("frame.number == 0b11"), vec![3]);
-    assert_eq!(which("frame.number == 'a' - 94"), vec![3]);
+    assert_eq!(which("frame.number == 'a'"), Vec::<u64>::new());
+    assert_eq!(
+        error("frame.number == 'a' - 94"),
+        ("'a' is not a valid arithmetic operand.".into(), 16, 3)
+    );
     assert_eq!(which(r"frame.number == '\x03'"), vec![3]);
     assert_eq!(which("frame.number == +3"), vec![3]);
     assert_eq!(which("frame.len == 60"), vec![1]);
@@ -596,7 +625,10 @@ fn test_booleans() {
         msg("tcp.flags.syn == tcp.srcport"),
         "tcp.flags.syn and tcp.srcport are not of compatible types."
     );
-    assert_eq!(msg("tcp.flags.syn == -1"), "Boolean cannot -.");
+    assert_eq!(
+        error("tcp.flags.syn == -1"),
+        ("FT_BOOLEAN cannot -.".into(), 17, 1)
+    );
 }
 
 #[test]
@@ -617,6 +649,8 @@ fn test_bitwise_and_arithmetic() {
     assert_eq!(which("frame.len == {50 + 10}"), vec![1]);
     assert_eq!(which("{frame.len + 1} == 61"), vec![1]);
     assert_eq!(which("-frame.len == -60"), vec![1]);
+    assert_eq!(which("abs(-frame.len) == 60"), vec![1]);
+    assert_eq!(which("-frame.len < 0"), vec![1, 2, 3, 4, 5]);
     // `+` binds tighter than `&`: (60 + 1) & 3 == 1.
     assert_eq!(which("frame.len + 1 & 3 == 1 && arp"), vec![1]);
     // A bare arithmetic test is true when non-zero.
@@ -630,6 +664,21 @@ fn test_bitwise_and_arithmetic() {
             0,
             1
         )
+    );
+    assert_eq!(error("ip.src + 1 == 1"), ("FT_IPv4 cannot +.".into(), 0, 6));
+    assert_eq!(
+        error("frame.len + ip.src == 1"),
+        ("FT_IPv4 cannot +.".into(), 12, 6)
+    );
+    assert_eq!(msg("tcp.flags.syn + 1 == 1"), "FT_BOOLEAN cannot +.");
+    assert_eq!(
+        msg("frame.time_relative * 2 > 1"),
+        "FT_RELATIVE_TIME cannot *."
+    );
+    assert_eq!(which("frame.time_relative + 1 > 2"), vec![4, 5]);
+    assert_eq!(
+        error(&format!("-{SNI_NAME} == 1")),
+        ("FT_STRING cannot -.".into(), 1, 36)
     );
     assert_eq!(
         msg("(frame.len + 1) == 43"),
@@ -764,12 +813,25 @@ fn test_ethernet() {
     assert_eq!(which("eth.src[0:2] == 02:00"), vec![1, 2, 3, 4, 5]);
     assert_eq!(which("eth.src[5] == 02"), vec![4]);
     assert_eq!(which("eth.src[5] == 2"), vec![4]);
+    assert_eq!(which("eth.src[5] == 0x02"), vec![4]);
+    assert_eq!(which("eth.src[4:2] == 002"), vec![4]);
+    assert_eq!(which("eth.src[5] == 002"), Vec::<u64>::new());
+    assert_eq!(
+        msg("eth.src[5] == 0x2"),
+        "\"0x2\" is not a valid byte string."
+    );
+    assert_eq!(
+        msg("eth.src == 443"),
+        "\"443\" contains too few bytes to be a valid Ethernet address."
+    );
     assert_eq!(which("eth.src[-1] == 02"), vec![4]);
     assert_eq!(which("eth.src[-2:2] == 00:02"), vec![4]);
     assert_eq!(which("eth.src[4-5] == 00:02"), vec![4]);
     assert_eq!(which("eth.src[:1] == 02"), vec![1, 2, 3, 4, 5]);
     assert_eq!(which("eth.src[5:] == 02"), vec![4]);
     assert_eq!(which("eth.src[1:2,5] == 00:00:02"), vec![4]);
+    assert_eq!(which("eth.src[4:2][1] == 02"), vec![4]);
+    assert_eq!(which("ip.src#2[2:2][-1] == 01"), vec![4]);
     assert_eq!(which("eth.src[9:2] == 00:02"), Vec::<u64>::new());
     assert_eq!(which("eth.src[0:2] > ff"), Vec::<u64>::new());
     assert_eq!(which("eth.src[0:2] > 01"), vec![1, 2, 3, 4, 5]);
@@ -1026,6 +1088,27 @@ fn test_times_and_floats() {
         "frame.time and frame.time_relative are not of compatible types."
     );
     assert_eq!(msg("test.float == abc"), "\"abc\" is not a valid number.");
+    assert_eq!(
+        error("frame.time > 'a'"),
+        (
+            "Character constant 'a' (0x61) cannot be converted to Date and time.".into(),
+            13,
+            3
+        )
+    );
+    assert_eq!(
+        msg("frame.time_relative > 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to Time offset."
+    );
+    assert_eq!(
+        msg("eth.src == 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to Ethernet or other MAC address."
+    );
+    assert_eq!(
+        msg("ip.src == 'a'"),
+        "Character constant 'a' (0x61) cannot be converted to IPv4 address."
+    );
+    assert!(msg("frame.time == \"Jan 1, 2020\"").starts_with("\"Jan 1, 2020\" is not a valid"));
 }
 
 #[test]
@@ -1043,6 +1126,20 @@ fn test_functions() {
         vec![3]
     );
     assert_eq!(which("abs(test.i64) == 5"), vec![5]);
+    assert_eq!(which("string(frame.len) == \"60\""), vec![1]);
+    assert_eq!(which("string(eth.type) == \"2054\""), vec![1]);
+    assert_eq!(which("string(ip.src) == \"10.0.0.2\""), vec![4]);
+    assert_eq!(which("string(ipv6.src) == \"fe80::1\""), vec![5]);
+    assert_eq!(which("string(eth.dst) contains \"ff:ff\""), vec![1]);
+    assert_eq!(which("string(test.i64) == \"-5\""), vec![5]);
+    assert_eq!(
+        error("string(tcp.flags.syn) == \"1\""),
+        (
+            "String conversion for field \"tcp.flags.syn\" is not supported".into(),
+            7,
+            13
+        )
+    );
     assert_eq!(
         which("max(tcp.srcport, tcp.dstport) == 57518"),
         vec![2, 3, 4]
@@ -1211,7 +1308,7 @@ fn test_plan_fields_and_bytes() {
         "tcp contains 16:03",
         "tcp matches \"x\"",
         "tcp == 01",
-        "len(frame[1:]) > 3",
+        "frame[1:] contains 00",
     ] {
         assert!(compile(text).unwrap().needs_bytes(), "{text}");
     }
@@ -1449,10 +1546,19 @@ fn grammatical(rng: &mut Rng, depth: usize) -> String {
 
 #[test]
 fn test_random_and_mutated_filters_never_panic() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let seed = std::env::var("FILTER_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed);
     let fixture = frames();
     let (mut compiled, mut rejected) = (0, 0);
-    for i in 0..6000 {
+    // FILTER_CASES=1000000 for a longer hunt (as the fuzz target, without nightly).
+    let cases = std::env::var("FILTER_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6000);
+    for i in 0..cases {
         let text = match i % 3 {
             0 => random_filter(&mut rng),
             1 => {
@@ -1461,6 +1567,8 @@ fn test_random_and_mutated_filters_never_panic() {
             }
             _ => grammatical(&mut rng, 3),
         };
+        // The fuzz entry point checks the same text against every field type.
+        super::fuzz::check_filter(text.as_bytes());
         match compile(&text) {
             Ok(f) => {
                 compiled += 1;

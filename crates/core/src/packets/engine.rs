@@ -202,12 +202,13 @@ impl Engine {
             keep_bytes: opts.keep_bytes,
         });
         let app_needed = needs_application(&opts.wants, opts.columns) || opts.learn;
+        let app = AppState::for_plan(&opts.wants, opts.columns || opts.learn);
         let mut dissection = Dissection::new(opts.wants, opts.columns);
         dissection.sources.push(DataSource::default());
         Engine {
             reader: Reader::new(),
             tcp: TcpAnalyzer::new(&Config::default()),
-            app: AppState::default(),
+            app,
             state: DissectState::default(),
             dissection,
             keep_bytes: opts.keep_bytes,

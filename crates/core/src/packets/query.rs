@@ -88,7 +88,8 @@ impl Plan {
             wanted.push(&frame::TIME_RELATIVE);
         }
         if wanted.iter().any(|d| d.is(&frame::TIME_DELTA_DISPLAYED)) {
-            wanted.push(&frame::TIME_DELTA_DISPLAYED);
+            // The delta is filled in from the displayed frames' times.
+            wanted.push(&frame::TIME_EPOCH);
         }
         let forward = forward_fields();
         let two_pass = trees || columns || wanted.iter().any(|d| forward.iter().any(|f| f.is(d)));
@@ -225,6 +226,7 @@ fn show(
         .values(&frame::TIME_EPOCH)
         .next()
         .and_then(|i| match i.value {
+            Value::RelTime(ns) => Some(ns),
             Value::AbsTime { secs, nanos } => Some(
                 secs.saturating_mul(1_000_000_000)
                     .saturating_add(i64::from(nanos)),

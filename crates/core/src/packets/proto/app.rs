@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::super::engine::FrameCtx;
 use super::super::field::{Base, FieldDef, FieldType};
-use super::super::tree::Dissection;
+use super::super::tree::{Dissection, Wants};
 use super::{dhcp, dns, http, sip, tls};
 use crate::analyze::tcp::flags as tcp_flags;
 
@@ -219,8 +219,10 @@ struct Stream {
 }
 
 /// Per-capture state of the application dissectors.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AppState {
+    /// Whether the engine's plan needs the application layers at all.
+    needed: bool,
     streams: HashMap<u64, Stream>,
     pub(crate) dns: dns::DnsState,
     pub(crate) tls: tls::TlsState,
@@ -368,7 +370,36 @@ pub(crate) fn clear_to_fence(info: &mut String) {
     info.truncate(keep);
 }
 
+/// Protocols whose presence a plan may ask for that depend on the application dissectors
+/// (`data` is what TCP/UDP show when no application claims the payload).
+const APP_LAYER_NAMES: &[&str] = &[
+    "dns", "mdns", "llmnr", "dhcp", "tls", "sip", "sdp", "http", "data",
+];
+
+impl Default for AppState {
+    /// State for a plan that needs every layer.
+    fn default() -> Self {
+        AppState {
+            needed: true,
+            streams: HashMap::new(),
+            dns: dns::DnsState::default(),
+            tls: tls::TlsState::default(),
+            http: http::HttpState::default(),
+            sip: sip::SipState::default(),
+        }
+    }
+}
+
 impl AppState {
+    /// State for an engine's plan: when it needs no application layer (no columns, no tree,
+    /// no field of theirs, e.g. a filter on `tcp.analysis.flags`), payloads are not looked at.
+    pub fn for_plan(wants: &Wants, columns: bool) -> AppState {
+        AppState {
+            needed: columns || APP_LAYER_NAMES.iter().any(|p| wants.wants_protocol(p)),
+            ..AppState::default()
+        }
+    }
+
     /// Dissects a UDP payload; returns true when an application dissector claimed it (and set
     /// the columns).
     pub fn dissect_udp(
@@ -377,6 +408,13 @@ impl AppState {
         d: &mut Dissection,
         p: &UdpPayload<'_>,
     ) -> bool {
+        if p.quoted {
+            // Inside an ICMP error: fields only, no matching (Wireshark's "in error packet").
+            return Self::dissect_quoted_udp(d, p);
+        }
+        if !self.needed {
+            return false;
+        }
         let app = match udp_app(p.src_port, p.dst_port) {
             Some(app) => app,
             None if crate::decode::sip::looks_like_sip(p.payload) => UdpApp::Sip,
@@ -425,7 +463,7 @@ impl AppState {
         d: &mut Dissection,
         p: &TcpPayload<'_>,
     ) -> TcpVerdict {
-        if p.payload.is_empty() {
+        if p.payload.is_empty() || !self.needed {
             return TcpVerdict::NotMine;
         }
         if !self.streams.contains_key(&p.stream) && self.streams.len() >= MAX_TCP_STREAMS {
@@ -632,6 +670,186 @@ impl AppState {
 #[cfg(test)]
 #[path = "app_corpus.rs"]
 pub(crate) mod corpus;
+
+/// Test input: payloads fed to [`AppState`] over both passes, as the engine does.
+#[cfg(test)]
+pub(crate) mod harness {
+    use super::*;
+    use crate::packets::engine::Annotations;
+
+    /// One frame's payload.
+    #[derive(Debug, Clone)]
+    pub(crate) enum Input {
+        Udp {
+            src: (IpAddr, u16),
+            dst: (IpAddr, u16),
+            payload: Vec<u8>,
+        },
+        Tcp {
+            stream: u64,
+            from_client: bool,
+            ports: (u16, u16),
+            seq: u32,
+            analysis: u16,
+            payload: Vec<u8>,
+        },
+    }
+
+    pub(crate) fn v4(last: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, last))
+    }
+
+    /// A client (10.0.0.1:40000) to server (10.0.0.2:`port`) datagram, or the reverse.
+    pub(crate) fn udp(port: u16, to_server: bool, payload: Vec<u8>) -> Input {
+        let (c, s) = ((v4(1), 40000), (v4(2), port));
+        let (src, dst) = if to_server { (c, s) } else { (s, c) };
+        Input::Udp { src, dst, payload }
+    }
+
+    /// A segment of stream 0 between port 40000 and `port`.
+    pub(crate) fn tcp(port: u16, from_client: bool, seq: u32, payload: Vec<u8>) -> Input {
+        let ports = if from_client {
+            (40000, port)
+        } else {
+            (port, 40000)
+        };
+        Input::Tcp {
+            stream: 0,
+            from_client,
+            ports,
+            seq,
+            analysis: 0,
+            payload,
+        }
+    }
+
+    /// What the second pass shows for each frame (numbered from 1, 1 ms apart).
+    pub(crate) fn run(inputs: &[Input]) -> Vec<(Dissection, Option<TcpVerdict>)> {
+        let mut learned = Annotations::default();
+        let _ = pass(
+            inputs,
+            &Annotations::default(),
+            Some(&mut learned),
+            Wants::All,
+        );
+        pass(inputs, &learned, None, Wants::All)
+    }
+
+    pub(crate) fn pass(
+        inputs: &[Input],
+        annotations: &Annotations,
+        mut learn: Option<&mut Annotations>,
+        wants: Wants,
+    ) -> Vec<(Dissection, Option<TcpVerdict>)> {
+        let mut app = AppState::default();
+        let mut out = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let number = i as u64 + 1;
+            let mut d = Dissection::new(wants.clone(), true);
+            // Source 0 is the frame, as in the engine.
+            d.sources.push(crate::packets::tree::DataSource::default());
+            d.reset(number);
+            let mut ctx = FrameCtx {
+                number,
+                ts_ns: 1_000_000 * number as i64,
+                annotations,
+                learn: learn.as_deref_mut(),
+            };
+            let verdict = match input {
+                Input::Udp { src, dst, payload } => {
+                    let p = UdpPayload {
+                        src_addr: src.0,
+                        dst_addr: dst.0,
+                        src_port: src.1,
+                        dst_port: dst.1,
+                        payload,
+                        source: 0,
+                        offset: 42,
+                        quoted: false,
+                    };
+                    app.dissect_udp(&mut ctx, &mut d, &p);
+                    None
+                }
+                Input::Tcp {
+                    stream,
+                    from_client,
+                    ports,
+                    seq,
+                    analysis,
+                    payload,
+                } => {
+                    d.info
+                        .push_str("[TCP Previous segment not captured] 1 → 2 [ACK]");
+                    let p = TcpPayload {
+                        stream: *stream,
+                        from_client: *from_client,
+                        src_port: ports.0,
+                        dst_port: ports.1,
+                        seq: *seq,
+                        seglen: payload.len() as u32,
+                        analysis: *analysis,
+                        payload,
+                        offset: 54,
+                    };
+                    Some(app.dissect_tcp(&mut ctx, &mut d, &p))
+                }
+            };
+            out.push((d, verdict));
+        }
+        out
+    }
+
+    /// The values of field `name` in a dissection, as tshark -T fields prints them.
+    pub(crate) fn values(d: &Dissection, def: &'static FieldDef) -> Vec<String> {
+        d.values(def)
+            .map(|i| {
+                let mut s = String::new();
+                i.def.write_field_value(&mut s, &i.value);
+                s
+            })
+            .collect()
+    }
+
+    /// Deterministic pseudo-random bytes (xorshift).
+    pub(crate) struct Rng(pub u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// `bytes` with a few random changes (flips, truncation, insertions).
+        pub(crate) fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
+            let mut v = bytes.to_vec();
+            for _ in 0..1 + self.next() % 4 {
+                let r = self.next();
+                match r % 4 {
+                    0 if !v.is_empty() => {
+                        let i = (r >> 8) as usize % v.len();
+                        v[i] = (r >> 32) as u8;
+                    }
+                    1 if !v.is_empty() => {
+                        let n = (r >> 8) as usize % v.len();
+                        v.truncate(n);
+                    }
+                    2 => {
+                        let i = (r >> 8) as usize % (v.len() + 1);
+                        v.insert(i, (r >> 32) as u8);
+                    }
+                    _ if v.len() > 1 => {
+                        let i = (r >> 8) as usize % v.len();
+                        v[i] ^= 0xff;
+                    }
+                    _ => {}
+                }
+            }
+            v
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

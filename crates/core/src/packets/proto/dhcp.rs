@@ -407,13 +407,9 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
             end_at = Some(o + 1);
         }
         let total = if code == 255 || code == 0 { 1 } else { 2 + len };
-        d.field_in(
-            src,
-            &OPTION_TYPE,
-            Value::UInt(u64::from(code)),
-            at(o),
-            total,
-        );
+        // Wireshark's End option carries type value 0 (its tree still says 255).
+        let type_value = if code == 255 { 0 } else { u64::from(code) };
+        d.field_in(src, &OPTION_TYPE, Value::UInt(type_value), at(o), total);
         d.set_text(|| match (code, msg_type) {
             (53, Some(t)) => format!(
                 "Option: ({code}) {name} ({})",
@@ -502,6 +498,13 @@ pub(crate) fn dissect(d: &mut Dissection, pdu: Pdu<'_>) -> bool {
                     });
                 }
             }
+            61 if len == 7 && v[0] == 1 => {
+                // Client identifier of hardware type Ethernet: the type and a MAC address.
+                d.field_in(src, &HW_TYPE, Value::UInt(1), at(vo), 1);
+                let mut mac = [0u8; 6];
+                mac.copy_from_slice(&v[1..7]);
+                d.field_in(src, &HW_MAC_ADDR, Value::Ether(mac), at(vo + 1), 6);
+            }
             _ => d.field_in(src, &OPTION_VALUE, Value::bytes(v), at(vo), len),
         }
         d.close();
@@ -540,6 +543,66 @@ fn walk_options(b: &[u8], mut f: impl FnMut(u8, usize, &[u8])) {
                 f(code, o, v);
                 o += 2 + usize::from(len);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::harness::{run, udp, values, Rng};
+    use super::*;
+    use crate::decode::dhcp::tests::v4;
+
+    #[test]
+    fn test_discover_and_offer() {
+        let discover = v4(
+            1,
+            0xdd5e2502,
+            [0; 4],
+            &[(53, &[1]), (12, b"vm"), (50, &[10, 0, 0, 145])],
+        );
+        let offer = v4(
+            2,
+            0xdd5e2502,
+            [10, 0, 0, 145],
+            &[(53, &[2]), (54, &[10, 0, 0, 2])],
+        );
+        let frames = run(&[udp(67, true, discover), udp(67, false, offer)]);
+        let (d, o) = (&frames[0].0, &frames[1].0);
+        assert_eq!(d.protocol, "DHCP");
+        assert_eq!(d.info, "DHCP Discover - Transaction ID 0xdd5e2502");
+        assert_eq!(o.info, "DHCP Offer    - Transaction ID 0xdd5e2502");
+        assert_eq!(values(d, &TYPE), ["1"]);
+        assert_eq!(values(d, &ID), ["0xdd5e2502"]);
+        assert_eq!(values(d, &FLAGS_BC), ["0"]);
+        assert_eq!(values(d, &HW_MAC_ADDR), ["02:00:00:00:00:01"]);
+        assert_eq!(values(d, &OPTION_DHCP), ["1"]);
+        assert_eq!(values(d, &OPTION_HOSTNAME), ["vm"]);
+        assert_eq!(values(d, &OPTION_REQUESTED_IP), ["10.0.0.145"]);
+        assert_eq!(values(o, &IP_YOUR), ["10.0.0.145"]);
+        assert_eq!(values(o, &OPTION_SERVER_ID), ["10.0.0.2"]);
+        // tshark shows End with type value 0.
+        assert_eq!(values(o, &OPTION_TYPE), ["53", "54", "0"]);
+    }
+
+    #[test]
+    fn test_bootp_without_message_type() {
+        let frames = run(&[udp(67, true, v4(1, 1, [0; 4], &[]))]);
+        assert_eq!(frames[0].0.protocol, "BOOTP");
+        assert_eq!(frames[0].0.info, "Boot Request");
+    }
+
+    #[test]
+    fn test_mutated_messages_never_panic() {
+        let base = v4(
+            1,
+            7,
+            [0; 4],
+            &[(53, &[3]), (61, &[1, 2, 0, 0, 0, 0, 1]), (55, &[1, 3])],
+        );
+        let mut rng = Rng(0xd4c9);
+        for _ in 0..2000 {
+            let _ = run(&[udp(68, false, rng.mutate(&base))]);
         }
     }
 }

@@ -21,85 +21,9 @@ pub static DNS: FieldDef = FieldDef::protocol("dns", "Domain Name System");
 pub static MDNS: FieldDef = FieldDef::protocol("mdns", "Multicast Domain Name System");
 pub static LLMNR: FieldDef = FieldDef::protocol("llmnr", "Link-local Multicast Name Resolution");
 
-/// Wireshark's `dns_types_description_vals`'s short form (`dns_types_vals`), used by the
-/// Info column and as the value strings of the type fields.
-pub static TYPE_NAMES: &[(u64, &str)] = &[
-    (1, "A"),
-    (2, "NS"),
-    (3, "MD"),
-    (4, "MF"),
-    (5, "CNAME"),
-    (6, "SOA"),
-    (7, "MB"),
-    (8, "MG"),
-    (9, "MR"),
-    (10, "NULL"),
-    (11, "WKS"),
-    (12, "PTR"),
-    (13, "HINFO"),
-    (14, "MINFO"),
-    (15, "MX"),
-    (16, "TXT"),
-    (17, "RP"),
-    (18, "AFSDB"),
-    (19, "X25"),
-    (20, "ISDN"),
-    (21, "RT"),
-    (22, "NSAP"),
-    (23, "NSAP-PTR"),
-    (24, "SIG"),
-    (25, "KEY"),
-    (26, "PX"),
-    (27, "GPOS"),
-    (28, "AAAA"),
-    (29, "LOC"),
-    (30, "NXT"),
-    (31, "EID"),
-    (32, "NIMLOC"),
-    (33, "SRV"),
-    (34, "ATMA"),
-    (35, "NAPTR"),
-    (36, "KX"),
-    (37, "CERT"),
-    (38, "A6"),
-    (39, "DNAME"),
-    (40, "SINK"),
-    (41, "OPT"),
-    (42, "APL"),
-    (43, "DS"),
-    (44, "SSHFP"),
-    (45, "IPSECKEY"),
-    (46, "RRSIG"),
-    (47, "NSEC"),
-    (48, "DNSKEY"),
-    (49, "DHCID"),
-    (50, "NSEC3"),
-    (51, "NSEC3PARAM"),
-    (52, "TLSA"),
-    (53, "SMIMEA"),
-    (55, "HIP"),
-    (59, "CDS"),
-    (60, "CDNSKEY"),
-    (61, "OPENPGPKEY"),
-    (62, "CSYNC"),
-    (63, "ZONEMD"),
-    (64, "SVCB"),
-    (65, "HTTPS"),
-    (99, "SPF"),
-    (108, "EUI48"),
-    (109, "EUI64"),
-    (249, "TKEY"),
-    (250, "TSIG"),
-    (251, "IXFR"),
-    (252, "AXFR"),
-    (253, "MAILB"),
-    (254, "MAILA"),
-    (255, "ANY"),
-    (256, "URI"),
-    (257, "CAA"),
-    (32768, "TA"),
-    (32769, "DLV"),
-];
+/// Record type names: the value strings of `dns.qry.type`/`dns.resp.type` (kept beside the
+/// decoder, which names types with them too).
+pub use crate::decode::dns::TYPE_NAMES;
 
 /// `dns_classes`.
 pub static CLASS_NAMES: &[(u64, &str)] = &[
@@ -1266,4 +1190,130 @@ fn dissect_rr(
     }
     d.close();
     Some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::harness::{run, tcp, udp, values, Rng};
+    use super::super::app::TcpVerdict;
+    use super::*;
+    use crate::decode::dns::tests::{message, name as wire_name, record};
+
+    fn query(id: u16, name: &str, qtype: u16) -> Vec<u8> {
+        let mut q = wire_name(name);
+        q.extend(qtype.to_be_bytes());
+        q.extend(1u16.to_be_bytes());
+        message(id, 0x0100, [1, 0, 0, 0], &q)
+    }
+
+    fn response_a(id: u16, name: &str, rcode: u16, addrs: &[[u8; 4]]) -> Vec<u8> {
+        let mut body = wire_name(name);
+        body.extend(1u16.to_be_bytes());
+        body.extend(1u16.to_be_bytes());
+        for a in addrs {
+            // A compression pointer to the question's name at offset 12.
+            body.extend(record(&[0xc0, 12], 1, 1, 60, a));
+        }
+        message(id, 0x8180 | rcode, [1, addrs.len() as u16, 0, 0], &body)
+    }
+
+    #[test]
+    fn test_query_and_response_columns_and_matching() {
+        let name = "bumpy-rice-work.loca.lt";
+        let frames = run(&[
+            udp(53, true, query(0x5c2e, name, 1)),
+            udp(53, false, response_a(0x5c2e, name, 0, &[[1, 2, 3, 4]])),
+        ]);
+        let (q, r) = (&frames[0].0, &frames[1].0);
+        assert_eq!(q.protocol, "DNS");
+        assert_eq!(q.info, "Standard query 0x5c2e A bumpy-rice-work.loca.lt");
+        assert_eq!(
+            r.info,
+            "Standard query response 0x5c2e A bumpy-rice-work.loca.lt A 1.2.3.4"
+        );
+        assert_eq!(values(q, &ID), ["0x5c2e"]);
+        assert_eq!(values(q, &QRY_NAME), [name]);
+        assert_eq!(values(q, &FLAGS_RESPONSE), ["0"]);
+        assert_eq!(values(r, &FLAGS_RESPONSE), ["1"]);
+        assert_eq!(values(r, &A), ["1.2.3.4"]);
+        assert_eq!(values(r, &RESP_NAME), [name]);
+        assert_eq!(values(r, &RESP_TTL), ["60"]);
+        assert_eq!(values(r, &COUNT_ANSWERS), ["1"]);
+        // Learned in the first pass, shown in the second.
+        assert_eq!(values(q, &RESPONSE_IN), ["2"]);
+        assert_eq!(values(r, &RESPONSE_TO), ["1"]);
+        assert_eq!(values(r, &TIME), ["0.001000000"]);
+        // The name's bytes are where the item says.
+        let item = q.values(&QRY_NAME).next().map(|i| (i.start, i.len));
+        assert_eq!(item, Some((42 + 12, name.len() as u32 + 2)));
+    }
+
+    #[test]
+    fn test_rcode_and_other_conversation() {
+        let frames = run(&[
+            udp(53, true, query(7, "nope.example", 28)),
+            udp(53, false, response_a(7, "nope.example", 3, &[])),
+            // Same id, other server: no match.
+            udp(5353, false, response_a(7, "nope.example", 0, &[])),
+        ]);
+        assert_eq!(
+            frames[1].0.info,
+            "Standard query response 0x0007 No such name A nope.example"
+        );
+        assert_eq!(values(&frames[1].0, &FLAGS_RCODE), ["3"]);
+        assert_eq!(frames[2].0.protocol, "MDNS");
+        assert!(values(&frames[2].0, &RESPONSE_TO).is_empty());
+        assert!(frames[2].0.has(&MDNS) && !frames[2].0.has(&DNS));
+    }
+
+    #[test]
+    fn test_mdns_question_and_cache_flush() {
+        let mut q = wire_name("host.local");
+        q.extend(255u16.to_be_bytes());
+        q.extend(0x8001u16.to_be_bytes());
+        let frames = run(&[udp(5353, true, message(0, 0, [1, 0, 0, 0], &q))]);
+        assert_eq!(
+            frames[0].0.info,
+            "Standard query 0x0000 ANY host.local, \"QU\" question"
+        );
+        assert_eq!(values(&frames[0].0, &QRY_QU), ["1"]);
+        assert_eq!(values(&frames[0].0, &QRY_CLASS), ["0x0001"]);
+    }
+
+    #[test]
+    fn test_dns_over_tcp_split_across_segments() {
+        let msg = query(0x347b, "bumpy-rice-work.example", 1);
+        let mut framed = (msg.len() as u16).to_be_bytes().to_vec();
+        framed.extend(&msg);
+        let (a, b) = framed.split_at(10);
+        let frames = run(&[tcp(53, true, 1, a.to_vec()), tcp(53, true, 11, b.to_vec())]);
+        assert_eq!(frames[0].1, Some(TcpVerdict::SegmentOfPdu));
+        assert!(!frames[0].0.has(&DNS));
+        let (d, v) = &frames[1];
+        assert_eq!(*v, Some(TcpVerdict::Claimed));
+        // TCP's bracketed prefix stays before the application's text.
+        assert_eq!(
+            d.info,
+            "[TCP Previous segment not captured] Standard query 0x347b A bumpy-rice-work.example"
+        );
+        assert_eq!(values(d, &LENGTH), [msg.len().to_string()]);
+        let item = d.values(&ID).next().map(|i| (i.source, i.start));
+        assert_eq!(item, Some((1, 2)));
+        assert_eq!(d.sources.get(1).map(|s| s.bytes.len()), Some(framed.len()));
+    }
+
+    #[test]
+    fn test_mutated_messages_never_panic() {
+        let name = "www.example.com";
+        let seeds = [
+            query(1, name, 1),
+            response_a(1, name, 0, &[[1, 2, 3, 4], [5, 6, 7, 8]]),
+        ];
+        let mut rng = Rng(0x5eed_d15e);
+        for _ in 0..3000 {
+            let base = &seeds[(rng.next() % 2) as usize];
+            let bytes = rng.mutate(base);
+            let _ = run(&[udp(53, true, bytes.clone()), tcp(53, true, 1, bytes)]);
+        }
+    }
 }

@@ -11,7 +11,8 @@ pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", T::U32, Ba
 pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", T::U32, Base::Dec);
 pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", T::AbsTime, Base::None);
 pub static TIME_EPOCH: FieldDef =
-    FieldDef::new("frame.time_epoch", "Epoch Time", T::AbsTime, Base::None);
+    // A relative time in 4.0 (seconds since the epoch), as `tshark -G fields` lists it.
+    FieldDef::new("frame.time_epoch", "Epoch Time", T::RelTime, Base::None);
 pub static TIME_RELATIVE: FieldDef = FieldDef::new(
     "frame.time_relative",
     "Time since reference or first frame",
@@ -88,9 +89,9 @@ pub(crate) fn dissect(
         secs: frame.ts.secs,
         nanos: frame.ts.nanos,
     };
-    d.generated(&TIME, t.clone());
-    d.generated(&TIME_EPOCH, t);
+    d.generated(&TIME, t);
     let now = ctx.ts_ns;
+    d.generated(&TIME_EPOCH, Value::RelTime(now));
     let first = *clock.first_ns.get_or_insert(now);
     let prev = clock.prev_ns.unwrap_or(now);
     clock.prev_ns = Some(now);

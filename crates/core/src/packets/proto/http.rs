@@ -699,3 +699,128 @@ impl HttpState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::harness::{run, tcp, values, Rng};
+    use super::super::app::TcpVerdict;
+    use super::*;
+
+    const REQUEST: &[u8] =
+        b"GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8\r\n\r\n";
+
+    fn response(body: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        r.extend(body);
+        r
+    }
+
+    #[test]
+    fn test_request_and_response_over_segments() {
+        let resp = response(&[b'x'; 3000]);
+        let (a, rest) = resp.split_at(1448);
+        let (b, c) = rest.split_at(1448);
+        let n = REQUEST.len() as u32;
+        let frames = run(&[
+            tcp(80, true, 1, REQUEST.to_vec()),
+            tcp(80, false, 1, a.to_vec()),
+            tcp(80, false, 1449, b.to_vec()),
+            tcp(80, false, 2897, c.to_vec()),
+            tcp(
+                80,
+                true,
+                1 + n,
+                b"POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\nab".to_vec(),
+            ),
+        ]);
+        let q = &frames[0].0;
+        assert_eq!(q.protocol, "HTTP");
+        assert_eq!(
+            q.info,
+            "[TCP Previous segment not captured] GET /index.html HTTP/1.1 "
+        );
+        assert_eq!(values(q, &REQUEST_METHOD), ["GET"]);
+        assert_eq!(values(q, &REQUEST_URI), ["/index.html"]);
+        assert_eq!(values(q, &REQUEST_VERSION), ["HTTP/1.1"]);
+        assert_eq!(values(q, &HOST), ["example.com"]);
+        assert_eq!(values(q, &USER_AGENT), ["curl/8"]);
+        assert_eq!(values(q, &super::REQUEST), ["1"]);
+        assert_eq!(
+            values(q, &REQUEST_FULL_URI),
+            ["http://example.com/index.html"]
+        );
+        assert_eq!(values(q, &RESPONSE_IN), ["4"]);
+        assert_eq!(frames[1].1, Some(TcpVerdict::SegmentOfPdu));
+        assert_eq!(frames[2].1, Some(TcpVerdict::SegmentOfPdu));
+        let r = &frames[3].0;
+        assert_eq!(frames[3].1, Some(TcpVerdict::Claimed));
+        assert_eq!(
+            r.info,
+            "[TCP Previous segment not captured] HTTP/1.1 200 OK  (text/html)"
+        );
+        assert_eq!(values(r, &RESPONSE_CODE), ["200"]);
+        assert_eq!(values(r, &RESPONSE_PHRASE), ["OK"]);
+        assert_eq!(values(r, &CONTENT_TYPE), ["text/html; charset=UTF-8"]);
+        assert_eq!(values(r, &REQUEST_IN), ["1"]);
+        assert_eq!(values(r, &CONTENT_LENGTH), ["3000"]);
+        assert_eq!(values(&frames[4].0, &REQUEST_METHOD), ["POST"]);
+    }
+
+    #[test]
+    fn test_lost_segment_leaves_the_message_incomplete() {
+        let resp = response(&[b'y'; 3000]);
+        let (a, rest) = resp.split_at(1448);
+        let (_, c) = rest.split_at(1448);
+        let frames = run(&[
+            tcp(8080, true, 1, REQUEST.to_vec()),
+            tcp(8080, false, 1, a.to_vec()),
+            tcp(8080, false, 2897, c.to_vec()),
+        ]);
+        assert_eq!(frames[2].1, Some(TcpVerdict::SegmentOfPdu));
+        assert!(!frames[2].0.has(&HTTP));
+    }
+
+    #[test]
+    fn test_bytes_before_any_message_are_not_http() {
+        let frames = run(&[tcp(80, false, 10945, vec![0x42; 100])]);
+        assert_eq!(frames[0].1, Some(TcpVerdict::NotMine));
+        assert_eq!(
+            frames[0].0.info,
+            "[TCP Previous segment not captured] 1 → 2 [ACK]"
+        );
+    }
+
+    #[test]
+    fn test_chunked_body_and_continuation() {
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+        let frames = run(&[
+            tcp(80, true, 1, REQUEST.to_vec()),
+            tcp(80, false, 1, chunked.to_vec()),
+            tcp(80, false, 1000, b"stray bytes".to_vec()),
+        ]);
+        assert_eq!(frames[1].1, Some(TcpVerdict::Claimed));
+        assert_eq!(
+            frames[2].0.info,
+            "[TCP Previous segment not captured] Continuation"
+        );
+    }
+
+    #[test]
+    fn test_mutated_messages_never_panic() {
+        let resp = response(b"hello");
+        let mut rng = Rng(0x4777);
+        for _ in 0..2000 {
+            let q = rng.mutate(REQUEST);
+            let r = rng.mutate(&resp);
+            let _ = run(&[
+                tcp(80, true, 1, q),
+                tcp(80, false, 1, r.clone()),
+                tcp(80, false, 3, r),
+            ]);
+        }
+    }
+}

@@ -564,3 +564,67 @@ fn dissect_sdp(d: &mut Dissection, src: u8, start: usize, body: &[u8]) {
         d.close();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::harness::{run, tcp, udp, values, Rng};
+    use super::*;
+
+    const SDP_BODY: &str = "v=0\r\no=alice 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n";
+
+    fn invite() -> Vec<u8> {
+        format!(
+            "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060\r\nFrom: \"Alice\" <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: abc@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP_BODY}",
+            SDP_BODY.len()
+        )
+        .into_bytes()
+    }
+
+    const OK: &[u8] = b"SIP/2.0 200 OK\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>;tag=2\r\nCall-ID: abc@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+    #[test]
+    fn test_invite_with_sdp_and_ok() {
+        let frames = run(&[udp(5060, true, invite()), udp(5060, false, OK.to_vec())]);
+        let (i, o) = (&frames[0].0, &frames[1].0);
+        assert_eq!(i.protocol, "SIP/SDP");
+        assert_eq!(i.info, "Request: INVITE sip:bob@example.com | ");
+        assert_eq!(o.protocol, "SIP");
+        assert_eq!(o.info, "Status: 200 OK (INVITE) | ");
+        assert_eq!(values(i, &METHOD), ["INVITE"]);
+        assert_eq!(values(i, &R_URI), ["sip:bob@example.com"]);
+        assert_eq!(values(i, &R_URI_USER), ["bob"]);
+        assert_eq!(values(i, &FROM_USER), ["alice"]);
+        assert_eq!(values(i, &TO_USER), ["bob"]);
+        assert_eq!(values(i, &FROM_TAG), ["1"]);
+        assert_eq!(values(i, &CALL_ID), ["abc@10.0.0.1"]);
+        assert_eq!(values(i, &CSEQ_METHOD), ["INVITE"]);
+        assert_eq!(values(i, &SDP_MEDIA), ["audio 49170 RTP/AVP 0 8"]);
+        assert_eq!(values(i, &SDP_MEDIA_PORT), ["49170"]);
+        assert_eq!(values(o, &STATUS_CODE), ["200"]);
+        assert!(i.has(&SDP) && !o.has(&SDP));
+    }
+
+    #[test]
+    fn test_register_bindings_and_tcp() {
+        let reg = b"REGISTER sip:example.com SIP/2.0\r\nCSeq: 2 REGISTER\r\nContact: <sip:a@10.0.0.1>;expires=0\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n";
+        let frames = run(&[udp(5060, true, reg.to_vec()), tcp(5060, true, 1, invite())]);
+        assert_eq!(
+            frames[0].0.info,
+            "Request: REGISTER sip:example.com  (remove 2 bindings) | "
+        );
+        assert_eq!(
+            frames[1].0.info,
+            "[TCP Previous segment not captured] Request: INVITE sip:bob@example.com | "
+        );
+    }
+
+    #[test]
+    fn test_mutated_messages_never_panic() {
+        let inv = invite();
+        let mut rng = Rng(0x5195);
+        for _ in 0..2000 {
+            let m = rng.mutate(&inv);
+            let _ = run(&[udp(5060, true, m.clone()), tcp(5060, true, 1, m)]);
+        }
+    }
+}

@@ -937,3 +937,132 @@ fn hello(d: &mut Dissection, src: u8, start: usize, client: bool, b: &[u8]) {
         o += 4 + l;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::harness::{run, tcp, values, Rng};
+    use super::super::app::TcpVerdict;
+    use super::*;
+    use crate::decode::tls::tests::{alpn_ext, be16s, sni_ext, vec8, HelloBuilder};
+
+    fn record(content_type: u8, version: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![content_type];
+        r.extend(version.to_be_bytes());
+        r.extend((body.len() as u16).to_be_bytes());
+        r.extend(body);
+        r
+    }
+
+    fn handshake(t: u8, body: &[u8]) -> Vec<u8> {
+        let mut h = vec![t];
+        h.extend(&(body.len() as u32).to_be_bytes()[1..]);
+        h.extend(body);
+        h
+    }
+
+    fn hellos() -> (Vec<u8>, Vec<u8>) {
+        let client = HelloBuilder {
+            version: 0x0303,
+            session_id: vec![],
+            ciphers: vec![0x1301, 0x1302],
+            extensions: vec![
+                (0, sni_ext("bumpy-rice-work.example")),
+                (16, alpn_ext(&["h2", "http/1.1"])),
+                (43, vec8(&be16s(&[0x0304, 0x0303]))),
+            ],
+        };
+        let server = HelloBuilder {
+            version: 0x0303,
+            session_id: vec![],
+            ciphers: vec![0x1301],
+            extensions: vec![(43, be16s(&[0x0304]))],
+        };
+        (
+            record(22, 0x0301, &handshake(1, &client.client_body())),
+            record(22, 0x0303, &handshake(2, &server.server_body([7; 32]))),
+        )
+    }
+
+    #[test]
+    fn test_tls13_handshake_columns_and_fields() {
+        let (ch, sh) = hellos();
+        let mut flight = sh.clone();
+        flight.extend(record(20, 0x0303, &[1]));
+        flight.extend(record(23, 0x0303, &[0xaa; 40]));
+        let frames = run(&[tcp(443, true, 1, ch.clone()), tcp(443, false, 1, flight)]);
+        let (c, s) = (&frames[0].0, &frames[1].0);
+        // With two passes the ClientHello already shows the session's version.
+        assert_eq!(c.protocol, "TLSv1.3");
+        assert_eq!(c.info, "[TCP Previous segment not captured] Client Hello");
+        assert_eq!(
+            s.info,
+            "[TCP Previous segment not captured] Server Hello, Change Cipher Spec, Application Data"
+        );
+        assert_eq!(values(c, &RECORD_VERSION), ["0x0301"]);
+        assert_eq!(values(c, &HANDSHAKE_TYPE), ["1"]);
+        assert_eq!(values(c, &HANDSHAKE_VERSION), ["0x0303"]);
+        assert_eq!(values(c, &HANDSHAKE_CIPHERSUITE), ["0x1301", "0x1302"]);
+        assert_eq!(values(c, &SERVER_NAME), ["bumpy-rice-work.example"]);
+        assert_eq!(values(c, &ALPN_STR), ["h2", "http/1.1"]);
+        assert_eq!(values(c, &SUPPORTED_VERSION), ["0x0304", "0x0303"]);
+        assert_eq!(values(s, &SUPPORTED_VERSION), ["0x0304"]);
+        // TLS 1.3 application data shows an opaque type.
+        assert_eq!(values(s, &RECORD_CONTENT_TYPE), ["22", "20"]);
+        assert_eq!(values(s, &RECORD_OPAQUE_TYPE), ["23"]);
+    }
+
+    #[test]
+    fn test_record_reassembled_across_segments() {
+        let (ch, _) = hellos();
+        let (a, b) = ch.split_at(100);
+        let frames = run(&[
+            tcp(443, true, 1, a.to_vec()),
+            tcp(443, true, 101, b.to_vec()),
+        ]);
+        assert_eq!(frames[0].1, Some(TcpVerdict::SegmentOfPdu));
+        assert!(!frames[0].0.has(&TLS));
+        let d = &frames[1].0;
+        assert_eq!(frames[1].1, Some(TcpVerdict::Claimed));
+        // No ServerHello: the record's version names the protocol.
+        assert_eq!(d.protocol, "TLSv1");
+        let sni = d.values(&SERVER_NAME).next().map(|i| i.source);
+        assert_eq!(sni, Some(1));
+        assert_eq!(
+            d.sources.get(1).map(|s| s.name.as_str()),
+            Some(format!("Reassembled TCP ({} bytes)", ch.len()).as_str())
+        );
+    }
+
+    #[test]
+    fn test_alerts_plain_and_encrypted() {
+        let frames = run(&[
+            tcp(443, false, 1, record(21, 0x0303, &[2, 70])),
+            tcp(443, false, 8, record(20, 0x0303, &[1])),
+            tcp(443, false, 14, record(21, 0x0303, &[9; 26])),
+        ]);
+        assert_eq!(
+            frames[0].0.info,
+            "[TCP Previous segment not captured] Alert (Level: Fatal, Description: Protocol Version)"
+        );
+        assert_eq!(values(&frames[0].0, &ALERT_DESC), ["70"]);
+        assert_eq!(
+            frames[2].0.info,
+            "[TCP Previous segment not captured] Encrypted Alert"
+        );
+    }
+
+    #[test]
+    fn test_mutated_records_never_panic() {
+        let (ch, sh) = hellos();
+        let mut rng = Rng(0x7175);
+        for _ in 0..1500 {
+            let a = rng.mutate(&ch);
+            let b = rng.mutate(&sh);
+            let _ = run(&[
+                tcp(443, true, 1, a.clone()),
+                tcp(443, false, 1, b),
+                tcp(443, true, 1 + a.len() as u32, a),
+            ]);
+        }
+    }
+}
