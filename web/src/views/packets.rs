@@ -365,13 +365,13 @@ fn PacketList(lang: Lang) -> impl IntoView {
         >
             <table class="data packet-table">
                 <colgroup>
-                    <col style="width:5rem" />
-                    <col style="width:7rem" />
-                    <col style="width:11rem" />
-                    <col style="width:11rem" />
-                    <col style="width:6rem" />
-                    <col style="width:4.5rem" />
-                    <col style="width:auto" />
+                    <col class="c-no" />
+                    <col class="c-time" />
+                    <col class="c-addr" />
+                    <col class="c-addr" />
+                    <col class="c-proto" />
+                    <col class="c-len" />
+                    <col />
                 </colgroup>
                 <thead>
                     <tr>{header}</tr>
