@@ -72,7 +72,7 @@ fn FilterBar(lang: Lang) -> impl IntoView {
     };
     let count = move || {
         state.packets.with(|p| {
-            let total = if p.done { p.frames } else { p.frames.max(0) };
+            let total = p.frames;
             if p.filter.is_empty() && p.done {
                 format!("{}", p.displayed)
             } else {
