@@ -105,6 +105,24 @@ try {
     await phone.close();
   }
 
+  // The Packets view: a TLS Client Hello selected, its server name picked in the tree.
+  for (const scheme of ['light', 'dark']) {
+    for (const width of [1280, 375]) {
+      const name = width === 1280 ? `packets-${scheme}` : `packets-${scheme}-375`;
+      if (!wanted(name)) continue;
+      const page = await loaded(scheme, width);
+      await show(page, 'packets');
+      await page.waitForFunction(() => document.querySelector('[data-testid="packet-count"]')?.dataset.done === 'true');
+      const hello = page.locator('tr[data-testid="packet-row"]', { hasText: 'Client Hello' }).first();
+      await hello.click();
+      const sni = page.locator('[data-testid="packet-tree"] .tn[data-field="tls.handshake.extensions_server_name"]').first();
+      await sni.waitFor({ timeout: 60_000 });
+      await sni.click();
+      await save(page, name);
+      await page.close();
+    }
+  }
+
   const es = await loaded('light', 1280);
   await es.getByTestId('language').selectOption('es');
   await show(es, 'report');

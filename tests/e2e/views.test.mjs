@@ -205,12 +205,19 @@ describe('pcaplens report views', () => {
     await dup.getByRole('button', { name: /Copy filter/ }).click();
     await page.waitForFunction(() => document.querySelector('[data-group="tcp.analysis.duplicate_ack"] .copy-status')?.textContent === 'Copied');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'tcp.analysis.duplicate_ack');
-    // Frame 17 is stream 0's dup ACK: its link opens that connection.
-    await dup.locator('button[data-frame="17"]').click();
+    // Frame 17 is stream 0's dup ACK: its stream button opens that connection, its frame
+    // number opens the frame in the Packets view.
+    const item = dup.locator('li', { has: page.locator('button[data-frame="17"]') });
+    await item.locator('button[data-open-stream="0"]').click();
     await page.getByTestId('connection-detail').waitFor({ timeout: TIMEOUT });
     assert.equal(await page.getByTestId('connection-detail').getAttribute('data-stream'), '0');
     assert.equal(await page.getByTestId('tab-connections').getAttribute('aria-selected'), 'true');
     await page.getByTestId('detail-close').click();
+    const again = (await tab('expert')).locator('[data-group="tcp.analysis.duplicate_ack"]');
+    await again.locator('summary').click();
+    await again.locator('button[data-frame="17"]').click();
+    await page.locator('#view-packets ul.tree[data-frame="17"]').waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('tab-packets').getAttribute('aria-selected'), 'true');
   });
 
   it('TLS, DNS, DHCP, ICMP, SIP and Flows show what the report holds', async () => {

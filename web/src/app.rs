@@ -31,6 +31,7 @@ enum Screen {
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::provide();
+    crate::components::deep_link::install(state);
     let screen = Memo::new(move |_| match state.phase.get() {
         Phase::Idle { cancelled } => Screen::Idle { cancelled },
         Phase::Reading(_) => Screen::Reading,

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, File, MessageEvent, Worker};
 
-use crate::protocol::{AnalyzeRequest, FromWorker, PacketsRequest};
+use crate::protocol::{FromWorker, ToWorker};
 
 /// The worker's boot script, relative to the page (so any sub-path works).
 const WORKER_SCRIPT: &str = "./analysis-worker.js";
@@ -29,8 +29,8 @@ type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(Event)>);
 #[derive(Default)]
 struct Shared {
     ready: bool,
-    /// A request waiting for `Ready`.
-    pending: Option<File>,
+    /// Requests waiting for `Ready`.
+    pending: Vec<ToWorker>,
 }
 
 impl AnalysisWorker {
@@ -50,10 +50,10 @@ impl AnalysisWorker {
                 let pending = {
                     let mut shared = msg_shared.borrow_mut();
                     shared.ready = true;
-                    shared.pending.take()
+                    std::mem::take(&mut shared.pending)
                 };
-                if let Some(file) = pending {
-                    if let Err(message) = post_request(&msg_worker, file) {
+                for request in pending {
+                    if let Err(message) = post_request(&msg_worker, &request) {
                         msg_event(FromWorker::Failed { message });
                     }
                 }
@@ -83,27 +83,18 @@ impl AnalysisWorker {
 
     /// Asks the worker to analyze `file` (now, or as soon as it is ready).
     pub fn analyze(&self, file: File) -> Result<(), String> {
+        self.send(ToWorker::Analyze { file })
+    }
+
+    /// Sends a request now, or as soon as the worker is ready.
+    pub fn send(&self, request: ToWorker) -> Result<(), String> {
         let mut shared = self.shared.borrow_mut();
         if shared.ready {
-            post_request(&self.worker, file)
+            post_request(&self.worker, &request)
         } else {
-            shared.pending = Some(file);
+            shared.pending.push(request);
             Ok(())
         }
-    }
-}
-
-impl AnalysisWorker {
-    /// Asks the (ready) worker for the packets of one TCP stream; the answer comes back as
-    /// [`FromWorker::Packets`] or [`FromWorker::PacketsFailed`].
-    pub fn packets(&self, request: &PacketsRequest) -> Result<(), String> {
-        if !self.shared.borrow().ready {
-            return Err("The analysis worker is still starting: try again in a moment.".into());
-        }
-        let message = request.to_js()?;
-        self.worker
-            .post_message(&message)
-            .map_err(|e| format!("Could not send the request to the analysis worker: {e:?}"))
     }
 }
 
@@ -120,9 +111,9 @@ impl Drop for AnalysisWorker {
     }
 }
 
-fn post_request(worker: &Worker, file: File) -> Result<(), String> {
-    let request = AnalyzeRequest { file }.to_js()?;
+fn post_request(worker: &Worker, request: &ToWorker) -> Result<(), String> {
+    let message = request.to_js()?;
     worker
-        .post_message(&request)
-        .map_err(|e| format!("Could not send the file to the analysis worker: {e:?}"))
+        .post_message(&message)
+        .map_err(|e| format!("Could not send a request to the analysis worker: {e:?}"))
 }

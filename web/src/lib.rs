@@ -10,8 +10,10 @@
 //!
 //! Everything touching the browser only exists on wasm32, so native builds stay small.
 
+pub mod colors;
 pub mod format;
 pub mod protocol;
+pub mod route;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

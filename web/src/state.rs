@@ -3,7 +3,7 @@
 //! Components read [`AppState`] with `expect_context` and call its actions (`open`, `cancel`,
 //! ...); only the actions talk to the analysis worker.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use pcaplens_render::Lang;
 use web_sys::File;
 
 use crate::client::AnalysisWorker;
-use crate::protocol::{FromWorker, PacketsRequest};
+use crate::protocol::{FrameDetails, FromWorker, ListRow, Sort, ToWorker};
 use crate::views::View;
 
 /// What the page is doing.
@@ -80,6 +80,41 @@ pub enum StreamPacketsState {
     Failed(String),
 }
 
+/// Rows asked of the worker at once.
+pub const PAGE_ROWS: u64 = 100;
+
+/// The packet list of the Packets view: one worker query and the rows received so far.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PacketList {
+    /// The worker's query number (0: none asked yet for this file).
+    pub query: u32,
+    /// The display filter applied (empty: every frame).
+    pub filter: String,
+    pub sort: Sort,
+    /// Frames read so far (all of them once `done`).
+    pub frames: u64,
+    /// Frames the filter displays so far.
+    pub displayed: u64,
+    /// Bytes read so far.
+    pub bytes: u64,
+    pub done: bool,
+    pub error: Option<String>,
+    /// Rows by list index.
+    pub rows: HashMap<u64, Arc<ListRow>>,
+    /// Pages (index / PAGE_ROWS) asked of the worker.
+    pub requested: HashSet<u64>,
+}
+
+/// The packet details of the selected frame.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum TreeState {
+    #[default]
+    None,
+    Loading(u64),
+    Ready(Arc<FrameDetails>),
+    Failed(u64, String),
+}
+
 /// Shared app state. `Copy`: it is only handles to signals.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -97,6 +132,19 @@ pub struct AppState {
     pub stream_packets: RwSignal<BTreeMap<u64, StreamPacketsState>>,
     /// The file being shown (read again for per-stream packets), and its generation.
     file: StoredValue<Option<(File, u32)>, LocalStorage>,
+    /// The Packets view's list.
+    pub packets: RwSignal<PacketList>,
+    /// The filter shown in the Packets view's bar when it opens (deep links, "apply").
+    pub packet_filter: RwSignal<String>,
+    /// Filters applied in this session, newest first.
+    pub filter_history: RwSignal<Vec<String>>,
+    /// The frame whose details are shown, and its index in the list (once known).
+    pub selected_frame: RwSignal<Option<u64>>,
+    pub selected_index: RwSignal<Option<u64>>,
+    /// Bumped when the list should scroll to `selected_index`.
+    pub scroll_request: RwSignal<u32>,
+    pub frame_tree: RwSignal<TreeState>,
+    last_query: StoredValue<u32>,
 }
 
 impl AppState {
@@ -111,6 +159,14 @@ impl AppState {
             selected_stream: RwSignal::new(None),
             stream_packets: RwSignal::new(BTreeMap::new()),
             file: StoredValue::new_local(None),
+            packets: RwSignal::new(PacketList::default()),
+            packet_filter: RwSignal::new(String::new()),
+            filter_history: RwSignal::new(Vec::new()),
+            selected_frame: RwSignal::new(None),
+            selected_index: RwSignal::new(None),
+            scroll_request: RwSignal::new(0),
+            frame_tree: RwSignal::new(TreeState::None),
+            last_query: StoredValue::new(0),
         };
         provide_context(state);
         state.ensure_worker();
@@ -129,6 +185,10 @@ impl AppState {
         self.file.set_value(Some((file.clone(), generation)));
         self.selected_stream.set(None);
         self.stream_packets.set(BTreeMap::new());
+        self.packets.set(PacketList::default());
+        self.selected_frame.set(None);
+        self.selected_index.set(None);
+        self.frame_tree.set(TreeState::None);
         self.loaded.set(None);
         self.phase.set(Phase::Reading(Reading {
             file_name: file.name(),
@@ -168,23 +228,135 @@ impl AppState {
         }) {
             return;
         }
-        let Some((file, generation)) = self.file.get_value() else {
+        let Some(generation) = self.current_generation() else {
             return;
         };
         self.stream_packets
             .update(|m| drop(m.insert(stream, StreamPacketsState::Loading)));
-        let request = PacketsRequest {
-            file,
-            generation,
-            query,
-        };
-        let sent = self
-            .worker
-            .with_value(|w| w.as_ref().map(|w| w.packets(&request)))
-            .unwrap_or_else(|| Err("The analysis worker is not running.".to_string()));
+        let sent = self.send(ToWorker::StreamPackets { generation, query });
         if let Err(message) = sent {
             self.stream_packets
                 .update(|m| drop(m.insert(stream, StreamPacketsState::Failed(message))));
+        }
+    }
+
+    fn send(self, request: ToWorker) -> Result<(), String> {
+        self.worker
+            .with_value(|w| w.as_ref().map(|w| w.send(request)))
+            .unwrap_or_else(|| Err("The analysis worker is not running.".to_string()))
+    }
+
+    /// Starts the packet list of `filter` (stopping any list still being made).
+    pub fn apply_filter(self, filter: String) {
+        let query = self.last_query.get_value().wrapping_add(1);
+        self.last_query.set_value(query);
+        let filter = filter.trim().to_string();
+        self.packet_filter.set(filter.clone());
+        if !filter.is_empty() {
+            self.filter_history.update(|h| {
+                h.retain(|f| *f != filter);
+                h.insert(0, filter.clone());
+                h.truncate(30);
+            });
+        }
+        let sort = self.packets.with_untracked(|p| p.sort);
+        self.packets.set(PacketList {
+            query,
+            filter: filter.clone(),
+            sort,
+            ..PacketList::default()
+        });
+        self.selected_index.set(None);
+        if let Err(message) = self.send(ToWorker::List { query, filter }) {
+            self.packets.update(|p| p.error = Some(message));
+        }
+    }
+
+    /// Makes sure the Packets view has a list (the first time it is shown for a file).
+    pub fn ensure_packet_list(self) {
+        if self.packets.with_untracked(|p| p.query == 0) {
+            self.apply_filter(self.packet_filter.get_untracked());
+        }
+    }
+
+    /// Asks for the page of rows holding list index `index`, unless asked already.
+    pub fn request_rows(self, index: u64) {
+        let page = index / PAGE_ROWS;
+        let (query, sort, fresh) = self.packets.with_untracked(|p| {
+            (
+                p.query,
+                p.sort,
+                p.query != 0 && !p.requested.contains(&page),
+            )
+        });
+        if !fresh {
+            return;
+        }
+        self.packets.update(|p| {
+            p.requested.insert(page);
+        });
+        let _ = self.send(ToWorker::Rows {
+            query,
+            start: page * PAGE_ROWS,
+            count: PAGE_ROWS as u32,
+            sort,
+        });
+    }
+
+    /// Orders the list by a column (asked of the worker; rows come again).
+    pub fn sort_packets(self, sort: Sort) {
+        self.packets.update(|p| {
+            p.sort = sort;
+            p.rows.clear();
+            p.requested.clear();
+        });
+        self.locate_selected();
+    }
+
+    /// Shows frame `frame`'s details (and finds it in the list).
+    pub fn select_frame(self, frame: u64, index: Option<u64>) {
+        if self.selected_frame.get_untracked() != Some(frame) {
+            self.selected_frame.set(Some(frame));
+            self.frame_tree.set(TreeState::Loading(frame));
+            if let Err(message) = self.send(ToWorker::Tree { frame }) {
+                self.frame_tree.set(TreeState::Failed(frame, message));
+            }
+        }
+        match index {
+            Some(i) => self.selected_index.set(Some(i)),
+            None => {
+                self.selected_index.set(None);
+                self.locate_selected();
+            }
+        }
+    }
+
+    fn locate_selected(self) {
+        let Some(frame) = self.selected_frame.get_untracked() else {
+            return;
+        };
+        let (query, sort, done) = self.packets.with_untracked(|p| (p.query, p.sort, p.done));
+        if query != 0 && done {
+            let _ = self.send(ToWorker::Locate { query, frame, sort });
+        }
+    }
+
+    /// Opens frame `frame` in the Packets view (every frame number on the page links here).
+    pub fn open_frame(self, frame: u64) {
+        self.view.set(View::Packets);
+        self.ensure_packet_list();
+        self.select_frame(frame, None);
+        self.scroll_request.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Shows the frames a filter selects in the Packets view ("apply" next to "copy filter").
+    pub fn show_filter(self, filter: &str) {
+        self.view.set(View::Packets);
+        if self
+            .packets
+            .with_untracked(|p| p.query == 0 || p.filter != filter.trim())
+        {
+            self.apply_filter(filter.to_string());
         }
     }
 
@@ -253,6 +425,78 @@ impl AppState {
                     self.stream_packets.update(|m| {
                         drop(m.insert(stream, StreamPacketsState::Ready(Arc::new(packets))))
                     });
+                }
+            }
+            FromWorker::ListProgress {
+                query,
+                frames,
+                displayed,
+                bytes,
+            } => self.packets.update(|p| {
+                if p.query == query {
+                    p.frames = frames;
+                    p.displayed = displayed;
+                    p.bytes = bytes;
+                }
+            }),
+            FromWorker::ListDone {
+                query,
+                frames,
+                displayed,
+            } => {
+                if self.packets.with_untracked(|p| p.query != query) {
+                    return;
+                }
+                self.packets.update(|p| {
+                    p.frames = frames;
+                    p.displayed = displayed;
+                    p.done = true;
+                    // Pages answered while the list was growing may be short: ask again.
+                    let rows = &p.rows;
+                    p.requested.retain(|page| {
+                        let last = ((page + 1) * PAGE_ROWS).min(displayed);
+                        last == 0 || rows.contains_key(&(last - 1))
+                    });
+                });
+                self.locate_selected();
+            }
+            FromWorker::ListFailed { query, message } => self.packets.update(|p| {
+                if p.query == query {
+                    p.error = Some(message);
+                }
+            }),
+            FromWorker::Rows { query, start, rows } => self.packets.update(|p| {
+                if p.query != query {
+                    return;
+                }
+                let short = (rows.len() as u64) < PAGE_ROWS && !p.done;
+                for (i, row) in rows.into_iter().enumerate() {
+                    p.rows.insert(start + i as u64, Arc::new(row));
+                }
+                if short {
+                    p.requested.remove(&(start / PAGE_ROWS));
+                }
+            }),
+            FromWorker::Located {
+                query,
+                frame,
+                index,
+            } => {
+                if self.packets.with_untracked(|p| p.query == query)
+                    && self.selected_frame.get_untracked() == Some(frame)
+                {
+                    self.selected_index.set(index);
+                    self.scroll_request.update(|n| *n = n.wrapping_add(1));
+                }
+            }
+            FromWorker::Tree { frame, tree } => {
+                if self.selected_frame.get_untracked() == Some(frame) {
+                    self.frame_tree.set(TreeState::Ready(Arc::new(tree)));
+                }
+            }
+            FromWorker::TreeFailed { frame, message } => {
+                if self.selected_frame.get_untracked() == Some(frame) {
+                    self.frame_tree.set(TreeState::Failed(frame, message));
                 }
             }
             FromWorker::PacketsFailed {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use pcaplens_core::{analyze_bytes, Config};
 use pcaplens_web::components::problems::ReportProblems;
 use pcaplens_web::demo::{file_from_bytes, DEMO_FILE_NAME};
-use pcaplens_web::protocol::{AnalyzeRequest, FromWorker};
+use pcaplens_web::protocol::{FromWorker, ToWorker};
 use pcaplens_web::state::Loaded;
 use pcaplens_web::views::summary::Summary;
 use wasm_bindgen::JsCast;
@@ -164,14 +164,18 @@ fn worker_messages_round_trip_through_js() {
 #[wasm_bindgen_test]
 fn analyze_request_carries_the_file_object_itself() {
     let file = file_from_bytes(&[1, 2, 3], "x.pcap").unwrap();
-    let js = AnalyzeRequest { file: file.clone() }.to_js().unwrap();
-    let carried = js_sys::Reflect::get(&js, &"file".into()).unwrap();
+    let js = ToWorker::Analyze { file: file.clone() }.to_js().unwrap();
+    // Externally tagged: {Analyze: {file}}.
+    let inner = js_sys::Reflect::get(&js, &"Analyze".into()).unwrap();
+    let carried = js_sys::Reflect::get(&inner, &"file".into()).unwrap();
     assert!(
         js_sys::Object::is(&carried, &file),
         "the same File, not a copy of its bytes"
     );
-    let back = AnalyzeRequest::from_js(js).unwrap();
-    assert_eq!(back.file.name(), "x.pcap");
-    assert_eq!(back.file.size(), 3.0);
-    assert!(AnalyzeRequest::from_js(js_sys::Object::new().into()).is_err());
+    let ToWorker::Analyze { file: back } = ToWorker::from_js(js).unwrap() else {
+        panic!("not an Analyze request");
+    };
+    assert_eq!(back.name(), "x.pcap");
+    assert_eq!(back.size(), 3.0);
+    assert!(ToWorker::from_js(js_sys::Object::new().into()).is_err());
 }

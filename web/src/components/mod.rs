@@ -1,6 +1,7 @@
 //! Small components of the page shell (everything that is not a report view).
 
 pub mod course;
+pub mod deep_link;
 pub mod downloads;
 pub mod drop_zone;
 pub mod export;

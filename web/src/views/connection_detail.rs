@@ -16,7 +16,7 @@ use pcaplens_render::keypackets::syn_options_info;
 use pcaplens_render::{names, t, units, Key, Lang, Severity};
 
 use super::geometry::{analysis_kinds, arrow_text, sequence_plot, Area};
-use super::widgets::{facts, relative_time, sequence_diagram, Arrow, FilterCopy, Tone};
+use super::widgets::{facts, frame_link, relative_time, sequence_diagram, Arrow, FilterCopy, Tone};
 use crate::state::{AppState, Loaded, StreamPacketsState};
 
 /// Data segments one direction needs before the time-sequence plot is shown (a bulk transfer).
@@ -113,6 +113,13 @@ pub fn ConnectionDetail(loaded: Arc<Loaded>, index: usize, lang: Lang) -> impl I
                     <p class="filter-line">
                         <span>{t(lang, Key::ColFilter)}": "</span>
                         <FilterCopy filter=format!("tcp.stream eq {stream}") lang />
+                        <button type="button" class="small" data-testid="show-packets" on:click=move |_| {
+                            if let Some(state) = use_context::<crate::state::AppState>() {
+                                state.show_filter(&format!("tcp.stream eq {stream}"));
+                            }
+                        }>
+                            {lang.pick("Show packets", "Mostrar paquetes")}
+                        </button>
                     </p>
                 </div>
                 <div>
@@ -265,15 +272,25 @@ fn issue_list(loaded: &Loaded, stream: u64, lang: Lang) -> impl IntoView {
             let tone = flag.map_or(Tone::Quiet, |f| severity_tone(f.severity));
             let mut extra = Vec::new();
             if let Some(f) = i.original_frame {
-                extra.push(lang.pick(format!("resends frame {f}"), format!("reenvía la trama {f}")));
+                extra.push(lang.pick(
+                    format!("resends frame {f}"),
+                    format!("reenvía la trama {f}"),
+                ));
             }
             if let Some(f) = i.dup_ack_of {
-                extra.push(lang.pick(format!("duplicates the ACK of frame {f}"), format!("duplica el ACK de la trama {f}")));
+                extra.push(lang.pick(
+                    format!("duplicates the ACK of frame {f}"),
+                    format!("duplica el ACK de la trama {f}"),
+                ));
             }
-            let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
+            let extra = if extra.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", extra.join(", "))
+            };
             view! {
                 <li class=tone.class() data-frame=i.frame>
-                    <span class="frame-no">{format!("{} {}", t(lang, Key::ColFrame), i.frame)}</span>
+                    {frame_link(i.frame, format!("{} {}", t(lang, Key::ColFrame), i.frame))}
                     " "<code>{i.message.clone()}</code>" "
                     <span>{format!("{title}{extra}")}</span>
                 </li>

@@ -148,7 +148,8 @@ fn message_columns() -> Vec<Column<Message>> {
         Column::new(Key::ColFrame, 5.0, Align::Right, |m: &Message, _| {
             m.frame.to_string()
         })
-        .sorted(|a, b| a.frame.cmp(&b.frame)),
+        .sorted(|a, b| a.frame.cmp(&b.frame))
+        .framed(|m: &Message| Some(m.frame)),
         Column::new(Key::ColMessage, 8.0, Align::Left, |m: &Message, _| {
             m.message_type.clone().unwrap_or_else(|| "BOOTP".into())
         })

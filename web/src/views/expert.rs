@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use pcaplens_render::expert::{groups, CountUnit, ExpertGroup, SeveritySource};
 use pcaplens_render::{t, units, Key, Lang};
 
-use super::widgets::{open_connection, stream_button, FilterCopy};
+use super::widgets::{frame_link, stream_button, ApplyFilter, FilterCopy};
 use crate::state::Loaded;
 
 /// Findings listed per group before "show all".
@@ -86,6 +86,7 @@ fn group(g: ExpertGroup, open: bool, lang: Lang) -> impl IntoView {
                             {stream_button(s.stream, lang)}
                             {format!(": {} ", s.count)}
                             <code class="filter-text">{s.filter.clone()}</code>
+                            <ApplyFilter filter=s.filter.clone() lang />
                         </li>
                     }
                 })
@@ -115,28 +116,10 @@ fn group(g: ExpertGroup, open: bool, lang: Lang) -> impl IntoView {
             .iter()
             .take(limit)
             .map(|item| {
-                let frame = item.frame.map(|f| {
-                    let label = format!("{} {f}", t(lang, Key::ColFrame));
-                    match item.stream {
-                        Some(stream) => view! {
-                            <button
-                                type="button"
-                                class="link frame-no"
-                                data-frame=f
-                                title=t(lang, Key::UiOpenConnection)
-                                on:click=move |_| open_connection(stream)
-                            >
-                                {label}
-                            </button>
-                        }
-                        .into_any(),
-                        None => view! { <span class="frame-no" data-frame=f>{label}</span> }.into_any(),
-                    }
-                });
-                let stream = match (item.frame, item.stream) {
-                    (None, Some(s)) => Some(stream_button(s, lang)),
-                    _ => None,
-                };
+                let frame = item
+                    .frame
+                    .map(|f| frame_link(f, format!("{} {f}", t(lang, Key::ColFrame))));
+                let stream = item.stream.map(|s| stream_button(s, lang));
                 view! {
                     <li>
                         {frame}

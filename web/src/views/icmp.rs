@@ -181,7 +181,8 @@ fn columns() -> Vec<Column<Message>> {
         Column::new(Key::ColFrame, 5.0, Align::Right, |m: &Message, _| {
             m.frame.to_string()
         })
-        .sorted(|a, b| a.frame.cmp(&b.frame)),
+        .sorted(|a, b| a.frame.cmp(&b.frame))
+        .framed(|m: &Message| Some(m.frame)),
         Column::new(
             Key::ColDescription,
             26.0,

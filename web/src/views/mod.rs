@@ -13,6 +13,7 @@
 //! The plain-Rust helpers ([`markdown`], [`sorting`], [`geometry`]) are tested natively; the
 //! components exist only on wasm32.
 
+pub mod filter_text;
 pub mod geometry;
 pub mod markdown;
 pub mod sorting;
@@ -32,6 +33,8 @@ pub mod flows;
 #[cfg(target_arch = "wasm32")]
 pub mod icmp;
 #[cfg(target_arch = "wasm32")]
+pub mod packets;
+#[cfg(target_arch = "wasm32")]
 pub mod report;
 #[cfg(target_arch = "wasm32")]
 pub mod sip;
@@ -47,6 +50,7 @@ pub mod widgets;
 pub enum View {
     Summary,
     Connections,
+    Packets,
     Expert,
     Tls,
     Dns,
@@ -62,6 +66,7 @@ impl View {
     pub const ALL: &'static [View] = &[
         View::Summary,
         View::Connections,
+        View::Packets,
         View::Expert,
         View::Tls,
         View::Dns,
@@ -77,6 +82,7 @@ impl View {
         match self {
             View::Summary => "summary",
             View::Connections => "connections",
+            View::Packets => "packets",
             View::Expert => "expert",
             View::Tls => "tls",
             View::Dns => "dns",
@@ -94,6 +100,8 @@ impl View {
         match self {
             View::Summary => Key::TabSummary,
             View::Connections => Key::TabConnections,
+            // Not in the string table; `label` names it.
+            View::Packets => Key::TabSummary,
             View::Expert => Key::TabExpert,
             View::Tls => Key::TabTls,
             View::Dns => Key::TabDns,
@@ -110,6 +118,7 @@ impl View {
     pub fn count(self, report: &pcaplens_core::Report) -> Option<u64> {
         Some(match self {
             View::Summary | View::Report => return None,
+            View::Packets => report.capinfos.packets,
             View::Connections => report.tcp.connections.len() as u64,
             View::Expert => pcaplens_render::expert::groups(report, pcaplens_render::Lang::En)
                 .iter()
@@ -130,7 +139,10 @@ impl View {
         lang: pcaplens_render::Lang,
         report: Option<&pcaplens_core::Report>,
     ) -> String {
-        let label = pcaplens_render::t(lang, self.key());
+        let label = match self {
+            View::Packets => lang.pick("Packets", "Paquetes"),
+            _ => pcaplens_render::t(lang, self.key()),
+        };
         match report.and_then(|r| self.count(r)) {
             Some(n) => format!("{label} ({n})"),
             None => label.to_string(),
@@ -162,6 +174,7 @@ impl View {
             match self {
                 Self::Summary => view! { <summary::Summary loaded lang /> }.into_any(),
                 Self::Connections => view! { <connections::Connections loaded lang /> }.into_any(),
+                Self::Packets => view! { <packets::Packets loaded lang /> }.into_any(),
                 Self::Expert => view! { <expert::Expert loaded lang /> }.into_any(),
                 Self::Tls => view! { <tls::Tls loaded lang /> }.into_any(),
                 Self::Dns => view! { <dns::Dns loaded lang /> }.into_any(),

@@ -8,7 +8,7 @@ use pcaplens_render::keypackets::key_packets;
 use pcaplens_render::units;
 use pcaplens_render::{t, Key, Lang};
 
-use super::widgets::{cards, facts, stream_button};
+use super::widgets::{cards, facts, frame_link, stream_button};
 use crate::state::Loaded;
 
 /// Key packets listed before "show all".
@@ -143,7 +143,7 @@ pub fn Summary(loaded: Arc<Loaded>, #[prop(optional)] lang: Lang) -> impl IntoVi
                 let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
                 view! {
                     <tr>
-                        <td class="num">{k.frame}</td>
+                        <td class="num">{frame_link(k.frame, k.frame.to_string())}</td>
                         <td>{k.stream.map(|s| stream_button(s, lang))}</td>
                         <td class="addr">{opt(&k.source)}</td>
                         <td class="addr">{opt(&k.destination)}</td>

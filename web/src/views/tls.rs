@@ -129,13 +129,15 @@ fn columns() -> Vec<Column<Handshake>> {
             Align::Right,
             |h: &Handshake, _| frame(h.client_hello_frame),
         )
-        .sorted(|a, b| a.client_hello_frame.cmp(&b.client_hello_frame)),
+        .sorted(|a, b| a.client_hello_frame.cmp(&b.client_hello_frame))
+        .framed(|h: &Handshake| h.client_hello_frame),
         Column::new(
             Key::ColServerHello,
             7.0,
             Align::Right,
             |h: &Handshake, _| frame(h.server_hello_frame),
-        ),
+        )
+        .framed(|h: &Handshake| h.server_hello_frame),
         Column::new(Key::ColClient, 13.0, Align::Mono, |h: &Handshake, _| {
             h.client.clone()
         })

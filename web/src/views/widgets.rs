@@ -43,6 +43,8 @@ pub struct Column<T: 'static> {
     pub cell: fn(&T, Lang) -> String,
     /// An extra CSS class for some cells (e.g. "bad" for an error code).
     pub tone: Option<fn(&T) -> Option<&'static str>>,
+    /// The cell is a frame number: a link that opens it in the Packets view.
+    pub frame: Option<fn(&T) -> Option<u64>>,
 }
 
 impl<T> Column<T> {
@@ -54,7 +56,13 @@ impl<T> Column<T> {
             sort: None,
             cell,
             tone: None,
+            frame: None,
         }
+    }
+
+    pub const fn framed(mut self, frame: fn(&T) -> Option<u64>) -> Self {
+        self.frame = Some(frame);
+        self
     }
 
     pub const fn sorted(mut self, sort: fn(&T, &T) -> Ordering) -> Self {
@@ -229,7 +237,11 @@ pub fn virtual_table<T: Send + Sync + 'static>(spec: TableSpec<T>) -> impl IntoV
                     }
                     let text = (c.cell)(item, lang);
                     let full = text.clone();
-                    view! { <td class=class title=full>{text}</td> }
+                    match c.frame.and_then(|f| f(item)) {
+                        Some(n) => view! { <td class=class title=full>{frame_link(n, text)}</td> }
+                            .into_any(),
+                        None => view! { <td class=class title=full>{text}</td> }.into_any(),
+                    }
                 })
                 .collect_view();
             let tone = row_tone.and_then(|f| f(item)).unwrap_or("");
@@ -368,10 +380,11 @@ pub fn FilterCopy(filter: String, lang: Lang) -> impl IntoView {
     let label = format!("{}: {filter}", t(lang, Key::CopyFilter));
     view! {
         <span class="filter">
-            <code class="filter-text" data-testid="filter-text">{filter}</code>
+            <code class="filter-text" data-testid="filter-text">{filter.clone()}</code>
             <button type="button" class="small secondary" aria-label=label on:click=copy>
                 {t(lang, Key::CopyFilter)}
             </button>
+            <ApplyFilter filter lang />
             <span class="copy-status" role="status">
                 {move || match status.get() {
                     Some(Ok(())) => t(lang, Key::Copied),
@@ -380,6 +393,53 @@ pub fn FilterCopy(filter: String, lang: Lang) -> impl IntoView {
                 }}
             </span>
         </span>
+    }
+}
+
+/// The "apply" twin of every "copy filter": shows the frames the filter selects in the
+/// Packets view.
+#[component]
+pub fn ApplyFilter(filter: String, lang: Lang) -> impl IntoView {
+    let label = format!(
+        "{}: {filter}",
+        lang.pick("Show these packets", "Mostrar estos paquetes")
+    );
+    view! {
+        <button
+            type="button"
+            class="small secondary"
+            data-testid="filter-apply"
+            aria-label=label
+            on:click=move |_| {
+                if let Some(state) = use_context::<AppState>() {
+                    state.show_filter(&filter);
+                }
+            }
+        >
+            {lang.pick("Apply", "Aplicar")}
+        </button>
+    }
+}
+
+/// A frame number that opens that frame in the Packets view.
+pub fn frame_link(frame: u64, text: String) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="link frame-no"
+            data-frame=frame
+            data-open-frame=frame
+            on:click=move |_| open_frame(frame)
+        >
+            {text}
+        </button>
+    }
+}
+
+/// Opens a frame in the Packets view from anywhere.
+pub fn open_frame(frame: u64) {
+    if let Some(state) = use_context::<AppState>() {
+        state.open_frame(frame);
     }
 }
 
