@@ -397,11 +397,9 @@ pub(crate) fn walk(
         };
         next = match next {
             Next::Ethernet(at) => {
-                let (Some(dst), Some(src), Some(t)) = (
-                    d.get(at..at + 6),
-                    d.get(at + 6..at + 12),
-                    be16(d, at + 12),
-                ) else {
+                let (Some(dst), Some(src), Some(t)) =
+                    (d.get(at..at + 6), d.get(at + 6..at + 12), be16(d, at + 12))
+                else {
                     break Inner::Stopped(Some(Problem::LinkTruncated));
                 };
                 if outer_ethernet && at == 0 {
@@ -780,7 +778,8 @@ fn gre(d: &[u8], at: usize, encap: &mut Encapsulation) -> Result<Next, Inner> {
     if !encap.push(LayerKind::Gre, at) {
         return Err(Inner::Stopped(None));
     }
-    let is_aruba = (0x8200..=0x8370).contains(&protocol) && protocol & 0xf == 0 || protocol == 0x9000;
+    let is_aruba =
+        (0x8200..=0x8370).contains(&protocol) && protocol & 0xf == 0 || protocol == 0x9000;
     Ok(match protocol {
         ethertype::IPV4 | ethertype::IPV6 => Next::Ip(p),
         ethertype::TEB => Next::Ethernet(p),
@@ -928,14 +927,16 @@ fn ieee80211(
         return Err(Inner::Stopped(Some(Problem::LinkTruncated)));
     };
     // LLC AA-AA-03, then SNAP with an RFC 1042 / 802.1H OUI and an EtherType.
-    if snap[..3] != [0xaa, 0xaa, 0x03] || !(snap[3..6] == [0, 0, 0] || snap[3..6] == [0, 0, 0xf8])
-    {
+    if snap[..3] != [0xaa, 0xaa, 0x03] || !(snap[3..6] == [0, 0, 0] || snap[3..6] == [0, 0, 0xf8]) {
         return Err(Inner::Other(0, llc));
     }
     if !encap.push(LayerKind::Llc, llc) {
         return Err(Inner::Stopped(None));
     }
-    Ok(Next::EtherType(u16::from_be_bytes([snap[6], snap[7]]), llc + 8))
+    Ok(Next::EtherType(
+        u16::from_be_bytes([snap[6], snap[7]]),
+        llc + 8,
+    ))
 }
 
 /// The parts of an IP header the walk needs.

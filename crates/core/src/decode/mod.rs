@@ -244,7 +244,9 @@ fn decode_general<'a>(meta: FrameMeta, frame: &Frame<'a>) -> Packet<'a> {
     let walk = encap::walk(data, reported, start, &mut packet.encap, &mut walk_link);
     let etherparse_handles = matches!(
         payload,
-        link::LinkPayload::Ethernet(_) | link::LinkPayload::EtherType(..) | link::LinkPayload::Ip(_)
+        link::LinkPayload::Ethernet(_)
+            | link::LinkPayload::EtherType(..)
+            | link::LinkPayload::Ip(_)
     ) && !packet.encap.is_tunnelled()
         && packet.encap.len() <= 3;
     if etherparse_handles {

@@ -1,0 +1,496 @@
+//! Encapsulations on captures these tests write (pcaplens-synth): for each kind, the innermost
+//! IP addresses, ports, TCP stream numbers and lengths frame by frame, checked against a local
+//! tshark (skipped with a notice without it), and the report's counts without it.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::Command;
+
+use pcaplens_core::analyze::tcp::TcpAnalyzer;
+use pcaplens_core::capture::Reader;
+use pcaplens_core::decode::encap::LayerKind;
+use pcaplens_core::decode::{decode_frame, Transport as DecodedTransport};
+use pcaplens_core::{analyze_bytes, Config};
+use pcaplens_synth::packet::encap::{self, ethertype, ppp_protocol, Ieee80211Data};
+use pcaplens_synth::packet::{Link, Network, Packet, Tcp, TcpFlags, Transport, VlanTag};
+use pcaplens_synth::pcap::pcap_bytes;
+
+const MAC_A: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
+const MAC_B: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02];
+/// Inner MACs of pseudowires: the first nibble picks the control-word reading, and neither
+/// reading looks like two known manufacturers to Wireshark.
+const PW_MAC_A: [u8; 6] = [0x0a, 0x11, 0x5e, 0x10, 0x00, 0x01];
+const PW_MAC_B: [u8; 6] = [0x0a, 0x11, 0x5e, 0x10, 0x00, 0x02];
+
+fn sock(s: &str) -> SocketAddr {
+    s.parse().expect("test address")
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().expect("test address")
+}
+
+/// The inner traffic: a TCP handshake, data and its ACK, and a UDP datagram, as bare IP
+/// packets (or Ethernet frames when `ethernet`).
+fn inner_packets(v6: bool, ethernet: bool) -> Vec<Vec<u8>> {
+    let (c, s) = if v6 {
+        (sock("[2001:db8:1::10]:40001"), sock("[2001:db8:2::20]:443"))
+    } else {
+        (sock("10.1.0.10:40001"), sock("10.2.0.20:443"))
+    };
+    let link = if ethernet {
+        Link::ethernet(PW_MAC_A, PW_MAC_B)
+    } else {
+        Link::Raw
+    };
+    let tcp = |flags, seq, ack| Tcp {
+        ack,
+        ..Tcp::new(0, 0, seq, flags)
+    };
+    let packets = [
+        Packet::tcp(c, s, tcp(TcpFlags::SYN, 1000, 0), b""),
+        Packet::tcp(s, c, tcp(TcpFlags::SYN_ACK, 5000, 1001), b""),
+        Packet::tcp(c, s, tcp(TcpFlags::ACK, 1001, 5001), b""),
+        Packet::tcp(c, s, tcp(TcpFlags::PSH_ACK, 1001, 5001), b"hello, tunnel"),
+        Packet::tcp(s, c, tcp(TcpFlags::ACK, 5001, 1014), b""),
+        Packet::udp(
+            c,
+            sock(if v6 {
+                "[2001:db8:2::53]:53"
+            } else {
+                "10.2.0.53:53"
+            }),
+            b"dns?",
+        ),
+    ];
+    packets
+        .into_iter()
+        .map(|p| p.with_link(link.clone()).to_vec())
+        .collect()
+}
+
+/// An outer Ethernet/IP packet of protocol `proto` around `payload`.
+fn outer_ip(src: &str, dst: &str, proto: u8, payload: &[u8]) -> Vec<u8> {
+    Packet {
+        link: Link::ethernet(MAC_A, MAC_B),
+        network: Network::ip(ip(src), ip(dst)),
+        transport: Transport::None(proto),
+        payload,
+    }
+    .to_vec()
+}
+
+/// An outer Ethernet/IPv4/UDP packet around `payload`.
+fn outer_udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+    Packet::udp(
+        SocketAddr::new(ip("192.0.2.1"), sport),
+        SocketAddr::new(ip("192.0.2.2"), dport),
+        payload,
+    )
+    .to_vec()
+}
+
+struct Case {
+    name: &'static str,
+    link_type: u32,
+    frames: Vec<Vec<u8>>,
+    /// A layer every frame crosses.
+    layer: LayerKind,
+}
+
+fn case(
+    name: &'static str,
+    link_type: u32,
+    v6: bool,
+    ethernet: bool,
+    layer: LayerKind,
+    wrap: impl Fn(&[u8]) -> Vec<u8>,
+) -> Case {
+    Case {
+        name,
+        link_type,
+        frames: inner_packets(v6, ethernet)
+            .iter()
+            .map(|p| wrap(p))
+            .collect(),
+        layer,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let eth = |t: u16, payload: &[u8]| encap::ethernet(MAC_A, MAC_B, &[], t, payload);
+    let wifi = |qos: bool| Ieee80211Data {
+        qos,
+        ..Ieee80211Data::to_ap(MAC_A, MAC_B, [0x02, 0, 0, 0, 0, 9])
+    };
+    vec![
+        case("pppoe_v4", 1, false, false, LayerKind::Pppoe, |p| {
+            eth(
+                ethertype::PPPOE_SESSION,
+                &encap::pppoe_session(7, ppp_protocol::IPV4, p),
+            )
+        }),
+        case("pppoe_v6_padded", 1, true, false, LayerKind::Ppp, |p| {
+            let mut f = eth(
+                ethertype::PPPOE_SESSION,
+                &encap::pppoe_session(7, ppp_protocol::IPV6, p),
+            );
+            f.extend_from_slice(&[0; 6]); // Ethernet trailer after the PPPoE payload
+            f
+        }),
+        case("ppp_link", 9, false, false, LayerKind::Ppp, |p| {
+            encap::ppp(true, false, ppp_protocol::IPV4, p)
+        }),
+        case(
+            "ppp_hdlc_link_compressed",
+            50,
+            false,
+            false,
+            LayerKind::Ppp,
+            |p| encap::ppp(false, true, ppp_protocol::IPV4, p),
+        ),
+        case("cisco_hdlc", 104, true, false, LayerKind::CiscoHdlc, |p| {
+            encap::cisco_hdlc(ethertype::IPV6, p)
+        }),
+        case("mpls_v4", 1, false, false, LayerKind::Mpls, |p| {
+            eth(ethertype::MPLS, &encap::mpls(&[100], None, p))
+        }),
+        case("mpls_stack_v6", 1, true, false, LayerKind::Mpls, |p| {
+            eth(ethertype::MPLS, &encap::mpls(&[100, 200, 300], None, p))
+        }),
+        case(
+            "mpls_pw_control_word",
+            1,
+            false,
+            true,
+            LayerKind::Ethernet,
+            |p| eth(ethertype::MPLS, &encap::mpls(&[16, 17], Some(0x1234), p)),
+        ),
+        case("gre_v4_in_v4", 1, false, false, LayerKind::Gre, |p| {
+            outer_ip(
+                "192.0.2.1",
+                "192.0.2.2",
+                47,
+                &encap::gre(ethertype::IPV4, None, None, p),
+            )
+        }),
+        case(
+            "gre_v6_in_v6_key_seq",
+            1,
+            true,
+            false,
+            LayerKind::Gre,
+            |p| {
+                let g = encap::gre(ethertype::IPV6, Some(42), Some(7), p);
+                outer_ip("2001:db8:ff::1", "2001:db8:ff::2", 47, &g)
+            },
+        ),
+        case(
+            "gre_ethernet_bridging",
+            1,
+            false,
+            true,
+            LayerKind::Ethernet,
+            |p| {
+                outer_ip(
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    47,
+                    &encap::gre(ethertype::TEB, Some(1), None, p),
+                )
+            },
+        ),
+        case("gre_pptp_ppp", 1, false, false, LayerKind::Ppp, |p| {
+            let ppp = encap::ppp(true, false, ppp_protocol::IPV4, p);
+            outer_ip("192.0.2.1", "192.0.2.2", 47, &encap::gre_pptp(9, 1, &ppp))
+        }),
+        case("gre_erspan", 1, false, true, LayerKind::Erspan, |p| {
+            let g = encap::gre(ethertype::ERSPAN_2, None, Some(1), &encap::erspan2(3, p));
+            outer_ip("192.0.2.1", "192.0.2.2", 47, &g)
+        }),
+        case(
+            "gre_aruba_80211",
+            1,
+            false,
+            false,
+            LayerKind::Ieee80211,
+            |p| {
+                let frame = wifi(false).frame(ethertype::IPV4, p);
+                outer_ip(
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    47,
+                    &encap::gre(ethertype::ARUBA_80211, None, None, &frame),
+                )
+            },
+        ),
+        case("vxlan", 1, false, true, LayerKind::Vxlan, |p| {
+            outer_udp(51000, 4789, &encap::vxlan(5001, p))
+        }),
+        case("teredo_plain", 1, true, false, LayerKind::Teredo, |p| {
+            outer_udp(3544, 50000, &encap::teredo(None, None, p))
+        }),
+        case(
+            "teredo_origin_auth",
+            1,
+            true,
+            false,
+            LayerKind::Teredo,
+            |p| {
+                let t = encap::teredo(Some((b"id", b"auth")), Some((40000, [198, 51, 100, 7])), p);
+                outer_udp(50000, 3544, &t)
+            },
+        ),
+        case("ipip_4in4", 1, false, false, LayerKind::Ipv4, |p| {
+            outer_ip("192.0.2.1", "192.0.2.2", 4, p)
+        }),
+        case("ipip_6in4", 1, true, false, LayerKind::Ipv4, |p| {
+            outer_ip("192.0.2.1", "192.0.2.2", 41, p)
+        }),
+        case("ipip_6in6", 1, true, false, LayerKind::Ipv6, |p| {
+            outer_ip("2001:db8:ff::1", "2001:db8:ff::2", 41, p)
+        }),
+        case("ipip_4in6", 1, false, false, LayerKind::Ipv6, |p| {
+            outer_ip("2001:db8:ff::1", "2001:db8:ff::2", 4, p)
+        }),
+        case("qinq", 1, false, false, LayerKind::Vlan, |p| {
+            let tags = [VlanTag::dot1ad(100), VlanTag::dot1q(200)];
+            encap::ethernet(MAC_A, MAC_B, &tags, ethertype::IPV4, p)
+        }),
+        case(
+            "vlan_9100_stack_of_5",
+            1,
+            true,
+            false,
+            LayerKind::Vlan,
+            |p| {
+                let mut tags = vec![VlanTag {
+                    tpid: 0x9100,
+                    ..VlanTag::dot1q(1)
+                }];
+                tags.extend((2..=5).map(VlanTag::dot1q));
+                encap::ethernet(MAC_A, MAC_B, &tags, ethertype::IPV6, p)
+            },
+        ),
+        case("ieee80211", 105, false, false, LayerKind::Llc, |p| {
+            wifi(false).frame(ethertype::IPV4, p)
+        }),
+        case(
+            "radiotap_fcs_qos",
+            127,
+            true,
+            false,
+            LayerKind::Radiotap,
+            |p| encap::radiotap(true, &wifi(true).frame(ethertype::IPV6, p)),
+        ),
+        case("radiotap", 127, false, false, LayerKind::Ieee80211, |p| {
+            encap::radiotap(false, &wifi(false).frame(ethertype::IPV4, p))
+        }),
+        case("ppi", 192, false, false, LayerKind::Ppi, |p| {
+            encap::ppi(&wifi(false).frame(ethertype::IPV4, p))
+        }),
+        case(
+            "vxlan_in_gre_in_mpls",
+            1,
+            false,
+            true,
+            LayerKind::Vxlan,
+            |p| {
+                let inner = outer_udp(51000, 4789, &encap::vxlan(7, p));
+                let gre = outer_ip(
+                    "192.0.2.9",
+                    "192.0.2.10",
+                    47,
+                    &encap::gre(ethertype::TEB, None, None, &inner),
+                );
+                let ip_and_up = &gre[14..];
+                eth(ethertype::MPLS, &encap::mpls(&[500], None, ip_and_up))
+            },
+        ),
+    ]
+}
+
+fn capture(case: &Case) -> Vec<u8> {
+    pcap_bytes(
+        case.link_type,
+        case.frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((1_700_000_000 + i as u64, 0), f.as_slice())),
+    )
+}
+
+/// What a frame's innermost layers say: "tcp stream src:port dst:port len" or
+/// "udp src:port dst:port", "-" otherwise.
+type Facts = BTreeMap<u64, String>;
+
+fn ours(bytes: &[u8]) -> (Facts, Vec<Vec<LayerKind>>) {
+    let mut tcp = TcpAnalyzer::new(&Config::default());
+    let mut reader = Reader::new();
+    let mut facts = BTreeMap::new();
+    let mut layers = Vec::new();
+    let mut on_frame = |frame: &pcaplens_core::capture::Frame<'_>| {
+        let p = decode_frame(frame);
+        let ctx = tcp.on_packet(&p);
+        layers.push(p.encap.layers().map(|l| l.kind).collect());
+        let fact = match (&p.ip, &p.transport, ctx) {
+            (Some(ip), DecodedTransport::Tcp(t), Some(ctx)) => format!(
+                "tcp {} {} {} {} {} {}",
+                ctx.stream, ip.src, t.src_port, ip.dst, t.dst_port, t.seglen
+            ),
+            (Some(ip), DecodedTransport::Udp(u), _) => {
+                format!("udp {} {} {} {}", ip.src, u.src_port, ip.dst, u.dst_port)
+            }
+            _ => "-".to_string(),
+        };
+        facts.insert(frame.number, fact);
+    };
+    reader.feed(bytes, &mut on_frame);
+    reader.finish(&mut on_frame);
+    (facts, layers)
+}
+
+fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn last(field: &str) -> &str {
+    field.rsplit(',').next().unwrap_or("")
+}
+
+fn tshark_facts(path: &std::path::Path) -> Facts {
+    let out = Command::new("tshark")
+        .args(["-n", "-r"])
+        .arg(path)
+        .args(["-T", "fields", "-E", "occurrence=a"])
+        .args([
+            "-e",
+            "frame.number",
+            "-e",
+            "frame.protocols",
+            "-e",
+            "tcp.stream",
+            "-e",
+            "tcp.srcport",
+            "-e",
+            "tcp.dstport",
+            "-e",
+            "tcp.len",
+            "-e",
+            "udp.srcport",
+            "-e",
+            "udp.dstport",
+            "-e",
+            "ip.src",
+            "-e",
+            "ip.dst",
+            "-e",
+            "ipv6.src",
+            "-e",
+            "ipv6.dst",
+        ])
+        .output()
+        .expect("tshark runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut facts = BTreeMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [number, protocols, stream, tsport, tdport, tlen, usport, udport, src4, dst4, src6, dst6] =
+            f[..]
+        else {
+            panic!("tshark line {line:?}")
+        };
+        let layers: Vec<&str> = protocols.split(':').collect();
+        let inner_v6 = layers
+            .iter()
+            .rev()
+            .find(|l| **l == "ip" || **l == "ipv6")
+            .is_some_and(|l| *l == "ipv6");
+        let (src, dst) = if inner_v6 {
+            (last(src6), last(dst6))
+        } else {
+            (last(src4), last(dst4))
+        };
+        let innermost_transport = layers.iter().rev().find(|l| **l == "tcp" || **l == "udp");
+        let fact = match innermost_transport {
+            Some(&"tcp") if !stream.is_empty() => format!(
+                "tcp {stream} {src} {} {dst} {} {}",
+                last(tsport),
+                last(tdport),
+                last(tlen)
+            ),
+            Some(&"udp") => format!("udp {src} {} {dst} {}", last(usport), last(udport)),
+            _ => "-".to_string(),
+        };
+        facts.insert(number.parse().expect("frame number"), fact);
+    }
+    facts
+}
+
+/// IPv6 addresses the way tshark prints them (Rust's Display agrees for these).
+#[test]
+fn every_encapsulation_reaches_the_inner_tcp_and_udp() {
+    for case in cases() {
+        let bytes = capture(&case);
+        let (facts, layers) = ours(&bytes);
+        for (n, fact) in &facts {
+            assert_ne!(
+                fact, "-",
+                "{}: frame {n} not decoded to its transport",
+                case.name
+            );
+        }
+        for (i, l) in layers.iter().enumerate() {
+            assert!(
+                l.contains(&case.layer),
+                "{}: frame {} layers {l:?} lack {:?}",
+                case.name,
+                i + 1,
+                case.layer
+            );
+        }
+        let report = analyze_bytes(&bytes, &Config::default());
+        assert_eq!(report.tcp.connections.len(), 1, "{}", case.name);
+        let conn = &report.tcp.connections[0];
+        assert!(conn.handshake_completed, "{}", case.name);
+        assert!(
+            conn.client.ends_with(":40001") && conn.server.ends_with(":443"),
+            "{}: {} -> {}",
+            case.name,
+            conn.client,
+            conn.server
+        );
+        assert_eq!(conn.payload_bytes, 13, "{}", case.name);
+        assert_eq!(report.capinfos.decode_problems.total(), 0, "{}", case.name);
+    }
+}
+
+#[test]
+fn encapsulations_match_tshark() {
+    if !tshark_available() {
+        eprintln!("encapsulations_match_tshark: skipped: tshark is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("pcaplens-encap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut failures = Vec::new();
+    for case in cases() {
+        let bytes = capture(&case);
+        let path: PathBuf = dir.join(format!("{}.pcap", case.name));
+        std::fs::write(&path, &bytes).expect("write capture");
+        let (facts, _) = ours(&bytes);
+        let theirs = tshark_facts(&path);
+        if facts != theirs {
+            failures.push(format!(
+                "{}:\n  ours   {facts:?}\n  tshark {theirs:?}",
+                case.name
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
