@@ -490,7 +490,54 @@ fn encapsulations_match_tshark() {
                 case.name
             ));
         }
+        let report = analyze_bytes(&bytes, &Config::default());
+        let flows = &report.flows;
+        let our_convs: Vec<String> = flows
+            .ip_conversations
+            .iter()
+            .chain(&flows.udp_conversations)
+            .map(|c| conv_key(&c.a, &c.b, c.packets))
+            .collect();
+        let their_convs = tshark_conversations(&path);
+        if sorted(our_convs.clone()) != sorted(their_convs.clone()) {
+            failures.push(format!(
+                "{} conversations:\n  ours   {our_convs:?}\n  tshark {their_convs:?}",
+                case.name
+            ));
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// "a <-> b frames" with the endpoints in order and IPv6 brackets dropped (tshark prints none).
+fn conv_key(a: &str, b: &str, frames: u64) -> String {
+    let (a, b) = (a.replace(['[', ']'], ""), b.replace(['[', ']'], ""));
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    format!("{a} <-> {b} {frames}")
+}
+
+/// tshark's IPv4, IPv6 and UDP conversations.
+fn tshark_conversations(path: &std::path::Path) -> Vec<String> {
+    let out = Command::new("tshark")
+        .args(["-n", "-q", "-r"])
+        .arg(path)
+        .args(["-z", "conv,ip", "-z", "conv,ipv6", "-z", "conv,udp"])
+        .output()
+        .expect("tshark runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut convs = Vec::new();
+    for line in text.lines() {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        if t.get(1) == Some(&"<->") {
+            let frames: u64 = t.get(9).and_then(|f| f.parse().ok()).expect("frames column");
+            convs.push(conv_key(t[0], t[2], frames));
+        }
+    }
+    convs
 }
