@@ -535,9 +535,112 @@ fn tshark_conversations(path: &std::path::Path) -> Vec<String> {
     for line in text.lines() {
         let t: Vec<&str> = line.split_whitespace().collect();
         if t.get(1) == Some(&"<->") {
-            let frames: u64 = t.get(9).and_then(|f| f.parse().ok()).expect("frames column");
+            let frames: u64 = t
+                .get(9)
+                .and_then(|f| f.parse().ok())
+                .expect("frames column");
             convs.push(conv_key(t[0], t[2], frames));
         }
     }
     convs
+}
+
+#[path = "common/mod.rs"]
+mod common;
+
+/// Frames pcaplens recognises but does not decode are counted per kind and warned about.
+#[test]
+fn encapsulations_not_decoded_are_counted_and_reported() {
+    let inner = inner_packets(false, false);
+    let wifi = Ieee80211Data {
+        protected: true,
+        ..Ieee80211Data::to_ap(MAC_A, MAC_B, [0x02, 0, 0, 0, 0, 9])
+    };
+    let too_deep: Vec<VlanTag> = (1..=20).map(VlanTag::dot1q).collect();
+    let ethernet_frames = vec![
+        outer_ip(
+            "192.0.2.1",
+            "192.0.2.2",
+            47,
+            &encap::gre(0x883e, None, None, &inner[0]),
+        ),
+        outer_ip(
+            "192.0.2.1",
+            "192.0.2.2",
+            47,
+            &encap::gre(0x883e, None, None, &inner[1]),
+        ),
+        outer_udp(50000, 2152, &inner[2]),
+        encap::ethernet(MAC_A, MAC_B, &too_deep, ethertype::IPV4, &inner[3]),
+        inner_packets(false, true)[4].clone(),
+    ];
+    let bytes = pcap_bytes(
+        1,
+        ethernet_frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((1_700_000_000 + i as u64, 0), f.as_slice())),
+    );
+    let report = analyze_bytes(&bytes, &Config::default());
+    let got: Vec<(&str, u64, u64)> = report
+        .capinfos
+        .not_decoded
+        .iter()
+        .map(|c| (c.what.as_str(), c.frames, c.first_frame))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("GRE protocol 0x883e", 2, 1),
+            ("UDP tunnel on port 2152 (GTP-U)", 1, 3),
+            ("more than 16 encapsulation layers", 1, 4),
+        ]
+    );
+    assert!(report.capinfos.warnings.iter().any(|w| w
+        == "2 frames of an encapsulation pcaplens does not decode: GRE protocol 0x883e (the \
+            first is frame 1); they are analysed only as far as their outer layers go"));
+    // The outer layers are still analysed: the GRE frames' IP pair and the GTP-U datagram.
+    let flows = &report.flows;
+    assert!(flows
+        .ip_conversations
+        .iter()
+        .any(|c| c.a == "192.0.2.1" && c.packets == 3));
+    assert_eq!(flows.udp_conversations.len(), 1);
+
+    let wifi_frames = [wifi.frame(0, &[0x55; 40])];
+    let bytes = pcap_bytes(105, wifi_frames.iter().map(|f| ((1, 0), f.as_slice())));
+    let report = analyze_bytes(&bytes, &Config::default());
+    assert_eq!(report.capinfos.not_decoded.len(), 1);
+    assert_eq!(
+        report.capinfos.not_decoded[0].what,
+        "802.11 protected (encrypted) data"
+    );
+    assert!(report.capinfos.warnings[0].starts_with("1 frames of an encapsulation"));
+
+    // An unknown link type is listed too (its own warning is the older one).
+    let bytes = pcap_bytes(119, [((1, 0), &[0u8; 64][..])]);
+    let report = analyze_bytes(&bytes, &Config::default());
+    assert_eq!(
+        report.capinfos.not_decoded[0].what,
+        "link type IEEE802_11_PRISM (119)"
+    );
+}
+
+/// Every corpus capture uses only link types and encapsulations pcaplens decodes: nothing may
+/// be reported as not decoded.
+#[test]
+fn corpus_captures_have_no_frames_not_decoded() {
+    let corpus = common::corpus("corpus_captures_have_no_frames_not_decoded");
+    for (path, _) in &corpus {
+        let report = common::analyze_file(path);
+        assert!(
+            report.capinfos.not_decoded.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            report.capinfos.not_decoded
+        );
+    }
+    if !corpus.is_empty() {
+        eprintln!("{} corpus captures: nothing not decoded", corpus.len());
+    }
 }

@@ -443,7 +443,8 @@ impl FlowsAnalyzer {
                     } else {
                         outer.ipv6 = true;
                     }
-                    self.ip.add((&src, 0), (&dst, 0), meta.number, meta.ts, bytes);
+                    self.ip
+                        .add((&src, 0), (&dst, 0), meta.number, meta.ts, bytes);
                     last_ip = Some((src, dst));
                 }
                 LayerKind::Udp => {

@@ -153,7 +153,25 @@ impl LinkType {
 
     /// Whether the decoder understands this link type.
     pub fn is_supported(self) -> bool {
-        matches!(self.0, 0 | 1 | 12 | 14 | 101 | 108 | 113 | 228 | 229 | 276)
+        matches!(
+            self.0,
+            0 | 1
+                | 9
+                | 12
+                | 14
+                | 50
+                | 51
+                | 101
+                | 104
+                | 105
+                | 108
+                | 113
+                | 127
+                | 192
+                | 228
+                | 229
+                | 276
+        )
     }
 
     /// The largest captured length Wireshark 4.0 accepts for this link type
