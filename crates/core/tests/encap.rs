@@ -644,3 +644,62 @@ fn corpus_captures_have_no_frames_not_decoded() {
         eprintln!("{} corpus captures: nothing not decoded", corpus.len());
     }
 }
+
+/// A frame whose IP length claims more than the frame carries: tcp.len is what the frame has
+/// (tshark's rule), so the next segment is not taken for a retransmission.
+#[test]
+fn ip_lengths_beyond_the_frame_are_cut_to_it() {
+    for v6 in [false, true] {
+        let (c, s) = if v6 {
+            (sock("[2001:db8:1::10]:40001"), sock("[2001:db8:2::20]:80"))
+        } else {
+            (sock("10.1.0.10:40001"), sock("10.2.0.20:80"))
+        };
+        let tcp = |flags, seq, ack| Tcp {
+            ack,
+            ..Tcp::new(0, 0, seq, flags)
+        };
+        let mut packets = vec![
+            Packet::tcp(c, s, tcp(TcpFlags::SYN, 1000, 0), b""),
+            Packet::tcp(s, c, tcp(TcpFlags::SYN_ACK, 5000, 1001), b""),
+            Packet::tcp(c, s, tcp(TcpFlags::ACK, 1001, 5001), b""),
+            Packet::tcp(c, s, tcp(TcpFlags::PSH_ACK, 1001, 5001), b"0123456789"),
+            Packet::tcp(c, s, tcp(TcpFlags::PSH_ACK, 1011, 5001), b"abcdefghij"),
+            Packet::tcp(s, c, tcp(TcpFlags::ACK, 5001, 1021), b""),
+        ];
+        match &mut packets[3].network {
+            Network::Ipv4(h) => h.total_length = Some(20 + 20 + 10 + 200),
+            Network::Ipv6(h) => h.payload_length = Some(20 + 10 + 200),
+            Network::Ethertype(_) => unreachable!(),
+        }
+        let frames: Vec<Vec<u8>> = packets.iter().map(|p| p.to_vec()).collect();
+        let bytes = pcap_bytes(
+            1,
+            frames
+                .iter()
+                .enumerate()
+                .map(|(i, f)| ((1_700_000_000 + i as u64, 0), f.as_slice())),
+        );
+        let (facts, _) = ours(&bytes);
+        assert!(facts[&4].ends_with(" 10"), "{v6}: {}", facts[&4]);
+        let report = analyze_bytes(&bytes, &Config::default());
+        assert!(
+            report.tcp.issues.is_empty(),
+            "{v6}: {:?}",
+            report.tcp.issues
+        );
+        assert_eq!(report.tcp.connections[0].payload_bytes, 20);
+        if tshark_available() {
+            let path = std::env::temp_dir().join(format!(
+                "pcaplens-encap-len-{}-{v6}.pcap",
+                std::process::id()
+            ));
+            std::fs::write(&path, &bytes).expect("write capture");
+            let theirs = tshark_facts(&path);
+            let _ = std::fs::remove_file(&path);
+            assert_eq!(facts, theirs, "{v6}");
+        } else {
+            eprintln!("ip_lengths_beyond_the_frame_are_cut_to_it: tshark comparison skipped");
+        }
+    }
+}

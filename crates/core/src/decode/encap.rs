@@ -597,6 +597,9 @@ pub(crate) fn walk(
                             }
                             Next::Ethernet(u + 8)
                         } else {
+                            if d.len() <= u {
+                                break Inner::Stopped(Some(Problem::BadTransport));
+                            }
                             if !encap.push(LayerKind::Teredo, u) {
                                 break Inner::Stopped(None);
                             }
@@ -799,6 +802,9 @@ fn gre(d: &[u8], at: usize, encap: &mut Encapsulation) -> Result<Next, Inner> {
             } else {
                 0
             };
+            if d.len() < p + header.max(1) {
+                return Err(Inner::Stopped(Some(Problem::BadTransport)));
+            }
             if header > 0 && !encap.push(LayerKind::Erspan, p) {
                 return Err(Inner::Stopped(None));
             }
