@@ -375,6 +375,13 @@ impl PcapParser {
                     need: 0,
                 };
             }
+            if let Some(reason) = h.link_type.pseudo_header_damage(r.incl_len) {
+                st.damage(offset + pos as u64, &reason);
+                return Progress {
+                    consumed: pos,
+                    need: 0,
+                };
+            }
             let start = pos + hdr_len;
             let end = start + r.incl_len as usize;
             let Some(data) = buf.get(start..end) else {

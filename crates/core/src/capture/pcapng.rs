@@ -484,6 +484,9 @@ impl PcapngParser {
                 iface.max_caplen
             ));
         }
+        if let Some(reason) = iface.link_type.pseudo_header_damage(cap_len) {
+            return Err(reason);
+        }
         let data_end = 20 + cap_len as usize;
         let data = body.get(20..data_end).unwrap_or(&[]);
         let opts = body.get(pad4(data_end).min(body.len())..).unwrap_or(&[]);
@@ -561,6 +564,9 @@ impl PcapngParser {
         }
         if cap_len > iface.max_caplen {
             let reason = format!("cap_len {cap_len} is larger than {}", iface.max_caplen);
+            return self.reject(st, offset, reason);
+        }
+        if let Some(reason) = iface.link_type.pseudo_header_damage(cap_len) {
             return self.reject(st, offset, reason);
         }
         if b.len() < used {
