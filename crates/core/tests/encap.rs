@@ -557,7 +557,7 @@ fn encapsulations_not_decoded_are_counted_and_reported() {
         ..Ieee80211Data::to_ap(MAC_A, MAC_B, [0x02, 0, 0, 0, 0, 9])
     };
     let too_deep: Vec<VlanTag> = (1..=20).map(VlanTag::dot1q).collect();
-    let ethernet_frames = vec![
+    let ethernet_frames = [
         outer_ip(
             "192.0.2.1",
             "192.0.2.2",
@@ -659,7 +659,7 @@ fn ip_lengths_beyond_the_frame_are_cut_to_it() {
             ack,
             ..Tcp::new(0, 0, seq, flags)
         };
-        let mut packets = vec![
+        let mut packets = [
             Packet::tcp(c, s, tcp(TcpFlags::SYN, 1000, 0), b""),
             Packet::tcp(s, c, tcp(TcpFlags::SYN_ACK, 5000, 1001), b""),
             Packet::tcp(c, s, tcp(TcpFlags::ACK, 1001, 5001), b""),

@@ -146,7 +146,8 @@ pub fn gre_pptp(call_id: u16, sequence: u32, ppp_frame: &[u8]) -> Vec<u8> {
 /// An ERSPAN type II header (to go inside GRE with a sequence number) around an Ethernet frame.
 pub fn erspan2(session: u16, ethernet_frame: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(8 + ethernet_frame.len());
-    out.extend_from_slice(&(0x1000 | 0x0000u16).to_be_bytes());
+    // Version 1 (type II) in the top nibble, VLAN 0.
+    out.extend_from_slice(&0x1000u16.to_be_bytes());
     out.extend_from_slice(&(session & 0x3ff).to_be_bytes());
     out.extend_from_slice(&[0, 0, 0, 0]);
     out.extend_from_slice(ethernet_frame);
