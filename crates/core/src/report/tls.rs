@@ -41,8 +41,8 @@ pub struct Handshake {
     pub cipher_suites: Vec<String>,
     /// Cipher specs of an SSLv2-format ClientHello ("0x010080", 3 bytes each; tshark's
     /// `tls.handshake.cipherspec`); such a hello has no cipher suites, extensions or
-    /// fingerprints. Absent for TLS ClientHellos.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// fingerprints. Empty for TLS ClientHellos.
+    #[serde(default)]
     pub sslv2_cipher_specs: Vec<String>,
     pub ja3: Option<String>,
     /// The JA3 input string (tshark's `tls.handshake.ja3_full`).
@@ -98,8 +98,8 @@ pub struct Handshake {
     pub handshake_messages: BTreeMap<String, u64>,
     pub alerts: Vec<Alert>,
     /// The plaintext protocol that switched to TLS on this stream ("smtp", "imap", "pop3",
-    /// "ftp", "xmpp", "ldap", "pgsql"); absent when the stream was TLS from its start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// "ftp", "xmpp", "ldap", "pgsql"); null when the stream was TLS from its start.
+    #[serde(default)]
     pub starttls: Option<String>,
     /// Bytes of this stream the capture lost (holes crossed by the reassembler).
     pub lost_bytes: u64,
