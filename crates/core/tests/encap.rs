@@ -712,15 +712,26 @@ fn messages_quoted_in_icmp_errors_are_not_counted() {
     let query = DnsMessage::query(0x1234, "example.org", 1).to_bytes();
     let sip = b"INVITE sip:bob@example.org SIP/2.0\r\nCall-ID: q1@x\r\nCSeq: 1 INVITE\r\n\r\n";
     let mut frames = Vec::new();
-    for (v6, payload) in [(false, &query[..]), (true, &query[..]), (false, &sip[..]), (true, &sip[..])] {
+    for (v6, payload) in [
+        (false, &query[..]),
+        (true, &query[..]),
+        (false, &sip[..]),
+        (true, &sip[..]),
+    ] {
         let (c, s, port) = if v6 {
             ("[2001:db8::1]:5353", "[2001:db8::2]", 53)
         } else {
             ("10.0.0.1:5353", "10.0.0.2", 53)
         };
-        let port = if payload.starts_with(b"INVITE") { 5060 } else { port };
+        let port = if payload.starts_with(b"INVITE") {
+            5060
+        } else {
+            port
+        };
         let dst = sock(&format!("{s}:{port}"));
-        let quoted = Packet::udp(sock(c), dst, payload).with_link(Link::Raw).to_vec();
+        let quoted = Packet::udp(sock(c), dst, payload)
+            .with_link(Link::Raw)
+            .to_vec();
         let icmp = if v6 {
             Icmp::v6_dest_unreachable(4)
         } else {
@@ -734,7 +745,12 @@ fn messages_quoted_in_icmp_errors_are_not_counted() {
             "192.0.2.1",
             "192.0.2.2",
             47,
-            &encap::gre(if v6 { ethertype::IPV6 } else { ethertype::IPV4 }, None, None, &inner),
+            &encap::gre(
+                if v6 { ethertype::IPV6 } else { ethertype::IPV4 },
+                None,
+                None,
+                &inner,
+            ),
         ));
     }
     let bytes = pcap_bytes(
@@ -745,7 +761,12 @@ fn messages_quoted_in_icmp_errors_are_not_counted() {
             .map(|(i, f)| ((1_700_000_000 + i as u64, 0), f.as_slice())),
     );
     let report = analyze_bytes(&bytes, &Config::default());
-    assert_eq!(report.dns.queries + report.dns.responses, 0, "{:?}", report.dns.messages);
+    assert_eq!(
+        report.dns.queries + report.dns.responses,
+        0,
+        "{:?}",
+        report.dns.messages
+    );
     assert!(report.dns.messages.is_empty());
     assert!(report.sip.messages.is_empty(), "{:?}", report.sip.messages);
     let quoted = report

@@ -274,10 +274,11 @@ impl Analyzer for FlowsAnalyzer {
         if matches!(packet.link.ether_type, Some(0x0806 | 0x8035)) {
             count(&mut self.protocols, Proto::Arp);
         }
+        // Tunnel layers: their conversations first (tshark meets the outer headers first).
         let outer = if packet.encap.is_empty() {
-            OuterLayers::default()
+            None
         } else {
-            self.outer_layers(packet)
+            Some(self.outer_layers(packet))
         };
         let Some(ip) = &packet.ip else { return };
         count(
@@ -288,13 +289,6 @@ impl Analyzer for FlowsAnalyzer {
                 Proto::Ipv6
             },
         );
-        // A frame counts once per protocol, however many tunnel layers carry it.
-        if outer.ipv4 && ip.version != 4 {
-            count(&mut self.protocols, Proto::Ipv4);
-        }
-        if outer.ipv6 && ip.version != 6 {
-            count(&mut self.protocols, Proto::Ipv6);
-        }
         if ip.fragment.is_some() {
             count(
                 &mut self.protocols,
@@ -337,8 +331,8 @@ impl Analyzer for FlowsAnalyzer {
             (None, None) => Some(ip.protocol),
             (None, Some(_)) => None,
         };
-        if outer.udp && transport != Some(17) {
-            count(&mut self.protocols, Proto::Udp);
+        if let Some(outer) = outer {
+            self.count_outer(outer, ip.version, transport);
         }
         match transport {
             Some(6) => count(&mut self.protocols, Proto::Tcp),
@@ -419,6 +413,21 @@ fn ip_addresses(data: &[u8], at: usize) -> Option<(IpAddr, IpAddr)> {
 }
 
 impl FlowsAnalyzer {
+    /// A frame counts once per protocol, however many tunnel layers carry it: the outer layers'
+    /// protocols count unless the innermost packet counts them already.
+    #[inline(never)]
+    fn count_outer(&mut self, outer: OuterLayers, version: u8, transport: Option<u8>) {
+        if outer.ipv4 && version != 4 {
+            self.protocols[Proto::Ipv4 as usize] += 1;
+        }
+        if outer.ipv6 && version != 6 {
+            self.protocols[Proto::Ipv6 as usize] += 1;
+        }
+        if outer.udp && transport != Some(17) {
+            self.protocols[Proto::Udp as usize] += 1;
+        }
+    }
+
     /// Conversations of the tunnel layers (tshark's conversation tables list the outer IP and
     /// UDP headers too, each counting the frame).
     #[inline(never)]
