@@ -308,7 +308,84 @@ fn cases() -> Vec<Case> {
                 eth(ethertype::MPLS, &encap::mpls(&[500], None, ip_and_up))
             },
         ),
+        case("mpls_v4_padded", 1, false, false, LayerKind::Mpls, |p| {
+            pad60(eth(ethertype::MPLS, &encap::mpls(&[100], None, p)))
+        }),
+        case("mpls_v6_padded", 1, true, false, LayerKind::Mpls, |p| {
+            pad60(eth(ethertype::MPLS, &encap::mpls(&[100], None, p)))
+        }),
+        case(
+            "vlan_pppoe_padded",
+            1,
+            false,
+            false,
+            LayerKind::Pppoe,
+            |p| {
+                let tags = [VlanTag::dot1q(10)];
+                let s = encap::pppoe_session(3, ppp_protocol::IPV4, p);
+                pad60(encap::ethernet(
+                    MAC_A,
+                    MAC_B,
+                    &tags,
+                    ethertype::PPPOE_SESSION,
+                    &s,
+                ))
+            },
+        ),
+        case(
+            "gre_checksum_padded",
+            1,
+            false,
+            false,
+            LayerKind::Gre,
+            |p| {
+                let mut g = encap::gre(ethertype::IPV4, None, None, p);
+                g[0] |= 0x80; // checksum present (value 0), then the reserved word
+                g.splice(4..4, [0u8; 4]);
+                pad60(outer_ip("192.0.2.1", "192.0.2.2", 47, &g))
+            },
+        ),
+        case(
+            "wds_four_addresses",
+            105,
+            false,
+            false,
+            LayerKind::Llc,
+            |p| {
+                let f = Ieee80211Data {
+                    from_ds: true,
+                    qos: true,
+                    ..Ieee80211Data::to_ap(MAC_A, MAC_B, [0x02, 0, 0, 0, 0, 9])
+                };
+                f.frame(ethertype::IPV4, p)
+            },
+        ),
+        case(
+            "radiotap_data_pad",
+            127,
+            false,
+            false,
+            LayerKind::Llc,
+            |p| {
+                // QoS data (26-byte header) padded to 28 bytes, as the radiotap flag says.
+                let frame = wifi(true).frame(ethertype::IPV4, p);
+                let mut padded = frame[..26].to_vec();
+                padded.extend([0, 0]);
+                padded.extend(&frame[26..]);
+                let mut r = encap::radiotap(false, &padded);
+                r[16] |= 0x20;
+                r
+            },
+        ),
     ]
+}
+
+/// Ethernet's minimum frame: short frames get trailing padding.
+fn pad60(mut frame: Vec<u8>) -> Vec<u8> {
+    if frame.len() < 60 {
+        frame.resize(60, 0);
+    }
+    frame
 }
 
 fn capture(case: &Case) -> Vec<u8> {

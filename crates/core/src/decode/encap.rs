@@ -106,7 +106,7 @@ pub enum NotDecoded {
     GreProtocol(u16),
     /// A PPP data protocol other than IPv4, IPv6 and MPLS.
     PppProtocol(u16),
-    /// An MPLS payload that is neither IP nor an Ethernet pseudowire.
+    /// An MPLS payload that is neither IP nor an Ethernet pseudowire (first nibble 2, 3, 5, 7-15).
     MplsPayload,
     /// A UDP tunnel not decoded, by its port (GTP-U, Geneve, L2TP, VXLAN-GPE).
     UdpTunnel(u16),
@@ -309,6 +309,8 @@ pub(crate) enum Next {
     Ppi(usize),
     /// An 802.11 frame; true when it ends with a 4-byte FCS.
     Ieee80211(usize, bool),
+    /// An MPLS associated channel (OAM, not user traffic).
+    Ach(usize),
 }
 
 /// Where the walk ended.
@@ -520,7 +522,7 @@ pub(crate) fn walk(
                     // Generic associated channel: OAM (BFD, ...), not user traffic.
                     break Inner::Other(0, at);
                 }
-                match mpls_payload(d, at, reported_end) {
+                match mpls_payload(d, at) {
                     Some(next) => next,
                     None => {
                         encap.not_decoded = Some(NotDecoded::MplsPayload);
@@ -660,6 +662,7 @@ pub(crate) fn walk(
                     }
                 }
             }
+            Next::Ach(at) => break Inner::Other(0, at),
             Next::Ieee80211(at, fcs) => {
                 match ieee80211(d, at, fcs, false, encap, &mut end, &mut reported_end) {
                     Ok(next) => next,
@@ -675,34 +678,16 @@ pub(crate) fn walk(
     }
 }
 
-/// What follows an MPLS label stack, decided as Wireshark 4.0 does: IP when the first nibble
-/// says so and the IP length fits the packet (up to 4 bytes of padding), otherwise an Ethernet
-/// pseudowire; with a control word when the first nibble is 0. (Wireshark also looks the two
-/// MAC addresses up in its manufacturer table; we look for a plausible EtherType instead.)
-fn mpls_payload(d: &[u8], at: usize, reported_end: usize) -> Option<Next> {
+/// What follows an MPLS label stack, decided as Wireshark 4.0 does by the first nibble: 4 is
+/// IPv4 and 6 is IPv6 (whatever the length fields say), 0 an Ethernet pseudowire, with a
+/// control word unless the bytes read as plain Ethernet (Wireshark looks the two MAC addresses
+/// up in its manufacturer table for that; we look for a plausible EtherType instead), 1 an
+/// associated channel (OAM), anything else data (`None`).
+fn mpls_payload(d: &[u8], at: usize) -> Option<Next> {
     let first = *d.get(at)?;
-    let reported = reported_end.saturating_sub(at);
-    let fits = |len: usize| len <= reported && len + 4 >= reported;
     match first >> 4 {
-        4 => {
-            let total = usize::from(be16(d, at + 2)?);
-            Some(if fits(total) {
-                Next::Ip(at)
-            } else {
-                Next::Ethernet(at)
-            })
-        }
-        6 => {
-            let payload = usize::from(be16(d, at + 4)?);
-            Some(if fits(payload + 40) {
-                Next::Ip(at)
-            } else {
-                Next::Ethernet(at)
-            })
-        }
+        4 | 6 => Some(Next::Ip(at)),
         0 => {
-            // Control word (0000 flags, length, sequence), unless the bytes read as plain
-            // Ethernet and not as Ethernet after a control word.
             let plain = be16(d, at + 12).is_some_and(is_known_ethertype);
             let after_cw = be16(d, at + 16).is_some_and(is_known_ethertype);
             if plain && !after_cw {
@@ -711,8 +696,8 @@ fn mpls_payload(d: &[u8], at: usize, reported_end: usize) -> Option<Next> {
                 Some(Next::Ethernet(at + 4)).filter(|_| d.len() >= at + 4)
             }
         }
-        1 => None,
-        _ => Some(Next::Ethernet(at)),
+        1 => Some(Next::Ach(at)),
+        _ => None,
     }
 }
 
