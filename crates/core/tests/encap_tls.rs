@@ -157,6 +157,20 @@ fn scripts() -> Vec<Script> {
         ],
         Some("pgsql"),
     );
+    for (name, port) in [("http_connect_3128", 3128), ("http_connect_8080", 8080)] {
+        push(
+            name,
+            port,
+            vec![
+                lines(
+                    C,
+                    "CONNECT mail.example.org:443 HTTP/1.1\r\nHost: mail.example.org:443\r\n\r\n",
+                ),
+                lines(S, "HTTP/1.1 200 Connection established\r\n\r\n"),
+            ],
+            Some("http"),
+        );
+    }
     // A refused upgrade: no TLS on the stream.
     out.push(Script {
         name: "smtp_refused",

@@ -98,7 +98,8 @@ pub struct Handshake {
     pub handshake_messages: BTreeMap<String, u64>,
     pub alerts: Vec<Alert>,
     /// The plaintext protocol that switched to TLS on this stream ("smtp", "imap", "pop3",
-    /// "ftp", "xmpp", "ldap", "pgsql"); null when the stream was TLS from its start.
+    /// "ftp", "xmpp", "ldap", "pgsql", or "http" for a proxy CONNECT); null when the stream was
+    /// TLS from its start.
     #[serde(default)]
     pub starttls: Option<String>,
     /// Bytes of this stream the capture lost (holes crossed by the reassembler).

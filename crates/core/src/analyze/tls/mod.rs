@@ -492,6 +492,9 @@ impl RecordSink<'_> {
         if self.from_client {
             if protocol.is_request(data) {
                 summary.starttls_requested = true;
+            } else if protocol == StartTls::HttpConnect && !summary.starttls_requested {
+                // Plain HTTP: decided at its first request.
+                summary.not_tls = true;
             }
             return data.len();
         }

@@ -2,7 +2,8 @@
 //! (`ssl_starttls_ack`): the client asks (SMTP/IMAP `STARTTLS`, POP3 `STLS`, FTP `AUTH TLS`,
 //! XMPP `<starttls/>`, LDAP's StartTLS extended operation, PostgreSQL's SSLRequest), the server
 //! agrees (SMTP 220, IMAP OK, POP3 +OK, FTP 234, XMPP `<proceed/>`, LDAP success, PostgreSQL
-//! `S`), and from the next bytes on both directions are TLS.
+//! `S`), and from the next bytes on both directions are TLS. An HTTP proxy's `CONNECT` answered
+//! with 2xx is followed the same way (Wireshark dissects the tunnel).
 
 /// A protocol with a STARTTLS-style upgrade, by its well-known server port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub enum StartTls {
     Xmpp,
     Ldap,
     Postgres,
+    /// `CONNECT` through an HTTP proxy.
+    HttpConnect,
 }
 
 /// Plaintext bytes per stream looked at for the upgrade before giving up on it.
@@ -35,6 +38,10 @@ impl StartTls {
             5222 => StartTls::Xmpp,
             389 => StartTls::Ldap,
             5432 => StartTls::Postgres,
+            // Wireshark's HTTP ports.
+            80 | 3128 | 3132 | 5985 | 8080 | 8088 | 11371 | 1900 | 2869 | 2710 => {
+                StartTls::HttpConnect
+            }
             _ => return None,
         })
     }
@@ -48,6 +55,7 @@ impl StartTls {
             StartTls::Xmpp => "xmpp",
             StartTls::Ldap => "ldap",
             StartTls::Postgres => "pgsql",
+            StartTls::HttpConnect => "http",
         }
     }
 
@@ -72,6 +80,7 @@ impl StartTls {
             StartTls::Xmpp => contains(data, b"<starttls"),
             StartTls::Ldap => contains(data, LDAP_STARTTLS_OID),
             StartTls::Postgres => data.starts_with(&PG_SSL_REQUEST),
+            StartTls::HttpConnect => data.starts_with(b"CONNECT "),
         }
     }
 
@@ -95,6 +104,13 @@ impl StartTls {
                 } else {
                     None
                 }
+            }
+            StartTls::HttpConnect => {
+                let status = data.strip_prefix(b"HTTP/1.")?.get(2..5)?;
+                let ok = status.first() == Some(&b'2');
+                // TLS starts after the response header.
+                let end = find(data, b"\r\n\r\n").map_or(data.len(), |at| at + 4);
+                Some((ok, end))
             }
             StartTls::Ldap => {
                 // ExtendedResponse ([APPLICATION 24]), then the LDAPResult's resultCode.
@@ -223,5 +239,15 @@ mod tests {
         );
         assert_eq!(StartTls::for_server_port(587), Some(Smtp));
         assert_eq!(StartTls::for_server_port(443), None);
+        assert!(HttpConnect.is_request(b"CONNECT a.example:443 HTTP/1.1\r\n\r\n"));
+        assert!(!HttpConnect.is_request(b"GET / HTTP/1.1\r\n"));
+        let ok = b"HTTP/1.1 200 Connection established\r\nVia: x\r\n\r\n";
+        assert_eq!(HttpConnect.response(ok), Some((true, ok.len())));
+        assert_eq!(
+            HttpConnect
+                .response(b"HTTP/1.0 407 Auth\r\n\r\n")
+                .map(|r| r.0),
+            Some(false)
+        );
     }
 }
