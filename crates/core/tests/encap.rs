@@ -308,6 +308,37 @@ fn cases() -> Vec<Case> {
                 eth(ethertype::MPLS, &encap::mpls(&[500], None, ip_and_up))
             },
         ),
+        case(
+            "vxlan_gpe_ipv4",
+            1,
+            false,
+            false,
+            LayerKind::VxlanGpe,
+            |p| outer_udp(51000, 4790, &encap::vxlan_gpe(9, 1, p)),
+        ),
+        case(
+            "geneve_ethernet_with_options",
+            1,
+            false,
+            true,
+            LayerKind::Geneve,
+            |p| {
+                let option = [0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef];
+                outer_udp(51000, 6081, &encap::geneve(77, ethertype::TEB, &option, p))
+            },
+        ),
+        case(
+            "gtp_u_v6_with_sequence",
+            1,
+            true,
+            false,
+            LayerKind::GtpU,
+            |p| outer_udp(2152, 2152, &encap::gtp_u(0x1234, Some(9), p)),
+        ),
+        case("l2tp_ppp", 1, false, false, LayerKind::L2tp, |p| {
+            let ppp = encap::ppp(true, false, ppp_protocol::IPV4, p);
+            outer_udp(1701, 1701, &encap::l2tp_v2(3, 4, &ppp))
+        }),
         case("mpls_v4_padded", 1, false, false, LayerKind::Mpls, |p| {
             pad60(eth(ethertype::MPLS, &encap::mpls(&[100], None, p)))
         }),

@@ -2,8 +2,8 @@
 //! (802.1Q, 802.1ad, 0x9100), PPPoE sessions and PPP (also the PPP and PPP-in-HDLC link types),
 //! Cisco HDLC, MPLS label stacks (IP by the first nibble, or an Ethernet pseudowire with or
 //! without control word), GRE (IP, transparent Ethernet bridging, PPP, MPLS, ERSPAN and
-//! Aruba's 802.11), VXLAN, Teredo, IP-in-IP, and 802.11 data frames (radiotap, PPI or plain
-//! 802.11 link types) through LLC/SNAP.
+//! Aruba's 802.11), VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TPv2, Teredo, IP-in-IP, and 802.11 data
+//! frames (radiotap, PPI or plain 802.11 link types) through LLC/SNAP.
 //!
 //! [`walk`] follows the headers with its own bounds-checked reads and stops at the innermost
 //! IP header (or at a payload that is not IP); it never recurses, and it gives up after
@@ -45,10 +45,18 @@ pub enum LayerKind {
     Gre,
     /// An ERSPAN header (type II or III).
     Erspan,
-    /// A UDP header that carries a tunnel (VXLAN, Teredo).
+    /// A UDP header that carries a tunnel (VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TP, Teredo).
     Udp,
     /// A VXLAN header (8 bytes).
     Vxlan,
+    /// A VXLAN-GPE header (8 bytes).
+    VxlanGpe,
+    /// A Geneve header with its options.
+    Geneve,
+    /// A GTP-U header with its optional fields and extension headers.
+    GtpU,
+    /// An L2TPv2 data header.
+    L2tp,
     /// Teredo's origin / authentication indicators (zero bytes when there are none).
     Teredo,
     /// A radiotap header.
@@ -78,6 +86,10 @@ impl LayerKind {
             LayerKind::Erspan => "erspan",
             LayerKind::Udp => "udp",
             LayerKind::Vxlan => "vxlan",
+            LayerKind::VxlanGpe => "vxlan",
+            LayerKind::Geneve => "geneve",
+            LayerKind::GtpU => "gtp",
+            LayerKind::L2tp => "l2tp",
             LayerKind::Teredo => "teredo",
             LayerKind::Radiotap => "radiotap",
             LayerKind::Ppi => "ppi",
@@ -108,7 +120,8 @@ pub enum NotDecoded {
     PppProtocol(u16),
     /// An MPLS payload that is neither IP nor an Ethernet pseudowire (first nibble 2, 3, 5, 7-15).
     MplsPayload,
-    /// A UDP tunnel not decoded, by its port (GTP-U, Geneve, L2TP, VXLAN-GPE).
+    /// A UDP tunnel whose variant is not decoded, by its port (GTP-U other than version 1,
+    /// L2TPv3 over UDP, Geneve version > 0, VXLAN-GPE carrying NSH).
     UdpTunnel(u16),
     /// A tunnel header inside an IP fragment (Wireshark reassembles first).
     FragmentedTunnel,
@@ -359,7 +372,9 @@ pub(crate) fn is_vlan(t: u16) -> bool {
     matches!(t, ethertype::VLAN | ethertype::QINQ | ethertype::VLAN_9100)
 }
 
-/// The UDP tunnel on these ports, if any: Wireshark tries the lower port first.
+/// The UDP tunnel on these ports, if any. Wireshark tries the lower port first, and nearly
+/// every port below 1024 has a dissector of its own: a DNS query from port 4789 is DNS.
+#[inline]
 pub(crate) fn udp_tunnel(src: u16, dst: u16) -> Option<u16> {
     let is_tunnel = |p: u16| {
         matches!(
@@ -368,7 +383,13 @@ pub(crate) fn udp_tunnel(src: u16, dst: u16) -> Option<u16> {
         )
     };
     let (lo, hi) = if src <= dst { (src, dst) } else { (dst, src) };
-    [lo, hi].into_iter().find(|&p| is_tunnel(p))
+    if is_tunnel(lo) {
+        Some(lo)
+    } else if lo >= 1024 && is_tunnel(hi) {
+        Some(hi)
+    } else {
+        None
+    }
 }
 
 /// Follows encapsulations from `next` to the innermost IP header. `data` is the frame's
@@ -546,11 +567,6 @@ pub(crate) fn walk(
                     },
                     _ => break Inner::Ip(at),
                 };
-                if !matches!(udp_port, 0 | port::VXLAN | port::TEREDO) {
-                    // Counted, and analysed as the plain UDP it also is.
-                    encap.not_decoded = Some(NotDecoded::UdpTunnel(udp_port));
-                    break Inner::Ip(at);
-                }
                 if ip.fragment {
                     encap.not_decoded = Some(NotDecoded::FragmentedTunnel);
                     break Inner::Ip(at);
@@ -589,26 +605,9 @@ pub(crate) fn walk(
                                 reported_end = reported_end.min(udp_end);
                             }
                         }
-                        let u = p + 8;
-                        if port == port::VXLAN {
-                            if d.len() < u + 8 {
-                                break Inner::Stopped(Some(Problem::BadTransport));
-                            }
-                            if !encap.push(LayerKind::Vxlan, u) {
-                                break Inner::Stopped(None);
-                            }
-                            Next::Ethernet(u + 8)
-                        } else {
-                            if d.len() <= u {
-                                break Inner::Stopped(Some(Problem::BadTransport));
-                            }
-                            if !encap.push(LayerKind::Teredo, u) {
-                                break Inner::Stopped(None);
-                            }
-                            match teredo_indicators(d, u) {
-                                Some(ipv6) => Next::Ip(ipv6),
-                                None => break Inner::Stopped(Some(Problem::BadTransport)),
-                            }
+                        match udp_tunnel_payload(d, p + 8, port, encap) {
+                            Ok(next) => next,
+                            Err(inner) => break inner,
                         }
                     }
                 }
@@ -803,6 +802,149 @@ fn gre(d: &[u8], at: usize, encap: &mut Encapsulation) -> Result<Next, Inner> {
             return Err(Inner::Stopped(None));
         }
     })
+}
+
+/// The tunnel header at `u` (a UDP payload on the tunnel's `port`): recorded, and what it
+/// carries returned.
+fn udp_tunnel_payload(
+    d: &[u8],
+    u: usize,
+    port: u16,
+    encap: &mut Encapsulation,
+) -> Result<Next, Inner> {
+    let cut = Inner::Stopped(Some(Problem::BadTransport));
+    let not_decoded = |encap: &mut Encapsulation| {
+        encap.not_decoded = Some(NotDecoded::UdpTunnel(port));
+        Inner::Stopped(None)
+    };
+    let push = |encap: &mut Encapsulation, kind| {
+        if encap.push(kind, u) {
+            Ok(())
+        } else {
+            Err(Inner::Stopped(None))
+        }
+    };
+    match port {
+        port::VXLAN => {
+            if d.len() < u + 8 {
+                return Err(cut);
+            }
+            push(encap, LayerKind::Vxlan)?;
+            Ok(Next::Ethernet(u + 8))
+        }
+        port::VXLAN_GPE => {
+            let (Some(&flags), Some(&next)) = (d.get(u), d.get(u + 3)) else {
+                return Err(cut);
+            };
+            push(encap, LayerKind::VxlanGpe)?;
+            const NEXT_PROTOCOL_PRESENT: u8 = 0x04;
+            let p = u + 8;
+            match (flags & NEXT_PROTOCOL_PRESENT != 0, next) {
+                (false, _) | (true, 3) => Ok(Next::Ethernet(p)),
+                (true, 1 | 2) => Ok(Next::Ip(p)),
+                (true, 5) => Ok(Next::Mpls(p)),
+                _ => Err(not_decoded(encap)),
+            }
+        }
+        port::GENEVE => {
+            let (Some(&first), Some(protocol)) = (d.get(u), be16(d, u + 2)) else {
+                return Err(cut);
+            };
+            push(encap, LayerKind::Geneve)?;
+            // Version 0; options in 4-byte words after the 8-byte header.
+            let p = u + 8 + usize::from(first & 0x3f) * 4;
+            if first >> 6 != 0 {
+                return Err(not_decoded(encap));
+            }
+            match protocol {
+                ethertype::TEB => Ok(Next::Ethernet(p)),
+                t => Ok(Next::EtherType(t, p)),
+            }
+        }
+        port::GTP_U => {
+            let (Some(&flags), Some(&message)) = (d.get(u), d.get(u + 1)) else {
+                return Err(cut);
+            };
+            if flags >> 5 != 1 {
+                return Err(not_decoded(encap));
+            }
+            push(encap, LayerKind::GtpU)?;
+            const G_PDU: u8 = 0xff;
+            if message != G_PDU {
+                // Echo, error indication...: GTP's own traffic.
+                return Err(Inner::Other(0, u));
+            }
+            const EXTENSION: u8 = 0x04;
+            const SEQUENCE_OR_NPDU: u8 = 0x03;
+            let mut p = u + 8;
+            if flags & (EXTENSION | SEQUENCE_OR_NPDU) != 0 {
+                // Sequence number, N-PDU number, next extension header type.
+                let Some(&next_ext) = d.get(p + 3) else {
+                    return Err(cut);
+                };
+                p += 4;
+                let mut next_ext = next_ext;
+                while next_ext != 0 {
+                    // Length in 4-byte units, the last byte names the next extension.
+                    let Some(&len) = d.get(p) else {
+                        return Err(cut);
+                    };
+                    if len == 0 {
+                        return Err(cut);
+                    }
+                    p += usize::from(len) * 4;
+                    let Some(&n) = d.get(p - 1) else {
+                        return Err(cut);
+                    };
+                    next_ext = n;
+                }
+            }
+            Ok(Next::Ip(p))
+        }
+        port::L2TP => {
+            let Some(flags) = be16(d, u) else {
+                return Err(cut);
+            };
+            const CONTROL: u16 = 0x8000;
+            const LENGTH: u16 = 0x4000;
+            const SEQUENCE: u16 = 0x0800;
+            const OFFSET: u16 = 0x0200;
+            if flags & 0x000f != 2 {
+                // L2TPv3 over UDP starts with a session id: not decoded.
+                return Err(not_decoded(encap));
+            }
+            push(encap, LayerKind::L2tp)?;
+            if flags & CONTROL != 0 {
+                return Err(Inner::Other(0, u));
+            }
+            let mut p = u + 2;
+            if flags & LENGTH != 0 {
+                p += 2;
+            }
+            p += 4; // tunnel and session ids
+            if flags & SEQUENCE != 0 {
+                p += 4;
+            }
+            if flags & OFFSET != 0 {
+                let Some(pad) = be16(d, p) else {
+                    return Err(cut);
+                };
+                p += 2 + usize::from(pad);
+            }
+            if d.len() < p {
+                return Err(cut);
+            }
+            Ok(Next::Ppp(p))
+        }
+        _ => {
+            // Teredo.
+            if d.len() <= u {
+                return Err(cut);
+            }
+            push(encap, LayerKind::Teredo)?;
+            teredo_indicators(d, u).map(Next::Ip).ok_or(cut)
+        }
+    }
 }
 
 /// Skips Teredo's authentication and origin indicators at `at`; the IPv6 header's offset.
@@ -1009,5 +1151,114 @@ impl IpHeader {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk_from(data: &[u8], next: Next) -> (Walk, Encapsulation) {
+        let mut encap = Encapsulation::default();
+        let mut link = Link::default();
+        let w = walk(data, data.len(), next, &mut encap, &mut link);
+        (w, encap)
+    }
+
+    #[test]
+    fn udp_tunnel_ports_follow_wiresharks_order() {
+        assert_eq!(udp_tunnel(50000, 4789), Some(4789));
+        assert_eq!(udp_tunnel(3544, 3544), Some(3544));
+        // The lower port wins; a port below 1024 is taken to have its own dissector.
+        assert_eq!(udp_tunnel(4789, 53), None);
+        assert_eq!(udp_tunnel(2152, 6081), Some(2152));
+        assert_eq!(udp_tunnel(5000, 6000), None);
+    }
+
+    #[test]
+    fn ppp_protocol_fields() {
+        // Address/control and a compressed protocol; LCP is PPP's own traffic; IPX is counted.
+        let (w, e) = walk_from(&[0xff, 0x03, 0x21, 0x45], Next::Ppp(0));
+        assert_eq!((w.inner, e.len()), (Inner::Ip(3), 1));
+        let (w, e) = walk_from(&[0xc0, 0x21, 1, 1], Next::Ppp(0));
+        assert_eq!((w.inner, e.not_decoded), (Inner::Other(0, 2), None));
+        let (w, e) = walk_from(&[0x00, 0x2b, 0, 0], Next::Ppp(0));
+        assert_eq!(
+            (w.inner, e.not_decoded),
+            (Inner::Stopped(None), Some(NotDecoded::PppProtocol(0x2b)))
+        );
+    }
+
+    #[test]
+    fn gre_optional_fields_and_routing() {
+        // Checksum + key + sequence: 16 bytes of header before IPv4.
+        let mut g = vec![0xb0, 0x00, 0x08, 0x00];
+        g.extend([0; 12]);
+        g.push(0x45);
+        let mut e = Encapsulation::default();
+        assert_eq!(gre(&g, 0, &mut e), Ok(Next::Ip(16)));
+        // Routing present: checksum/offset word, then source route entries ended by length 0.
+        let mut r = vec![0x40, 0x00, 0x08, 0x00, 0, 0, 0, 0];
+        r.extend([0, 0x00, 0, 4, 1, 2, 3, 4]);
+        r.extend([0, 0, 0, 0]);
+        r.push(0x45);
+        let mut e = Encapsulation::default();
+        assert_eq!(gre(&r, 0, &mut e), Ok(Next::Ip(20)));
+        // A routing list that never ends stops at the end of the bytes.
+        let mut e = Encapsulation::default();
+        assert!(gre(&r[..14], 0, &mut e).is_err());
+        // Version 2 is not GRE we know.
+        let mut e = Encapsulation::default();
+        assert!(gre(&[0x00, 0x02, 0x08, 0x00], 0, &mut e).is_err());
+        assert_eq!(e.not_decoded, Some(NotDecoded::GreProtocol(0x0800)));
+    }
+
+    #[test]
+    fn radiotap_flags_after_extended_bitmaps_and_tsft() {
+        // present: TSFT | Flags | Ext; a second bitmap word; TSFT aligned to 8; flags 0x10.
+        let mut h = vec![0, 0, 0, 0];
+        h.extend((0x8000_0003u32).to_le_bytes());
+        h.extend(0u32.to_le_bytes());
+        h.extend([0; 4]); // padding: TSFT starts at offset 16
+        h.extend([0; 8]);
+        h.push(0x10);
+        let len = h.len() as u16;
+        h[2..4].copy_from_slice(&len.to_le_bytes());
+        assert_eq!(radiotap_flags(&h, 0x8000_0003), Some(0x10));
+        assert_eq!(radiotap_flags(&h, 0x8000_0001), None);
+        assert_eq!(radiotap_flags(&h[..20], 0x8000_0003), None);
+    }
+
+    #[test]
+    fn teredo_indicators_are_skipped() {
+        let mut t = vec![0, 1, 2, 3, b'i', b'd', b'a', b'b', b'c'];
+        t.extend([0; 9]);
+        t.extend([0, 0, 1, 2, 3, 4, 5, 6]);
+        t.push(0x60);
+        assert_eq!(teredo_indicators(&t, 0), Some(t.len() - 1));
+        assert_eq!(teredo_indicators(&[0x60, 0], 0), Some(0));
+        assert_eq!(teredo_indicators(&[0, 1, 9], 0), None);
+    }
+
+    #[test]
+    fn the_layer_list_is_bounded() {
+        // 40 VLAN tags: the walk stops at the limit and says so.
+        let mut frame = vec![0u8; 12];
+        for _ in 0..40 {
+            frame.extend([0x81, 0x00, 0, 1]);
+        }
+        frame.extend([0x08, 0x00, 0x45]);
+        let (w, e) = walk_from(&frame, Next::Ethernet(0));
+        assert_eq!(e.len(), MAX_ENCAP_LAYERS);
+        assert_eq!(
+            (w.inner, e.not_decoded),
+            (Inner::Stopped(None), Some(NotDecoded::TooDeep))
+        );
+        assert!(e.layers().all(|l| l.kind == LayerKind::Vlan));
+        assert!(!e.is_tunnelled());
+        assert_eq!(
+            NotDecoded::TooDeep.describe(),
+            "more than 16 encapsulation layers"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Encapsulation headers, each wrapping the bytes of an inner packet: VLAN stacks, PPPoE and
 //! PPP, Cisco HDLC, MPLS (with an optional pseudowire control word), GRE (v0 and PPTP's v1),
-//! ERSPAN, VXLAN, Teredo, 802.11 data frames with LLC/SNAP, radiotap and PPI.
+//! ERSPAN, VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TPv2, Teredo, 802.11 data frames with LLC/SNAP,
+//! radiotap and PPI.
 //!
 //! Inner packets come from [`Packet`](super::Packet) with [`Link::Raw`](super::Link::Raw)
 //! (an IP packet) or an Ethernet link (an Ethernet frame); outer IP/UDP headers from a
@@ -159,6 +160,49 @@ pub fn vxlan(vni: u32, ethernet_frame: &[u8]) -> Vec<u8> {
     let mut out = vec![0x08, 0, 0, 0];
     out.extend_from_slice(&((vni & 0xff_ffff) << 8).to_be_bytes());
     out.extend_from_slice(ethernet_frame);
+    out
+}
+
+/// A VXLAN-GPE header (next protocol present): 1 IPv4, 2 IPv6, 3 Ethernet, 5 MPLS.
+pub fn vxlan_gpe(vni: u32, next_protocol: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x0c, 0, 0, next_protocol];
+    out.extend_from_slice(&((vni & 0xff_ffff) << 8).to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A Geneve header (version 0) with `options` (a multiple of 4 bytes) and an EtherType
+/// (0x6558 for Ethernet).
+pub fn geneve(vni: u32, protocol: u16, options: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![(options.len() / 4) as u8 & 0x3f, 0];
+    out.extend_from_slice(&protocol.to_be_bytes());
+    out.extend_from_slice(&((vni & 0xff_ffff) << 8).to_be_bytes());
+    out.extend_from_slice(options);
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A GTP-U G-PDU (version 1) carrying an IP packet, with a sequence number when given.
+pub fn gtp_u(teid: u32, sequence: Option<u16>, ip_packet: &[u8]) -> Vec<u8> {
+    let optional = if sequence.is_some() { 4 } else { 0 };
+    let mut out = vec![0x30 | u8::from(sequence.is_some()) << 1, 0xff];
+    out.extend_from_slice(&((ip_packet.len() + optional) as u16).to_be_bytes());
+    out.extend_from_slice(&teid.to_be_bytes());
+    if let Some(seq) = sequence {
+        out.extend_from_slice(&seq.to_be_bytes());
+        out.extend_from_slice(&[0, 0]);
+    }
+    out.extend_from_slice(ip_packet);
+    out
+}
+
+/// An L2TPv2 data message (length bit set) carrying a PPP frame.
+pub fn l2tp_v2(tunnel: u16, session: u16, ppp_frame: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x40, 0x02];
+    out.extend_from_slice(&((ppp_frame.len() + 8) as u16).to_be_bytes());
+    out.extend_from_slice(&tunnel.to_be_bytes());
+    out.extend_from_slice(&session.to_be_bytes());
+    out.extend_from_slice(ppp_frame);
     out
 }
 
