@@ -339,6 +339,17 @@ fn cases() -> Vec<Case> {
             let ppp = encap::ppp(true, false, ppp_protocol::IPV4, p);
             outer_udp(1701, 1701, &encap::l2tp_v2(3, 4, &ppp))
         }),
+        case(
+            "ethernet_8023_llc_snap",
+            1,
+            false,
+            false,
+            LayerKind::Llc,
+            |p| {
+                let snap = encap::llc_snap(ethertype::IPV4, p);
+                pad60(encap::ethernet(MAC_A, MAC_B, &[], snap.len() as u16, &snap))
+            },
+        ),
         case("mpls_v4_padded", 1, false, false, LayerKind::Mpls, |p| {
             pad60(eth(ethertype::MPLS, &encap::mpls(&[100], None, p)))
         }),

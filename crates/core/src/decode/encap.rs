@@ -455,6 +455,25 @@ pub(crate) fn walk(
                     encap.not_decoded = Some(NotDecoded::EtherType(t));
                     break Inner::Stopped(None);
                 }
+                // An 802.3 length: LLC/SNAP may name the protocol.
+                len if len <= 1500 => match d.get(at..at + 8) {
+                    Some(snap)
+                        if snap[..3] == [0xaa, 0xaa, 0x03]
+                            && (snap[3..6] == [0, 0, 0] || snap[3..6] == [0, 0, 0xf8]) =>
+                    {
+                        if !encap.push(LayerKind::Llc, at) {
+                            break Inner::Stopped(None);
+                        }
+                        // The length bounds what follows (padding comes after it).
+                        let payload_end = at + usize::from(len);
+                        if payload_end <= end {
+                            end = payload_end;
+                            reported_end = reported_end.min(payload_end);
+                        }
+                        Next::EtherType(u16::from_be_bytes([snap[6], snap[7]]), at + 8)
+                    }
+                    _ => break Inner::Other(t, at),
+                },
                 _ => break Inner::Other(t, at),
             },
             Next::Pppoe(at) => {
