@@ -171,6 +171,8 @@ fn scripts() -> Vec<Script> {
             Some("http"),
         );
     }
+    // TLS on a port no dissector claims: tshark's heuristic finds it, as our content test does.
+    push("tls_on_port_4433", 4433, Vec::new(), None);
     // A refused upgrade: no TLS on the stream.
     out.push(Script {
         name: "smtp_refused",
