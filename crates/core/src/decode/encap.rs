@@ -5,7 +5,7 @@
 //! Aruba's 802.11), VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TPv2, Teredo, IP-in-IP, and 802.11 data
 //! frames (radiotap, PPI or plain 802.11 link types) through LLC/SNAP.
 //!
-//! [`walk`] follows the headers with its own bounds-checked reads and stops at the innermost
+//! `walk` follows the headers with its own bounds-checked reads and stops at the innermost
 //! IP header (or at a payload that is not IP); it never recurses, and it gives up after
 //! [`MAX_ENCAP_LAYERS`] layers. What it crossed is kept in [`Encapsulation`] so the analyzers
 //! (and the packet view) can tell tunnelled frames apart; what it recognised but cannot
@@ -15,7 +15,7 @@
 use super::link::Link;
 use super::Problem;
 
-/// Layers [`walk`] crosses before giving up on a frame (a VLAN tag, an MPLS label, a GRE
+/// Layers `walk` crosses before giving up on a frame (a VLAN tag, an MPLS label, a GRE
 /// header... each is one). Also the capacity of [`Encapsulation`]'s list.
 pub const MAX_ENCAP_LAYERS: usize = 16;
 

@@ -1,6 +1,6 @@
 //! Link layers: Ethernet (with 802.1Q / QinQ, via etherparse), Linux SLL and SLL2, raw IP,
 //! BSD null / loopback; PPP, PPP-in-HDLC, PPPoE, Cisco HDLC and the 802.11 link types are
-//! handed to [`encap::walk`](super::encap::walk). Everything here only locates the
+//! handed to `encap::walk`. Everything here only locates the
 //! network-layer bytes.
 
 use crate::capture::LinkType;

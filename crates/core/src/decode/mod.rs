@@ -9,6 +9,10 @@
 //! Link layers are read here. The common well-formed frames (Ethernet/SLL/raw → IPv4 or IPv6 →
 //! TCP or UDP) are decoded by hand in [`fast`]; everything else, and every frame that needs a
 //! lax reading, goes through etherparse's lax slicer, and both give the same [`Packet`].
+//! Encapsulations (tunnels, PPPoE, MPLS, 802.11...) are followed by `encap::walk` to the
+//! innermost IP packet, which is what [`Packet::ip`] describes; [`Packet::encap`] records the
+//! layers crossed. An IP length claiming more than the frame carries is cut to the frame's
+//! length on the wire, as tshark does.
 
 pub mod dhcp;
 pub mod dns;
@@ -211,7 +215,7 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 }
 
 /// The general path of [`decode_frame`]: any frame. Encapsulations are followed by
-/// [`encap::walk`]; the innermost layers (and every frame without a tunnel, as before there
+/// `encap::walk`; the innermost layers (and every frame without a tunnel, as before there
 /// were tunnels) go through etherparse's lax slicer.
 #[inline(never)]
 fn decode_general<'a>(meta: FrameMeta, frame: &Frame<'a>) -> Packet<'a> {
