@@ -2,6 +2,8 @@
 //! pcaplens-core. Flags, file reading (4 MiB chunks, never the whole file), printing and exit
 //! codes live here; everything the output says comes from the `Report`.
 
+mod mcp;
+mod packets;
 mod summary;
 
 use std::io::{self, Read, Write};
@@ -25,11 +27,13 @@ const USAGE: &str = "\
 Usage:
   pcaplens analyze FILE [--json | --markdown | --csv] [--lang en|es]
                         [--server-ip IP] [--server-port N]
+  pcaplens packets FILE [-Y FILTER] [-c COUNT] [-T text|fields|json] [-e FIELD]... [--frame N]
+  pcaplens mcp [--root DIR]...
   pcaplens --help | --version
 
 Analyzes a pcap or pcapng capture (optionally gzip-compressed) the way Wireshark does and prints
 a summary, or with --json the full report (the same JSON the web app exports). FILE may be -
-for standard input.
+for standard input. `pcaplens mcp` runs an MCP server on stdio (see `pcaplens mcp --help`).
 
 Options:
   --json             print the report as JSON instead of the summary
@@ -203,6 +207,23 @@ fn emit(output: &Output) -> io::Result<()> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // The MCP server owns stdout for JSON-RPC: dispatched before anything could print.
+    if args.first().map(String::as_str) == Some("mcp") {
+        return match mcp::parse_args(args.get(1..).unwrap_or_default()) {
+            Ok(Some(roots)) => mcp::run(&roots),
+            Ok(None) => {
+                println!("{}", mcp::USAGE);
+                ExitCode::from(EXIT_OK)
+            }
+            Err(msg) => {
+                eprintln!("pcaplens: {msg}\n\n{}", mcp::USAGE);
+                ExitCode::from(EXIT_FAILED)
+            }
+        };
+    }
+    if args.first().map(String::as_str) == Some("packets") {
+        return ExitCode::from(packets::run(&args[1..]));
+    }
     let command = match parse_args(&args) {
         Ok(c) => c,
         Err(msg) => {

@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod capture;
 pub mod decode;
+pub mod filter;
 pub mod packets;
 pub mod report;
 

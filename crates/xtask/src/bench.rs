@@ -9,6 +9,8 @@
 //! cargo xtask bench --no-tshark     # skip the tshark comparison
 //! cargo xtask bench --tshark-large  # also run tshark on the captures over 1 GB (needs ~5 GB RAM)
 //! cargo xtask bench --runs 5        # best of 5 (default 3) for files under 1 GB
+//! cargo xtask bench --packets       # only the packet-engine row: `pcaplens packets -Y
+//!                                   #   'tcp.analysis.flags' -T fields -e frame.number` vs tshark
 //! cargo xtask bench --browser       # the 1.1 GB capture through the web app in headless
 //!                                   #   Chromium (tests/e2e/bench.mjs); --large adds 2.25 GB
 //! ```
@@ -44,6 +46,8 @@ struct Options {
     connections: bool,
     tshark: bool,
     browser: bool,
+    /// Only the packet-engine row.
+    packets_only: bool,
     runs: usize,
 }
 
@@ -80,6 +84,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         connections: false,
         tshark: true,
         browser: false,
+        packets_only: false,
         runs: 3,
     };
     let mut it = args.iter();
@@ -90,6 +95,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--connections" => o.connections = true,
             "--no-tshark" => o.tshark = false,
             "--browser" => o.browser = true,
+            "--packets" => o.packets_only = true,
             "--runs" => {
                 o.runs = it
                     .next()
@@ -146,6 +152,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             false,
         ));
     }
+    if o.packets_only {
+        let (_, path, spec, _) = &cases[0];
+        ensure_capture(path, spec)?;
+        return packets_row(path, o.runs, tshark);
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (name, path, spec, _) in &cases {
         let expected = ensure_capture(path, spec)?;
@@ -166,7 +177,142 @@ pub fn run(args: &[String]) -> Result<(), String> {
         )?);
     }
     print_table(&rows, tshark);
+    if let Some((_, path, _, _)) = cases.first() {
+        packets_row(path, o.runs, tshark)?;
+    }
     Ok(())
+}
+
+/// The display filter of the packet-engine row.
+const PACKETS_FILTER: &str = "tcp.analysis.flags";
+
+/// The packet engine beside tshark: the same display filter and field output on the same
+/// file. The frame lists must be equal.
+fn packets_row(path: &Path, runs: usize, tshark: bool) -> Result<(), String> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--package", "pcaplens-cli"])
+        .status()
+        .map_err(|e| format!("building the CLI: {e}"))?;
+    if !status.success() {
+        return Err("building the CLI failed".into());
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let cli = exe.with_file_name(format!("pcaplens{}", std::env::consts::EXE_SUFFIX));
+    let args = |c: &mut Command| {
+        c.args(["-Y", PACKETS_FILTER, "-T", "fields", "-e", "frame.number"]);
+    };
+    let _ = std::fs::read(path).map(drop);
+    let mut best: Option<(Measured, Vec<u8>)> = None;
+    for _ in 0..runs {
+        let mut c = Command::new(&cli);
+        c.arg("packets").arg(path);
+        args(&mut c);
+        let r = run_measured(&mut c)?;
+        if best.as_ref().is_none_or(|(b, _)| r.0.secs < b.secs) {
+            best = Some(r);
+        }
+    }
+    let (ours, our_out) = best.ok_or("no run")?;
+    let frames = our_out.iter().filter(|b| **b == b'\n').count();
+    let theirs = if tshark {
+        let mut c = Command::new("tshark");
+        c.arg("-n").arg("-r").arg(path);
+        args(&mut c);
+        let (m, out) = run_measured(&mut c)?;
+        if out != our_out {
+            return Err(format!(
+                "packets: pcaplens and tshark select different frames for `{PACKETS_FILTER}`"
+            ));
+        }
+        Some(m)
+    } else {
+        None
+    };
+    let cpu = |m: &Measured| m.cpu_secs.map_or("n/a".into(), |c| format!("{c:.3} s"));
+    println!(
+        "\n| packets command (standard capture) | frames shown | pcaplens wall | CPU | peak memory | tshark wall | CPU | peak memory | speed-up (wall / CPU) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut line = format!(
+        "| `-Y '{PACKETS_FILTER}' -T fields -e frame.number` | {frames} | {:.3} s | {} | {} |",
+        ours.secs,
+        cpu(&ours),
+        peak(ours.peak_kb)
+    );
+    match theirs {
+        Some(t) => {
+            let cpu_ratio = match (t.cpu_secs, ours.cpu_secs) {
+                (Some(a), Some(b)) if b > 0.0 => format!("{:.1}x", a / b),
+                _ => "n/a".into(),
+            };
+            line.push_str(&format!(
+                " {:.2} s | {} | {} | {:.1}x / {cpu_ratio} |",
+                t.secs,
+                cpu(&t),
+                peak(t.peak_kb),
+                t.secs / ours.secs
+            ));
+        }
+        None => line.push_str(" – | – | – | – |"),
+    }
+    println!("{line}");
+    Ok(())
+}
+
+/// Runs a command to the end, sampling its peak memory and CPU time from /proc; returns
+/// them with its standard output.
+fn run_measured(cmd: &mut Command) -> Result<(Measured, Vec<u8>), String> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("starting {cmd:?}: {e}"))?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let status_path = format!("/proc/{}/status", child.id());
+    let stat_path = format!("/proc/{}/stat", child.id());
+    let mut peak: Option<u64> = None;
+    let mut cpu: Option<f64> = None;
+    loop {
+        if let Some(kb) = status_kb(&status_path) {
+            peak = Some(peak.map_or(kb, |p| p.max(kb)));
+        }
+        if let Some(c) = stat_cpu_secs(&stat_path) {
+            cpu = Some(c);
+        }
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let out = reader.join().map_err(|_| "reading the output failed")?;
+    Ok((
+        Measured {
+            secs,
+            cpu_secs: cpu,
+            peak_kb: peak,
+            streaming_kb: None,
+        },
+        out,
+    ))
+}
+
+/// User + system CPU seconds of a running process (/proc/PID/stat fields 14 and 15; clock
+/// ticks of 1/100 s, the Linux default). The last sample before exit: up to 5 ms short.
+fn stat_cpu_secs(path: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// `--browser`: the same synthetic captures through the web app in Chromium. The page must show

@@ -52,6 +52,10 @@ const STEPS: &[(&str, &str)] = &[
     ),
     ("native", "cargo test --workspace (native)"),
     (
+        "mcp",
+        "pcaplens mcp with the official Python `mcp` client (own virtualenv; skipped without PyPI)",
+    ),
+    (
         "wasm",
         "wasm-bindgen-test in headless Chromium (web crate, core on wasm32)",
     ),
@@ -121,6 +125,37 @@ pub fn test(args: &[String]) -> Result<(), String> {
             "native tests",
             env.command("cargo").args(["test", "--workspace"]),
         )?;
+    }
+    if wanted("mcp") {
+        env.step(
+            "build the CLI for the MCP client test",
+            env.command("cargo").args(["build", "-p", "pcaplens-cli"]),
+        )?;
+        let demo = env.root.join("target/mcp/demo.pcap");
+        std::fs::create_dir_all(env.root.join("target/mcp"))
+            .and_then(|()| std::fs::write(&demo, pcaplens_synth::demo::demo_capture()))
+            .map_err(|e| format!("cannot write {}: {e}", demo.display()))?;
+        // Debian's python3 lacks venv/ensurepip until python3-venv is installed.
+        if env
+            .output("python3", &["-c", "import ensurepip, venv"])
+            .is_none()
+            && env.output("id", &["-u"]).as_deref() == Some("0")
+        {
+            env.step("apt-get update", env.command("apt-get").arg("update"))?;
+            let mut cmd = env.command("apt-get");
+            cmd.args(["install", "-y", "python3-venv"])
+                .env("DEBIAN_FRONTEND", "noninteractive");
+            env.step("apt-get install python3-venv", &mut cmd)?;
+        }
+        let mut cmd = env.command("python3");
+        cmd.arg("tests/mcp/run.py")
+            .arg("--cli")
+            .arg(env.root.join("target/debug/pcaplens"))
+            .arg("--demo")
+            .arg(&demo)
+            .arg("--captures")
+            .arg(env.root.join("../shared/captures"));
+        env.step("MCP client test (tests/mcp, Python `mcp`)", &mut cmd)?;
     }
     if wanted("wasm") {
         // The runner (see .cargo/config.toml) drives headless Chromium through chromedriver.

@@ -377,6 +377,7 @@ mod tests {
             number,
             ts: Timestamp::new(ts.0, ts.1),
             has_ts,
+            pcapng: true,
             interface,
             link_type: LinkType(link),
             orig_len: orig,

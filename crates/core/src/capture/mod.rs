@@ -233,6 +233,8 @@ pub struct Frame<'a> {
     pub ts: Timestamp,
     /// False for pcapng simple packet blocks, which carry no timestamp.
     pub has_ts: bool,
+    /// Read from a pcapng file (its frames have an interface id; pcap frames have none).
+    pub pcapng: bool,
     /// Interface index, counted over the whole file (Wireshark's `frame.interface_id`; 0 for pcap).
     pub interface: u32,
     pub link_type: LinkType,

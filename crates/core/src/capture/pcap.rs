@@ -405,6 +405,7 @@ impl PcapParser {
                 number,
                 ts,
                 has_ts: true,
+                pcapng: false,
                 interface: 0,
                 link_type: h.link_type,
                 orig_len: r.orig_len,

@@ -289,6 +289,7 @@ mod tests {
             number: 3,
             ts: Timestamp::default(),
             has_ts: true,
+            pcapng: false,
             interface: 0,
             link_type: LinkType(link_type),
             orig_len: data.len() as u32 + 4,

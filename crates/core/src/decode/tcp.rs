@@ -14,6 +14,88 @@ mod field {
     pub const MIN_HEADER: usize = 20;
 }
 
+/// Wireshark's sequence-analysis vocabulary (`tcp.analysis.*`), by bit position of the TCP
+/// engine's flags (`analyze::tcp::flags`): the one table of these names. The packet engine's
+/// field table, the Report's issue kinds and the Info column all read it.
+pub mod analysis {
+    /// Number of analysis flags.
+    pub const COUNT: usize = 15;
+
+    /// The field names (`tcp.analysis.retransmission`, ...).
+    pub const FIELD_NAMES: [&str; COUNT] = [
+        "tcp.analysis.retransmission",
+        "tcp.analysis.lost_segment",
+        "tcp.analysis.ack_lost_segment",
+        "tcp.analysis.keep_alive",
+        "tcp.analysis.duplicate_ack",
+        "tcp.analysis.zero_window",
+        "tcp.analysis.zero_window_probe",
+        "tcp.analysis.zero_window_probe_ack",
+        "tcp.analysis.keep_alive_ack",
+        "tcp.analysis.out_of_order",
+        "tcp.analysis.fast_retransmission",
+        "tcp.analysis.window_update",
+        "tcp.analysis.window_full",
+        "tcp.analysis.reused_ports",
+        "tcp.analysis.spurious_retransmission",
+    ];
+
+    const PREFIX: usize = "tcp.analysis.".len();
+
+    const fn short(name: &'static str) -> &'static str {
+        name.split_at(PREFIX).1
+    }
+
+    /// The names without `tcp.analysis.` (the Report's issue kinds).
+    pub const NAMES: [&str; COUNT] = {
+        let mut out = [""; COUNT];
+        let mut i = 0;
+        while i < COUNT {
+            out[i] = short(FIELD_NAMES[i]);
+            i += 1;
+        }
+        out
+    };
+
+    /// The tree's labels (Wireshark's `hf_` blurbs).
+    pub const LABELS: [&str; COUNT] = [
+        "This frame is a (suspected) retransmission",
+        "Previous segment(s) not captured (common at capture start)",
+        "ACKed segment that wasn't captured (common at capture start)",
+        "This is a TCP keep-alive segment",
+        "Duplicate ACK",
+        "TCP Zero Window segment",
+        "TCP Zero Window Probe",
+        "ACK to a TCP Zero Window Probe",
+        "ACK to a TCP keep-alive segment",
+        "This frame is a (suspected) out-of-order segment",
+        "This frame is a (suspected) fast retransmission",
+        "TCP window update",
+        "TCP window specified by the receiver is now completely full",
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+        "This frame is a (suspected) spurious retransmission",
+    ];
+
+    /// The Info column's texts (duplicate ACKs get their numbers added).
+    pub const INFO: [&str; COUNT] = [
+        "[TCP Retransmission]",
+        "[TCP Previous segment not captured]",
+        "[TCP ACKed unseen segment]",
+        "[TCP Keep-Alive]",
+        "[TCP Dup ACK]",
+        "[TCP ZeroWindow]",
+        "[TCP ZeroWindowProbe]",
+        "[TCP ZeroWindowProbeAck]",
+        "[TCP Keep-Alive ACK]",
+        "[TCP Out-Of-Order]",
+        "[TCP Fast Retransmission]",
+        "[TCP Window Update]",
+        "[TCP Window Full]",
+        "[TCP Port numbers reused]",
+        "[TCP Spurious Retransmission]",
+    ];
+}
+
 /// TCP flags, as the 9 low bits of bytes 12..14.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Flags(pub u16);

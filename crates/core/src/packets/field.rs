@@ -278,6 +278,8 @@ impl FieldDef {
 
     fn write_field_value_fmt(&self, out: &mut String, v: &Value) -> fmt::Result {
         match v {
+            // tshark prints a present label field (`tcp.analysis.flags`) as 1.
+            Value::None if self.ftype == FieldType::None => out.write_str("1"),
             Value::None => Ok(()),
             Value::Bool(b) => out.write_str(if *b { "1" } else { "0" }),
             Value::UInt(n) => match self.base {
@@ -288,14 +290,6 @@ impl FieldDef {
                         FieldType::U24 => 6,
                         FieldType::U32 => 8,
                         _ => 16,
-                    };
-                    // A masked field prints only as wide as its mask needs.
-                    let width = if self.bitmask != 0 {
-                        let bits =
-                            64 - (self.bitmask >> self.bitmask.trailing_zeros()).leading_zeros();
-                        (bits as usize).div_ceil(4)
-                    } else {
-                        width
                     };
                     write!(out, "0x{n:0width$x}")
                 }

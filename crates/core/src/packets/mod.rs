@@ -15,7 +15,9 @@
 
 pub mod engine;
 pub mod field;
+pub mod fuzz;
 pub mod proto;
+pub mod query;
 pub mod registry;
 pub mod tree;
 

@@ -66,6 +66,25 @@ fn hex_bytes<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&out)
 }
 
+/// An address shown in the Source or Destination column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ColumnAddr {
+    #[default]
+    None,
+    Mac([u8; 6]),
+    Ip(std::net::IpAddr),
+}
+
+impl std::fmt::Display for ColumnAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColumnAddr::None => Ok(()),
+            ColumnAddr::Mac(m) => super::field::write_mac(f, m),
+            ColumnAddr::Ip(a) => write!(f, "{a}"),
+        }
+    }
+}
+
 /// Which fields a dissection must produce.
 #[derive(Debug, Clone, Default)]
 pub enum Wants {
@@ -109,11 +128,19 @@ pub struct Dissection {
     pub protocol: &'static str,
     /// The Info column.
     pub info: String,
+    /// The Source and Destination columns (network addresses, else link addresses).
+    pub src: ColumnAddr,
+    pub dst: ColumnAddr,
+    /// Protocol names in the order dissected (`frame.protocols`).
+    pub layers: Vec<&'static str>,
     /// Build tree texts and keep every field.
     pub wants: Wants,
     /// Whether columns are built.
     pub columns: bool,
     depth: u8,
+    /// Depth protocols open at (raised while dissecting a copy nested in another protocol,
+    /// e.g. the datagram quoted in an ICMP error).
+    base: u8,
 }
 
 impl Dissection {
@@ -136,7 +163,11 @@ impl Dissection {
         }
         self.protocol = "";
         self.info.clear();
+        self.layers.clear();
+        self.src = ColumnAddr::None;
+        self.dst = ColumnAddr::None;
         self.depth = 0;
+        self.base = 0;
     }
 
     /// True when the tree's texts are built (packet details, not filtering).
@@ -181,6 +212,19 @@ impl Dissection {
         self.push(def, value, 0, start, len, false, true);
     }
 
+    /// [`hidden`](Self::hidden) in data source `source`.
+    #[inline]
+    pub fn hidden_in(
+        &mut self,
+        source: u8,
+        def: &'static FieldDef,
+        value: Value,
+        start: usize,
+        len: usize,
+    ) {
+        self.push(def, value, source, start, len, false, true);
+    }
+
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn push(
@@ -220,7 +264,7 @@ impl Dissection {
 
     /// Opens a protocol layer: adds its item and nests what follows under it.
     pub fn open_protocol(&mut self, def: &'static FieldDef, source: u8, start: usize, len: usize) {
-        self.depth = 0;
+        self.layers.push(def.name);
         // Protocols are always recorded: filters test them and columns need them.
         self.items.push(Item {
             def,
@@ -228,12 +272,36 @@ impl Dissection {
             source,
             start: start as u32,
             len: len as u32,
-            depth: 0,
+            depth: self.base,
             generated: false,
             hidden: false,
             text: None,
         });
-        self.depth = 1;
+        self.depth = self.base.saturating_add(1);
+    }
+
+    /// Same as [`open_protocol`](Self::open_protocol) (a payload layer at the current base).
+    pub fn open_protocol_here(
+        &mut self,
+        def: &'static FieldDef,
+        source: u8,
+        start: usize,
+        len: usize,
+    ) {
+        self.open_protocol(def, source, start, len);
+    }
+
+    /// Makes the protocols that follow children of the current item (a quoted datagram);
+    /// returns the previous base for [`unnest`](Self::unnest).
+    pub fn nest(&mut self) -> u8 {
+        let prev = self.base;
+        self.base = self.depth;
+        prev
+    }
+
+    pub fn unnest(&mut self, prev: u8) {
+        self.base = prev;
+        self.depth = prev.saturating_add(1);
     }
 
     /// Nests what follows under the item just added (e.g. flags under `tcp.flags`).
@@ -244,6 +312,44 @@ impl Dissection {
 
     pub fn close(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Notes a layer that has no item of its own (`ethertype`) for `frame.protocols`; also
+    /// records it as a hidden protocol so filters can test it.
+    pub fn layer(&mut self, def: &'static FieldDef) {
+        self.layers.push(def.name);
+        self.items.push(Item {
+            def,
+            value: Value::None,
+            source: 0,
+            start: 0,
+            len: 0,
+            depth: self.depth,
+            generated: false,
+            hidden: true,
+            text: None,
+        });
+    }
+
+    /// Inserts a generated field at `index` in the item list (e.g. `frame.protocols`, known
+    /// only at the end, shown under `frame`).
+    pub fn generated_at(&mut self, index: usize, def: &'static FieldDef, value: Value) {
+        if !self.wants.wants(def) {
+            return;
+        }
+        let item = Item {
+            def,
+            value,
+            source: 0,
+            start: 0,
+            len: 0,
+            depth: 1,
+            generated: true,
+            hidden: false,
+            text: None,
+        };
+        let at = index.min(self.items.len());
+        self.items.insert(at, item);
     }
 
     /// Adds a data source (a reassembled PDU); returns its index.

@@ -60,7 +60,7 @@ pub mod flags {
     pub const REUSED_PORTS: u16 = 0x2000;
     pub const SPURIOUS_RETRANSMISSION: u16 = 0x4000;
     /// Number of flags (bit positions 0..COUNT).
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = crate::decode::tcp::analysis::COUNT;
     /// Frames tshark marks `tcp.analysis.retransmission` (the expert item all three raise).
     pub const ANY_RETRANSMISSION: u16 =
         RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION;
@@ -68,43 +68,56 @@ pub mod flags {
     pub const SKIP_FOR_REASSEMBLY: u16 =
         ANY_RETRANSMISSION | OUT_OF_ORDER | KEEP_ALIVE | ZERO_WINDOW_PROBE;
 
-    /// `tcp.analysis.*` names by bit position.
-    pub const NAMES: [&str; COUNT] = [
-        "retransmission",
-        "lost_segment",
-        "ack_lost_segment",
-        "keep_alive",
-        "duplicate_ack",
-        "zero_window",
-        "zero_window_probe",
-        "zero_window_probe_ack",
-        "keep_alive_ack",
-        "out_of_order",
-        "fast_retransmission",
-        "window_update",
-        "window_full",
-        "reused_ports",
-        "spurious_retransmission",
-    ];
+    /// `tcp.analysis.*` names (without the prefix) by bit position: see
+    /// [`crate::decode::tcp::analysis`], the one table of this vocabulary.
+    pub const NAMES: [&str; COUNT] = crate::decode::tcp::analysis::NAMES;
 
     /// Wireshark's Info-column text by bit position (duplicate ACKs get their numbers added).
-    pub(crate) const MESSAGES: [&str; COUNT] = [
-        "[TCP Retransmission]",
-        "[TCP Previous segment not captured]",
-        "[TCP ACKed unseen segment]",
-        "[TCP Keep-Alive]",
-        "[TCP Dup ACK]",
-        "[TCP ZeroWindow]",
-        "[TCP ZeroWindowProbe]",
-        "[TCP ZeroWindowProbeAck]",
-        "[TCP Keep-Alive ACK]",
-        "[TCP Out-Of-Order]",
-        "[TCP Fast Retransmission]",
-        "[TCP Window Update]",
-        "[TCP Window Full]",
-        "[TCP Port numbers reused]",
-        "[TCP Spurious Retransmission]",
-    ];
+    pub(crate) const MESSAGES: [&str; COUNT] = crate::decode::tcp::analysis::INFO;
+}
+
+/// Per-packet TCP facts for the packet engine: what Wireshark adds as generated `tcp.*`
+/// fields (relative numbers, window scaling, analysis details, stream times).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpDetail {
+    /// Wireshark's `tcp.stream`.
+    pub stream: u64,
+    pub from_client: bool,
+    /// `flags::*` bits.
+    pub analysis: u16,
+    /// Whether the sequence analysis ran (false for a header longer than the IP payload).
+    pub analysed: bool,
+    /// The copy of a TCP header inside an ICMP error: only the stream and its times are
+    /// known; numbers are shown raw.
+    pub quoted: bool,
+    /// `tcp.len`.
+    pub seglen: u32,
+    /// Base of this direction's relative sequence numbers.
+    pub seq_base: u32,
+    /// Base of the peer's sequence numbers (for the relative ACK), when known.
+    pub ack_base: Option<u32>,
+    /// The sender's window scale for this packet: -1 unknown, -2 not used, else the shift.
+    /// SYNs are never scaled (`tcp.window_size_scalefactor` is absent on them).
+    pub win_scale: i8,
+    pub dupack_num: u32,
+    pub dupack_frame: u32,
+    /// A retransmission's original frame and the time since it.
+    pub rto_frame: u32,
+    pub rto_ns: i64,
+    /// `tcp.analysis.acks_frame` (0: none) and `tcp.analysis.ack_rtt`.
+    pub acks_frame: u32,
+    pub ack_rtt_ns: i64,
+    /// `tcp.analysis.bytes_in_flight` (0: absent).
+    pub bytes_in_flight: u32,
+    /// `tcp.analysis.initial_rtt` (0: not known yet).
+    pub irtt_ns: i64,
+    /// Wireshark shows a SEQ/ACK analysis tree for this frame (flags, an acked frame, bytes
+    /// in flight): the iRTT appears there.
+    pub has_analysis: bool,
+    /// `tcp.time_relative`: since the stream's first frame.
+    pub time_relative_ns: i64,
+    /// `tcp.time_delta`: since the stream's previous frame.
+    pub time_delta_ns: i64,
 }
 
 /// How far tshark gets with a TCP header.
@@ -242,6 +255,26 @@ impl TcpAnalyzer {
 
     /// Analyses one packet; returns the TCP facts for the other analyzers when it is TCP.
     pub fn on_packet(&mut self, packet: &Packet<'_>) -> Option<TcpContext> {
+        self.on_packet_inner(packet, None)
+    }
+
+    /// As [`on_packet`](Self::on_packet), and fills `detail` for an analysed TCP segment
+    /// (the packet engine's `tcp.*` generated fields). Returns `None` and leaves `detail`
+    /// untouched for anything else.
+    pub fn on_packet_detail(
+        &mut self,
+        packet: &Packet<'_>,
+        detail: &mut TcpDetail,
+    ) -> Option<TcpContext> {
+        self.on_packet_inner(packet, Some(detail))
+    }
+
+    #[inline]
+    fn on_packet_inner(
+        &mut self,
+        packet: &Packet<'_>,
+        detail: Option<&mut TcpDetail>,
+    ) -> Option<TcpContext> {
         let lax;
         let seg = match &packet.transport {
             Transport::Tcp(seg) => Some(seg),
@@ -265,14 +298,14 @@ impl TcpAnalyzer {
                 } else {
                     SegmentKind::Short
                 };
-                self.on_segment(&key, seg, packet, kind)
+                self.on_segment(&key, seg, packet, kind, detail)
             }
             (Transport::Icmpv4(icmp), _) if matches!(icmp.icmp_type, 3 | 4 | 5 | 11 | 12) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             (Transport::Icmpv6(icmp), _) if matches!(icmp.icmp_type, 1..=4) => {
-                self.on_quoted(packet, icmp.body);
+                self.on_quoted(packet, icmp.body, detail);
                 None
             }
             _ => None,
@@ -307,6 +340,7 @@ impl TcpAnalyzer {
         seg: &Segment<'_>,
         packet: &Packet<'_>,
         kind: SegmentKind,
+        detail: Option<&mut TcpDetail>,
     ) -> Option<TcpContext> {
         let p = SegmentFacts {
             frame: frame_u32(packet.meta.number),
@@ -354,6 +388,7 @@ impl TcpAnalyzer {
 
         let stream = idx;
         let conn = self.conns.get_mut(idx);
+        let prev_ts = conn.last_ts;
         conn.count_frame(f, p.frame, p.ts, packet.meta.orig_len);
         if kind == SegmentKind::Quoted {
             // An ICMP error's copy: no analysis, no counters, but the completeness, SYN time
@@ -362,8 +397,23 @@ impl TcpAnalyzer {
                 conn.after_analysis(fwd, &p, conversation_is_new);
             }
             conn.count_analysis(verdict.flags);
+            let from_client = fwd == conn.client;
+            if let Some(d) = detail {
+                *d = TcpDetail {
+                    stream: stream as u64,
+                    from_client,
+                    quoted: true,
+                    win_scale: seq::WIN_SCALE_UNKNOWN,
+                    time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
+                    time_delta_ns: if conversation_is_new {
+                        0
+                    } else {
+                        p.ts.wrapping_sub(prev_ts)
+                    },
+                    ..TcpDetail::default()
+                };
+            }
             if verdict.flags != 0 {
-                let from_client = fwd == conn.client;
                 self.record_issues(stream, p.frame, from_client, &verdict);
             }
             return None;
@@ -373,8 +423,20 @@ impl TcpAnalyzer {
             let irtt = conn.irtt_ns;
             let [f0, f1] = &mut conn.flows;
             let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
-            seq::analyze(fw, rv, &p, irtt, &mut verdict);
+            seq::analyze(fw, rv, &p, irtt, &mut verdict, detail.is_some());
         }
+        if detail.is_some() {
+            conn.flows[f].sack_bytes = if seg.options.len() >= 10 {
+                sack_bytes(seg.options).unwrap_or(0)
+            } else {
+                0
+            };
+        }
+        let win_scale = if seg.flags.syn() {
+            seq::WIN_SCALE_UNKNOWN
+        } else {
+            conn.flows[f].win_scale
+        };
         // A header shorter than 20 bytes makes tshark stop right after the analysis.
         if seg.header_len >= 20 {
             conn.after_analysis(fwd, &p, conversation_is_new);
@@ -395,6 +457,36 @@ impl TcpAnalyzer {
         conn.update_zeek(fwd, p.seq, p.flags, p.seglen, verdict.flags);
         let from_client = fwd == conn.client;
 
+        if let Some(d) = detail {
+            let [f0, f1] = &conn.flows;
+            let (fw, rv) = if fwd == 0 { (f0, f1) } else { (f1, f0) };
+            *d = TcpDetail {
+                stream: stream as u64,
+                from_client,
+                analysis: verdict.flags,
+                analysed: kind == SegmentKind::Analysed,
+                quoted: false,
+                seglen: p.seglen,
+                seq_base: fw.base_seq,
+                ack_base: rv.base_seq_set.then_some(rv.base_seq),
+                win_scale,
+                dupack_num: verdict.dupack_num,
+                dupack_frame: verdict.dupack_frame,
+                rto_frame: verdict.rto_frame,
+                rto_ns: verdict.rto_ns,
+                acks_frame: verdict.acks_frame,
+                ack_rtt_ns: verdict.ack_rtt_ns,
+                bytes_in_flight: verdict.bytes_in_flight,
+                irtt_ns: conn.irtt_ns,
+                has_analysis: verdict.has_analysis,
+                time_relative_ns: p.ts.wrapping_sub(conn.first_ts),
+                time_delta_ns: if conversation_is_new {
+                    0
+                } else {
+                    p.ts.wrapping_sub(prev_ts)
+                },
+            };
+        }
         if verdict.flags != 0 {
             self.record_issues(stream, p.frame, from_client, &verdict);
         }
@@ -437,7 +529,7 @@ impl TcpAnalyzer {
     /// An ICMP error quoting a TCP header: tshark dissects the copy with the same
     /// conversation code (finding or creating the stream, port-reuse checks), counts the frame
     /// in the stream, and skips the sequence analysis.
-    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8]) {
+    fn on_quoted(&mut self, packet: &Packet<'_>, body: &[u8], detail: Option<&mut TcpDetail>) {
         let Some((ip, _)) = decode_ip(body) else {
             return;
         };
@@ -449,7 +541,7 @@ impl TcpAnalyzer {
             return;
         };
         let key = FlowKey::new(ip.src, ip.dst, seg.src_port, seg.dst_port);
-        self.on_segment(&key, &seg, packet, SegmentKind::Quoted);
+        self.on_segment(&key, &seg, packet, SegmentKind::Quoted, detail);
     }
 
     /// Builds the report section (applying the server filter).
@@ -466,6 +558,18 @@ impl TcpAnalyzer {
         }
         section
     }
+}
+
+/// The bytes a SACK option's blocks cover, if the options carry one.
+fn sack_bytes(bytes: &[u8]) -> Option<u32> {
+    crate::decode::tcp::Options::new(bytes).find_map(|o| match o {
+        TcpOption::Sack(blocks) => Some(blocks.chunks_exact(8).fold(0u32, |acc, b| {
+            let l = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let r = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            acc.wrapping_add(r.wrapping_sub(l))
+        })),
+        _ => None,
+    })
 }
 
 /// The options of a SYN that the report shows and the analysis needs.

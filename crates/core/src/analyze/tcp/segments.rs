@@ -23,6 +23,8 @@ pub const MAX_UNACKED_SEGMENTS: usize = 10_000;
 /// An unacked segment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Unacked {
+    /// First sequence number (raised by partial ACKs, as Wireshark does).
+    pub seq: u32,
     pub nextseq: u32,
     pub frame: u32,
     /// Capture time, nanoseconds since the epoch.
@@ -162,8 +164,68 @@ impl UnackedList {
         }
     }
 
-    /// Removes every segment this ACK covers: `nextseq <= ack` modulo 2³².
+    /// Every stored segment (order unspecified).
+    pub fn iter(&self) -> impl Iterator<Item = &Unacked> {
+        let n = usize::from(self.len.min(1));
+        std::iter::once(&self.first)
+            .take(n)
+            .chain(self.rest.iter().flat_map(|r| r.iter()))
+    }
+
+    /// The segment an ACK acknowledges, as tshark 4.0's `tcp.analysis.acks_frame` finds it:
+    /// one ending exactly at `ack` (a partial ACK names none). The oldest wins.
+    pub fn acked_by(&self, ack: u32) -> Option<Unacked> {
+        let mut found: Option<Unacked> = None;
+        for u in self.iter() {
+            if u.nextseq == ack && found.is_none_or(|f| u.frame < f.frame) {
+                found = Some(*u);
+            }
+        }
+        found
+    }
+
+    /// Bytes in flight as Wireshark 4.0 counts them: from the lowest stored sequence number
+    /// to the highest end.
+    pub fn span(&self) -> Option<u32> {
+        let mut it = self.iter();
+        let first = it.next()?;
+        let (mut lo, mut hi) = (first.seq, first.nextseq);
+        for u in it {
+            if (u.seq.wrapping_sub(lo) as i32) < 0 {
+                lo = u.seq;
+            }
+            if (u.nextseq.wrapping_sub(hi) as i32) > 0 {
+                hi = u.nextseq;
+            }
+        }
+        Some(hi.wrapping_sub(lo))
+    }
+
+    /// Raises the start of partially acknowledged segments to `ack` (Wireshark's `ual->seq = ack`).
+    fn clip_partial(&mut self, ack: u32) {
+        let clip = |u: &mut Unacked| {
+            if (ack.wrapping_sub(u.seq) as i32) > 0 {
+                u.seq = ack;
+            }
+        };
+        if self.len > 0 {
+            clip(&mut self.first);
+        }
+        if let Some(r) = self.rest.as_mut() {
+            r.iter_mut().for_each(clip);
+        }
+    }
+
+    /// Removes every segment this ACK covers (`nextseq <= ack` modulo 2³²) and clips the ones
+    /// it covers in part.
     pub fn remove_acked(&mut self, ack: u32) {
+        self.remove_covered(ack);
+        if self.len > 0 && (ack.wrapping_sub(self.first.seq) as i32) > 0 {
+            self.clip_partial(ack);
+        }
+    }
+
+    fn remove_covered(&mut self, ack: u32) {
         if self.len == 0 {
             return;
         }
@@ -197,6 +259,7 @@ mod tests {
 
     fn seg(nextseq: u32, frame: u32) -> Unacked {
         Unacked {
+            seq: nextseq.wrapping_sub(1),
             nextseq,
             frame,
             ts: i64::from(frame),

@@ -46,6 +46,12 @@ pub(crate) struct Flow {
     pub base_seq_set: bool,
     /// No non-SYN ACK sent yet: the stored window is a SYN window, never scaled.
     pub is_first_ack: bool,
+    /// Bytes in flight can be computed (Wireshark's `valid_bif`): cleared by a lost
+    /// segment, set again by an ACK from the peer.
+    pub valid_bif: bool,
+    /// Bytes covered by the SACK blocks this side sent last (subtracted from the peer's bytes
+    /// in flight).
+    pub sack_bytes: u32,
     pub segments: UnackedList,
 }
 
@@ -66,6 +72,8 @@ impl Default for Flow {
             win_scale: WIN_SCALE_UNKNOWN,
             base_seq_set: false,
             is_first_ack: true,
+            valid_bif: true,
+            sack_bytes: 0,
             segments: UnackedList::default(),
         }
     }
@@ -96,6 +104,15 @@ pub(crate) struct Verdict {
     pub rto_frame: u32,
     /// For a retransmission: time since that segment, in nanoseconds.
     pub rto_ns: i64,
+    /// The segment this ACK acknowledges (`tcp.analysis.acks_frame`; 0: none) and the time
+    /// since it (`tcp.analysis.ack_rtt`). Filled only when details are asked for.
+    pub acks_frame: u32,
+    pub ack_rtt_ns: i64,
+    /// `tcp.analysis.bytes_in_flight` (0: not shown). Filled only when details are asked for.
+    pub bytes_in_flight: u32,
+    /// Wireshark keeps analysis data for this frame (flags, an acked frame, or data sent
+    /// while bytes in flight are valid): its SEQ/ACK analysis tree shows the iRTT.
+    pub has_analysis: bool,
 }
 
 #[inline]
@@ -120,6 +137,7 @@ pub(crate) fn analyze(
     p: &SegmentFacts,
     irtt_ns: i64,
     verdict: &mut Verdict,
+    detail: bool,
 ) {
     let (seq, ack, seglen, fl) = (p.seq, p.ack, p.seglen, p.flags);
     let window = u32::from(p.window);
@@ -140,6 +158,9 @@ pub(crate) fn analyze(
         rev.base_seq = ack.wrapping_sub(1);
         rev.base_seq_set = true;
     }
+    if has_ack {
+        rev.valid_bif = true;
+    }
 
     // Tests 1-9; a `break 'fwd` is Wireshark's `goto finished_fwd`.
     'fwd: {
@@ -152,6 +173,8 @@ pub(crate) fn analyze(
         }
         if fwd.nextseq != 0 && gt_seq(seq, fwd.nextseq) && fl & Flags::RST == 0 {
             ta |= flags::LOST_SEGMENT;
+            // No bytes in flight until the peer ACKs again.
+            fwd.valid_bif = false;
         }
         if seglen <= 1 && seq == fwd.nextseq.wrapping_sub(1) && noctl {
             ta |= flags::KEEP_ALIVE;
@@ -267,6 +290,7 @@ pub(crate) fn analyze(
             nextseq = nextseq.wrapping_add(1);
         }
         fwd.segments.push(Unacked {
+            seq,
             nextseq,
             frame: p.frame,
             ts: p.ts,
@@ -288,7 +312,27 @@ pub(crate) fn analyze(
     fwd.lastsegmentflags = ta;
 
     // The ACK field is used even without the ACK flag, as Wireshark does.
+    if detail && has_ack {
+        if let Some(u) = rev.segments.acked_by(ack) {
+            verdict.acks_frame = u.frame;
+            verdict.ack_rtt_ns = p.ts.wrapping_sub(u.ts);
+        }
+    }
     rev.segments.remove_acked(ack);
+    if detail && seglen > 0 && fwd.valid_bif {
+        if let Some(span) = fwd.segments.span() {
+            let span = span
+                .wrapping_sub(rev.sack_bytes)
+                .wrapping_sub(u32::from(syn_or_fin));
+            if span > 0 && span < 2_000_000_000 {
+                verdict.bytes_in_flight = span;
+            }
+        }
+        verdict.has_analysis = true;
+    }
+    if detail && (ta != 0 || verdict.acks_frame != 0) {
+        verdict.has_analysis = true;
+    }
 
     verdict.flags = ta;
 }

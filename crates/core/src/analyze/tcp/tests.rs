@@ -70,6 +70,7 @@ fn run_frames(frames: &[(u64, Vec<u8>)], config: &Config) -> (Vec<Option<TcpCont
             data,
             comments: &[],
             has_ts: true,
+            pcapng: false,
         };
         out.push(tcp.on_packet(&decode_frame(&frame)));
     }

@@ -77,7 +77,9 @@ pub(crate) fn dissect(
     for c in frame.comments {
         d.field(&COMMENT, Value::str(c.as_str()), 0, 0);
     }
-    d.generated(&INTERFACE_ID, Value::UInt(u64::from(frame.interface)));
+    if frame.pcapng {
+        d.generated(&INTERFACE_ID, Value::UInt(u64::from(frame.interface)));
+    }
     d.generated(
         &ENCAP_TYPE,
         Value::Int(i64::from(wtap_encap(frame.link_type.0))),
@@ -112,3 +114,25 @@ fn wtap_encap(link_type: u32) -> i32 {
         _ => -1,
     }
 }
+
+/// The packet list's columns as fields (Wireshark's `_ws.col.*`), filled when columns are
+/// built.
+pub static COL_NUMBER: FieldDef = FieldDef::new("_ws.col.No.", "No.", T::Str, Base::None);
+pub static COL_TIME: FieldDef = FieldDef::new("_ws.col.Time", "Time", T::Str, Base::None);
+pub static COL_SOURCE: FieldDef = FieldDef::new("_ws.col.Source", "Source", T::Str, Base::None);
+pub static COL_DESTINATION: FieldDef =
+    FieldDef::new("_ws.col.Destination", "Destination", T::Str, Base::None);
+pub static COL_PROTOCOL: FieldDef =
+    FieldDef::new("_ws.col.Protocol", "Protocol", T::Str, Base::None);
+pub static COL_LENGTH: FieldDef = FieldDef::new("_ws.col.Length", "Length", T::Str, Base::None);
+pub static COL_INFO: FieldDef = FieldDef::new("_ws.col.Info", "Info", T::Str, Base::None);
+
+pub static COLUMN_FIELDS: &[&FieldDef] = &[
+    &COL_NUMBER,
+    &COL_TIME,
+    &COL_SOURCE,
+    &COL_DESTINATION,
+    &COL_PROTOCOL,
+    &COL_LENGTH,
+    &COL_INFO,
+];
