@@ -10,8 +10,11 @@ use std::cmp::Ordering;
 use crate::capture::{
     format_decimal_nanos, CaptureInfo, Frame, LinkType, TimePrecision, Timestamp,
 };
+use crate::decode::encap::NotDecoded;
 use crate::decode::{Packet, Problem};
-use crate::report::capinfos::{Capinfos, DecodeProblems, Interface, PacketComment};
+use crate::report::capinfos::{
+    Capinfos, DecodeProblems, Interface, NotDecodedCount, PacketComment,
+};
 
 /// Packet comments kept in the report; more are counted in `packet_comments_dropped`.
 pub const MAX_PACKET_COMMENTS: usize = 1000;
@@ -19,6 +22,9 @@ pub const MAX_PACKET_COMMENTS: usize = 1000;
 pub const MAX_LINK_TYPES: usize = 64;
 /// Interfaces whose packets are counted one by one.
 pub const MAX_COUNTED_INTERFACES: usize = 4096;
+/// Kinds of frames not decoded listed one by one (link types, GRE protocols...); frames of
+/// further kinds are counted together as "other kinds".
+pub const MAX_NOT_DECODED_KINDS: usize = 64;
 
 /// Wireshark's `nstime_cmp`, which capinfos uses for first/last time and time order: it
 /// truncates the difference in seconds to 32 bits, so times more than ~68 years apart (only in
@@ -62,6 +68,10 @@ pub struct CapinfosAnalyzer {
     packet_comments: Vec<PacketComment>,
     packet_comments_dropped: u64,
     problems: DecodeProblems,
+    /// (kind, frames, first frame), in order of first appearance.
+    not_decoded: Vec<(NotDecoded, u64, u64)>,
+    /// Frames of kinds beyond `MAX_NOT_DECODED_KINDS`.
+    not_decoded_other: (u64, u64),
 }
 
 impl CapinfosAnalyzer {
@@ -141,12 +151,30 @@ impl CapinfosAnalyzer {
     /// Counts what the decoder could not take apart.
     #[inline]
     pub fn on_packet(&mut self, packet: &Packet<'_>) {
+        if let Some(kind) = packet.encap.not_decoded {
+            self.count_not_decoded(kind, packet.meta.number);
+        }
         match packet.problem {
             None => {}
             Some(Problem::UnknownLinkType(_)) => self.problems.unknown_link_type += 1,
             Some(Problem::LinkTruncated) => self.problems.link_truncated += 1,
             Some(Problem::BadIp) => self.problems.bad_ip += 1,
             Some(Problem::BadTransport) => self.problems.bad_transport += 1,
+        }
+    }
+
+    #[inline(never)]
+    fn count_not_decoded(&mut self, kind: NotDecoded, frame: u64) {
+        if let Some(entry) = self.not_decoded.iter_mut().find(|e| e.0 == kind) {
+            entry.1 += 1;
+        } else if self.not_decoded.len() < MAX_NOT_DECODED_KINDS {
+            self.not_decoded.push((kind, 1, frame));
+        } else {
+            let (frames, first) = &mut self.not_decoded_other;
+            if *frames == 0 {
+                *first = frame;
+            }
+            *frames += 1;
         }
     }
 
@@ -212,6 +240,42 @@ impl CapinfosAnalyzer {
                 ));
             }
         }
+        let mut not_decoded: Vec<NotDecodedCount> = self
+            .not_decoded
+            .iter()
+            .map(|&(kind, frames, first_frame)| NotDecodedCount {
+                what: kind.describe(),
+                frames,
+                first_frame,
+            })
+            .collect();
+        if self.not_decoded_other.0 > 0 {
+            not_decoded.push(NotDecodedCount {
+                what: "other kinds".into(),
+                frames: self.not_decoded_other.0,
+                first_frame: self.not_decoded_other.1,
+            });
+        }
+        for (n, &(kind, _, _)) in self.not_decoded.iter().enumerate() {
+            // Link types have their own warning above.
+            if matches!(kind, NotDecoded::LinkType(_)) {
+                continue;
+            }
+            if let Some(c) = not_decoded.get(n) {
+                warnings.push(format!(
+                    "{} frames of an encapsulation pcaplens does not decode: {} (the first is \
+                     frame {}); they are analysed only as far as their outer layers go",
+                    c.frames, c.what, c.first_frame
+                ));
+            }
+        }
+        if self.not_decoded_other.0 > 0 {
+            warnings.push(format!(
+                "{} frames of other encapsulations pcaplens does not decode (the first is frame \
+                 {})",
+                self.not_decoded_other.0, self.not_decoded_other.1
+            ));
+        }
         warnings.extend(overflow);
         Capinfos {
             format: info.format.map(|f| f.name().to_string()),
@@ -265,6 +329,7 @@ impl CapinfosAnalyzer {
             packet_comments: self.packet_comments,
             packet_comments_dropped: self.packet_comments_dropped,
             decode_problems: self.problems,
+            not_decoded,
             truncated: info.truncated,
             warnings,
         }

@@ -284,6 +284,8 @@ mod tests {
             }),
             transport: Transport::None,
             problem: None,
+            data: &[],
+            encap: Default::default(),
         };
         let ctx = PacketContext {
             packet: &packet,

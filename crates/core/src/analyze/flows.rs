@@ -274,6 +274,12 @@ impl Analyzer for FlowsAnalyzer {
         if matches!(packet.link.ether_type, Some(0x0806 | 0x8035)) {
             count(&mut self.protocols, Proto::Arp);
         }
+        // Tunnel layers: their conversations first (tshark meets the outer headers first).
+        let outer = if packet.encap.is_empty() {
+            None
+        } else {
+            Some(self.outer_layers(packet))
+        };
         let Some(ip) = &packet.ip else { return };
         count(
             &mut self.protocols,
@@ -325,6 +331,9 @@ impl Analyzer for FlowsAnalyzer {
             (None, None) => Some(ip.protocol),
             (None, Some(_)) => None,
         };
+        if let Some(outer) = outer {
+            self.count_outer(outer, ip.version, transport);
+        }
         match transport {
             Some(6) => count(&mut self.protocols, Proto::Tcp),
             Some(17) => count(&mut self.protocols, Proto::Udp),
@@ -374,6 +383,93 @@ impl Analyzer for FlowsAnalyzer {
             protocol_frames,
             ip_fragments: Default::default(),
         }
+    }
+}
+
+/// Protocols of the tunnel layers around a frame's innermost IP packet.
+#[derive(Debug, Default, Clone, Copy)]
+struct OuterLayers {
+    ipv4: bool,
+    ipv6: bool,
+    udp: bool,
+}
+
+/// Source and destination addresses of the IP header at `at`.
+fn ip_addresses(data: &[u8], at: usize) -> Option<(IpAddr, IpAddr)> {
+    let header = data.get(at..)?;
+    match header.first()? >> 4 {
+        4 => {
+            let src: [u8; 4] = header.get(12..16)?.try_into().ok()?;
+            let dst: [u8; 4] = header.get(16..20)?.try_into().ok()?;
+            Some((IpAddr::from(src), IpAddr::from(dst)))
+        }
+        6 => {
+            let src: [u8; 16] = header.get(8..24)?.try_into().ok()?;
+            let dst: [u8; 16] = header.get(24..40)?.try_into().ok()?;
+            Some((IpAddr::from(src), IpAddr::from(dst)))
+        }
+        _ => None,
+    }
+}
+
+impl FlowsAnalyzer {
+    /// A frame counts once per protocol, however many tunnel layers carry it: the outer layers'
+    /// protocols count unless the innermost packet counts them already.
+    #[inline(never)]
+    fn count_outer(&mut self, outer: OuterLayers, version: u8, transport: Option<u8>) {
+        if outer.ipv4 && version != 4 {
+            self.protocols[Proto::Ipv4 as usize] += 1;
+        }
+        if outer.ipv6 && version != 6 {
+            self.protocols[Proto::Ipv6 as usize] += 1;
+        }
+        if outer.udp && transport != Some(17) {
+            self.protocols[Proto::Udp as usize] += 1;
+        }
+    }
+
+    /// Conversations of the tunnel layers (tshark's conversation tables list the outer IP and
+    /// UDP headers too, each counting the frame).
+    #[inline(never)]
+    fn outer_layers(&mut self, packet: &crate::decode::Packet<'_>) -> OuterLayers {
+        use crate::decode::encap::LayerKind;
+        let mut outer = OuterLayers::default();
+        let meta = &packet.meta;
+        let bytes = u64::from(meta.orig_len);
+        let mut last_ip: Option<(IpAddr, IpAddr)> = None;
+        for layer in packet.encap.layers() {
+            let at = layer.offset as usize;
+            match layer.kind {
+                LayerKind::Ipv4 | LayerKind::Ipv6 => {
+                    if packet.encap.ip_offset == Some(layer.offset) {
+                        continue;
+                    }
+                    let Some((src, dst)) = ip_addresses(packet.data, at) else {
+                        continue;
+                    };
+                    if layer.kind == LayerKind::Ipv4 {
+                        outer.ipv4 = true;
+                    } else {
+                        outer.ipv6 = true;
+                    }
+                    self.ip
+                        .add((&src, 0), (&dst, 0), meta.number, meta.ts, bytes);
+                    last_ip = Some((src, dst));
+                }
+                LayerKind::Udp => {
+                    outer.udp = true;
+                    let ports = packet.data.get(at..at + 4);
+                    if let (Some((src, dst)), Some(p)) = (last_ip, ports) {
+                        let sport = u16::from_be_bytes([p[0], p[1]]);
+                        let dport = u16::from_be_bytes([p[2], p[3]]);
+                        self.udp
+                            .add((&src, sport), (&dst, dport), meta.number, meta.ts, bytes);
+                    }
+                }
+                _ => {}
+            }
+        }
+        outer
     }
 }
 

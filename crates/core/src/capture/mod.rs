@@ -153,7 +153,53 @@ impl LinkType {
 
     /// Whether the decoder understands this link type.
     pub fn is_supported(self) -> bool {
-        matches!(self.0, 0 | 1 | 12 | 14 | 101 | 108 | 113 | 228 | 229 | 276)
+        matches!(
+            self.0,
+            0 | 1
+                | 9
+                | 12
+                | 14
+                | 50
+                | 51
+                | 101
+                | 104
+                | 105
+                | 108
+                | 113
+                | 127
+                | 192
+                | 228
+                | 229
+                | 276
+        )
+    }
+
+    /// The pseudo-header Wireshark 4.0's wiretap reads at the start of every packet of this
+    /// link type (`pcap_process_pseudo_header`): a packet shorter than it is corruption, and
+    /// reading stops there.
+    pub fn pseudo_header_len(self) -> Option<u32> {
+        match self.0 {
+            // SunATM, MTP2, Bluetooth H4 with direction, Bluetooth monitor.
+            123 | 139 | 201 | 254 => Some(4),
+            // SITA, I2C.
+            196 | 209 => Some(5),
+            // IrDA and LAPD (Linux cooked headers), ERF (its fixed part).
+            144 | 177 | 197 => Some(16),
+            _ => None,
+        }
+    }
+
+    /// The reason a packet of `cap_len` bytes cannot be read, when it is shorter than this link
+    /// type's pseudo-header.
+    pub(crate) fn pseudo_header_damage(self, cap_len: u32) -> Option<String> {
+        let need = self.pseudo_header_len()?;
+        (cap_len < need).then(|| {
+            format!(
+                "a {cap_len}-byte packet is too small for the {need}-byte pseudo-header of link \
+                 type {}",
+                self.name()
+            )
+        })
     }
 
     /// The largest captured length Wireshark 4.0 accepts for this link type

@@ -78,6 +78,8 @@ struct FileHeader {
     snaplen: u32,
     link_type: LinkType,
     max_caplen: u32,
+    /// The link type's pseudo-header length (0 without one): shorter records are corruption.
+    min_caplen: u32,
     lengths: LengthOrder,
 }
 
@@ -173,6 +175,7 @@ impl PcapParser {
             snaplen,
             link_type,
             max_caplen: link_type.max_captured_len(),
+            min_caplen: link_type.pseudo_header_len().unwrap_or(0),
             lengths,
         });
         if self.nanosecond_magic {
@@ -370,6 +373,17 @@ impl PcapParser {
                         h.link_type.name()
                     ),
                 );
+                return Progress {
+                    consumed: pos,
+                    need: 0,
+                };
+            }
+            if r.incl_len < h.min_caplen {
+                let reason = h
+                    .link_type
+                    .pseudo_header_damage(r.incl_len)
+                    .unwrap_or_default();
+                st.damage(offset + pos as u64, &reason);
                 return Progress {
                     consumed: pos,
                     need: 0,

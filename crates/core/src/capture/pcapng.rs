@@ -81,6 +81,8 @@ struct Iface {
     /// Index over the whole file (Wireshark's frame.interface_id).
     global: u32,
     max_caplen: u32,
+    /// The link type's pseudo-header length (0 without one): shorter packets are corruption.
+    min_caplen: u32,
 }
 
 #[derive(Debug)]
@@ -438,6 +440,7 @@ impl PcapngParser {
             ts_offset: info.ts_offset,
             global,
             max_caplen: link_type.max_captured_len(),
+            min_caplen: link_type.pseudo_header_len().unwrap_or(0),
         });
         st.info.interfaces.push(info);
         Ok(())
@@ -483,6 +486,12 @@ impl PcapngParser {
                 "cap_len {cap_len} is larger than {}",
                 iface.max_caplen
             ));
+        }
+        if cap_len < iface.min_caplen {
+            return Err(iface
+                .link_type
+                .pseudo_header_damage(cap_len)
+                .unwrap_or_default());
         }
         let data_end = 20 + cap_len as usize;
         let data = body.get(20..data_end).unwrap_or(&[]);
@@ -562,6 +571,13 @@ impl PcapngParser {
         }
         if cap_len > iface.max_caplen {
             let reason = format!("cap_len {cap_len} is larger than {}", iface.max_caplen);
+            return self.reject(st, offset, reason);
+        }
+        if cap_len < iface.min_caplen {
+            let reason = iface
+                .link_type
+                .pseudo_header_damage(cap_len)
+                .unwrap_or_default();
             return self.reject(st, offset, reason);
         }
         if b.len() < used {

@@ -708,3 +708,45 @@ fn decimal_formatting() {
     assert_eq!(Timestamp::new(12, 5).to_decimal(0), "12");
     assert_eq!(format_decimal_nanos(-1_500_000_000, 3), "-1.500");
 }
+
+/// A packet shorter than its link type's pseudo-header (a 3-byte Bluetooth H4 packet with
+/// direction, 4-byte header) stops the read at that frame, as Wireshark 4.0's wiretap does
+/// ("Bluetooth file has a 3-byte packet, too small to have even a pseudo-header").
+#[test]
+fn packets_shorter_than_the_pseudo_header_stop_the_read() {
+    let sizes = [8usize, 3, 8];
+    let mut w = PcapngWriter::with_defaults(Vec::new()).unwrap();
+    let iface = w.interface(&InterfaceDescription::new(201)).unwrap();
+    for (i, &n) in sizes.iter().enumerate() {
+        w.packet(iface, (i as u64, 0), &vec![1u8; n]).unwrap();
+    }
+    let pcapng = w.into_inner().unwrap();
+    let frames: Vec<((u64, u32), Vec<u8>, u32)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| ((i as u64, 0), vec![1u8; n], n as u32))
+        .collect();
+    let pcap = pcap_file(PcapHeader::new(201), &frames);
+    for (what, bytes) in [("pcapng", pcapng), ("pcap", pcap)] {
+        let out = read(&bytes);
+        assert_eq!(out.frames.len(), 1, "{what}");
+        assert!(out.info.truncated, "{what}");
+        let warning = out.info.warnings.first().cloned().unwrap_or_default();
+        assert!(
+            warning.starts_with("frame 2 at byte offset ")
+                && warning.contains(
+                    "a 3-byte packet is too small for the 4-byte pseudo-header of link type \
+                     BLUETOOTH_HCI_H4_WITH_PHDR"
+                ),
+            "{what}: {warning}"
+        );
+    }
+    // Exactly the pseudo-header's size is fine, and link types without one take any size.
+    for (lt, n) in [(201u32, 4usize), (196, 5), (1, 1), (187, 0)] {
+        let mut w = PcapngWriter::with_defaults(Vec::new()).unwrap();
+        let iface = w.interface(&InterfaceDescription::new(lt as u16)).unwrap();
+        w.packet(iface, (0, 0), &vec![0u8; n]).unwrap();
+        let out = read(&w.into_inner().unwrap());
+        assert_eq!((out.frames.len(), out.info.truncated), (1, false), "{lt}");
+    }
+}

@@ -10,6 +10,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::encap::{self, Encapsulation, LayerKind};
 use super::link::{Link, LinkPayload};
 use super::{tcp, udp_payload_len, Ip, Transport, Udp};
 
@@ -47,9 +48,14 @@ fn array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
 }
 
 /// The network-layer bytes of a frame whose link layer the fast path understands, with `link`
-/// completed (MAC addresses, VLAN ids) as the general path would.
+/// completed (MAC addresses, VLAN ids) and the VLAN tags recorded in `encap` as the general
+/// path would.
 #[inline(always)]
-pub(super) fn network_bytes<'a>(payload: &LinkPayload<'a>, link: &mut Link) -> Option<&'a [u8]> {
+pub(super) fn network_bytes<'a>(
+    payload: &LinkPayload<'a>,
+    link: &mut Link,
+    encap: &mut Encapsulation,
+) -> Option<&'a [u8]> {
     match *payload {
         LinkPayload::Ethernet(frame) => {
             let dst_mac = array::<6>(frame, 0)?;
@@ -67,6 +73,7 @@ pub(super) fn network_bytes<'a>(payload: &LinkPayload<'a>, link: &mut Link) -> O
                 let tci = be16(frame, at)?;
                 ether_type = be16(frame, at + 2)?;
                 link.push_vlan(tci & 0x0fff);
+                encap.push(LayerKind::Vlan, at);
                 at += VLAN_HEADER;
             }
             if !matches!(ether_type, ETHERTYPE_IPV4 | ETHERTYPE_IPV6) {
@@ -83,9 +90,11 @@ pub(super) fn network_bytes<'a>(payload: &LinkPayload<'a>, link: &mut Link) -> O
 }
 
 /// Decodes an IP packet carrying TCP or UDP; `None` for anything the fast path leaves to the
-/// general one.
+/// general one (including UDP on a tunnel's port). `reported` is what the frame reports from
+/// the IP header on: a length field claiming more is cut to it, as tshark does.
 #[inline(always)]
-pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
+pub(super) fn ip_transport(b: &[u8], reported: usize) -> Option<(Ip<'_>, Transport<'_>)> {
+    let reported = u32::try_from(reported).unwrap_or(u32::MAX);
     let first = *b.first()?;
     let (ip, payload_len) = match first >> 4 {
         4 => {
@@ -108,7 +117,8 @@ pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
                 return None;
             }
             let payload = b.get(header_len..total_len.min(b.len()))?;
-            let payload_len = (total_len - header_len) as u32;
+            let payload_len =
+                ((total_len - header_len) as u32).min(reported.saturating_sub(header_len as u32));
             let ip = Ip {
                 version: 4,
                 src: IpAddr::V4(Ipv4Addr::from(array::<4>(b, 12)?)),
@@ -137,6 +147,7 @@ pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
                 return None;
             }
             let payload = b.get(IPV6_HEADER..(IPV6_HEADER + declared).min(b.len()))?;
+            let payload_len = (declared as u32).min(reported.saturating_sub(IPV6_HEADER as u32));
             let ip = Ip {
                 version: 6,
                 src: IpAddr::V6(Ipv6Addr::from(array::<16>(b, 8)?)),
@@ -145,10 +156,10 @@ pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
                 ttl: b[7],
                 ident: 0,
                 fragment: None,
-                payload_len: declared as u32,
+                payload_len,
                 payload,
             };
-            (ip, declared as u32)
+            (ip, payload_len)
         }
         _ => return None,
     };
@@ -176,6 +187,10 @@ pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
         if p.len() < UDP_HEADER {
             return None;
         }
+        let (src_port, dst_port) = (be16(p, 0)?, be16(p, 2)?);
+        if encap::udp_tunnel(src_port, dst_port).is_some() {
+            return None;
+        }
         let udp_len = be16(p, 4)?;
         let udp_len_usize = usize::from(udp_len);
         // etherparse's lax UDP slice: the length field when it fits, else the whole payload.
@@ -185,8 +200,8 @@ pub(super) fn ip_transport(b: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
             &p[..udp_len_usize]
         };
         Transport::Udp(Udp {
-            src_port: be16(p, 0)?,
-            dst_port: be16(p, 2)?,
+            src_port,
+            dst_port,
             payload_len: udp_payload_len(u32::from(udp_len), payload_len),
             payload: &datagram[UDP_HEADER..],
         })
@@ -322,9 +337,10 @@ mod tests {
                 }
             }
             let mut link = crate::decode::link::Link::default();
+            let mut encap = crate::decode::encap::Encapsulation::default();
             let payload = crate::decode::link::decode_link(LinkType(link_type), &frame, &mut link);
-            if super::network_bytes(&payload, &mut link)
-                .and_then(super::ip_transport)
+            if super::network_bytes(&payload, &mut link, &mut encap)
+                .and_then(|b| super::ip_transport(b, usize::MAX))
                 .is_some()
             {
                 fast_taken += 1;

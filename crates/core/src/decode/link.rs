@@ -1,8 +1,11 @@
 //! Link layers: Ethernet (with 802.1Q / QinQ, via etherparse), Linux SLL and SLL2, raw IP,
-//! BSD null / loopback. Everything here only locates the network-layer bytes.
+//! BSD null / loopback; PPP, PPP-in-HDLC, PPPoE, Cisco HDLC and the 802.11 link types are
+//! handed to `encap::walk`. Everything here only locates the
+//! network-layer bytes.
 
 use crate::capture::LinkType;
 
+use super::encap::Next;
 use super::Problem;
 
 /// Link-layer facts kept for analyzers (VLAN ids, MAC addresses).
@@ -35,6 +38,8 @@ pub(crate) enum LinkPayload<'a> {
     EtherType(u16, &'a [u8]),
     /// A bare IPv4/IPv6 packet.
     Ip(&'a [u8]),
+    /// A link header the encapsulation walk reads (PPP, 802.11...).
+    Walk(Next),
     /// Nothing decodable.
     None(Option<Problem>),
 }
@@ -103,6 +108,14 @@ pub(crate) fn decode_link<'a>(
                 _ => LinkPayload::None(None),
             }
         }
+        // PPP (9) and PPP in HDLC framing (50) are read alike, as Wireshark does.
+        LinkType(9 | 50) => LinkPayload::Walk(Next::Ppp(0)),
+        LinkType(51) => LinkPayload::Walk(Next::Pppoe(0)),
+        LinkType(104) => LinkPayload::Walk(Next::CiscoHdlc(0)),
+        // Plain 802.11: Wireshark assumes no FCS.
+        LinkType(105) => LinkPayload::Walk(Next::Ieee80211(0, false)),
+        LinkType(127) => LinkPayload::Walk(Next::Radiotap(0)),
+        LinkType(192) => LinkPayload::Walk(Next::Ppi(0)),
         LinkType(other) => LinkPayload::None(Some(Problem::UnknownLinkType(other))),
     }
 }

@@ -9,9 +9,14 @@
 //! Link layers are read here. The common well-formed frames (Ethernet/SLL/raw → IPv4 or IPv6 →
 //! TCP or UDP) are decoded by hand in [`fast`]; everything else, and every frame that needs a
 //! lax reading, goes through etherparse's lax slicer, and both give the same [`Packet`].
+//! Encapsulations (tunnels, PPPoE, MPLS, 802.11...) are followed by `encap::walk` to the
+//! innermost IP packet, which is what [`Packet::ip`] describes; [`Packet::encap`] records the
+//! layers crossed. An IP length claiming more than the frame carries is cut to the frame's
+//! length on the wire, as tshark does.
 
 pub mod dhcp;
 pub mod dns;
+pub mod encap;
 mod fast;
 pub mod icmp;
 pub mod link;
@@ -45,10 +50,15 @@ pub struct FrameMeta {
 pub struct Packet<'a> {
     pub meta: FrameMeta,
     pub link: link::Link,
+    /// The innermost IP layer (inside any tunnels: see `encap`).
     pub ip: Option<Ip<'a>>,
     pub transport: Transport<'a>,
     /// Why decoding stopped early, if it did (snaplen cut, malformed header, unknown link type).
     pub problem: Option<Problem>,
+    /// The frame's captured bytes (`encap`'s offsets index into them).
+    pub data: &'a [u8],
+    /// The encapsulation layers crossed on the way to `ip`, and any not followed.
+    pub encap: encap::Encapsulation,
 }
 
 /// Where and why decoding stopped.
@@ -166,60 +176,157 @@ pub fn decode_frame<'a>(frame: &Frame<'a>) -> Packet<'a> {
         orig_len: frame.orig_len,
     };
     let mut link = link::Link::default();
+    let mut encap = encap::Encapsulation::default();
     // Ethernet, by far the most common, needs nothing from `decode_link`.
     let payload = if frame.link_type == LinkType::ETHERNET {
         link::LinkPayload::Ethernet(frame.data)
     } else {
         link::decode_link(frame.link_type, frame.data, &mut link)
     };
-    if let Some((ip, transport)) =
-        fast::network_bytes(&payload, &mut link).and_then(fast::ip_transport)
-    {
-        return Packet {
-            meta,
-            link,
-            ip: Some(ip),
-            transport,
-            problem: None,
-        };
+    if let Some(network) = fast::network_bytes(&payload, &mut link, &mut encap) {
+        let at = offset_in(frame.data, network);
+        let reported = reported_len(&meta).saturating_sub(at);
+        if let Some((ip, transport)) = fast::ip_transport(network, reported) {
+            encap.ip_offset = Some(at as u32);
+            return Packet {
+                meta,
+                link,
+                ip: Some(ip),
+                transport,
+                problem: None,
+                data: frame.data,
+                encap,
+            };
+        }
     }
     decode_general(meta, frame)
 }
 
-/// The general path of [`decode_frame`]: any frame, through etherparse's lax slicer.
+/// The frame's length on the wire (Wireshark's reported length), never below what was
+/// captured.
+fn reported_len(meta: &FrameMeta) -> usize {
+    meta.orig_len.max(meta.cap_len) as usize
+}
+
+/// Where `part` (a subslice of `whole`) starts in `whole`.
+#[inline(always)]
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// The general path of [`decode_frame`]: any frame. Encapsulations are followed by
+/// `encap::walk`; the innermost layers (and every frame without a tunnel, as before there
+/// were tunnels) go through etherparse's lax slicer.
 #[inline(never)]
 fn decode_general<'a>(meta: FrameMeta, frame: &Frame<'a>) -> Packet<'a> {
+    let data = frame.data;
     let mut packet = Packet {
         meta,
         link: link::Link::default(),
         ip: None,
         transport: Transport::None,
         problem: None,
+        data,
+        encap: encap::Encapsulation::default(),
     };
-    let sliced = match link::decode_link(frame.link_type, frame.data, &mut packet.link) {
-        link::LinkPayload::Ethernet(bytes) => match LaxSlicedPacket::from_ethernet(bytes) {
-            Ok(s) => s,
-            Err(_) => {
-                packet.problem = Some(Problem::LinkTruncated);
-                return packet;
+    let reported = reported_len(&meta);
+    let payload = link::decode_link(frame.link_type, data, &mut packet.link);
+    let start = match payload {
+        link::LinkPayload::Ethernet(_) => encap::Next::Ethernet(0),
+        link::LinkPayload::EtherType(t, bytes) => encap::Next::EtherType(t, offset_in(data, bytes)),
+        link::LinkPayload::Ip(bytes) => encap::Next::Ip(offset_in(data, bytes)),
+        link::LinkPayload::Walk(next) => next,
+        link::LinkPayload::None(problem) => {
+            packet.problem = problem;
+            if let Some(Problem::UnknownLinkType(lt)) = problem {
+                packet.encap.not_decoded = Some(encap::NotDecoded::LinkType(lt));
             }
-        },
-        link::LinkPayload::EtherType(ether_type, bytes) => {
-            LaxSlicedPacket::from_ether_type(etherparse::EtherType(ether_type), bytes)
+            return packet;
         }
-        link::LinkPayload::Ip(bytes) => match LaxSlicedPacket::from_ip(bytes) {
-            Ok(s) => s,
+    };
+    let mut walk_link = packet.link;
+    let walk = encap::walk(data, reported, start, &mut packet.encap, &mut walk_link);
+    let etherparse_handles = matches!(
+        payload,
+        link::LinkPayload::Ethernet(_)
+            | link::LinkPayload::EtherType(..)
+            | link::LinkPayload::Ip(_)
+    ) && !packet.encap.is_tunnelled()
+        && packet.encap.len() <= 3;
+    if etherparse_handles {
+        let sliced = match payload {
+            link::LinkPayload::Ethernet(bytes) => match LaxSlicedPacket::from_ethernet(bytes) {
+                Ok(s) => s,
+                Err(_) => {
+                    packet.problem = Some(Problem::LinkTruncated);
+                    return packet;
+                }
+            },
+            link::LinkPayload::EtherType(ether_type, bytes) => {
+                LaxSlicedPacket::from_ether_type(etherparse::EtherType(ether_type), bytes)
+            }
+            link::LinkPayload::Ip(bytes) => match LaxSlicedPacket::from_ip(bytes) {
+                Ok(s) => s,
+                Err(_) => {
+                    packet.problem = Some(Problem::BadIp);
+                    return packet;
+                }
+            },
+            _ => return packet,
+        };
+        fill_from_sliced(&mut packet, &sliced, reported);
+        return packet;
+    }
+    packet.link = walk_link;
+    if let encap::Inner::Stopped(problem) = walk.inner {
+        packet.problem = problem;
+    }
+    let ip_at = match walk.inner {
+        encap::Inner::Ip(at) => Some(at),
+        encap::Inner::Other(t, _) => {
+            // Flows counts ARP frames by their EtherType.
+            if matches!(t, 0x0806 | 0x8035) {
+                packet.link.ether_type = Some(t);
+            }
+            None
+        }
+        encap::Inner::Stopped(_) => None,
+    };
+    // When the walk stopped inside a tunnel, the innermost IP decoded is the last one crossed.
+    let (ip_at, end, reported_end) = match ip_at {
+        Some(at) => (at, walk.end, walk.reported_end),
+        None => match packet
+            .encap
+            .layers()
+            .filter(|l| matches!(l.kind, encap::LayerKind::Ipv4 | encap::LayerKind::Ipv6))
+            .last()
+        {
+            Some(l) => (l.offset as usize, data.len(), reported),
+            None => return packet,
+        },
+    };
+    let Some(bytes) = data.get(ip_at..end.max(ip_at)) else {
+        packet.problem = Some(Problem::BadIp);
+        return packet;
+    };
+    let reported_from_ip = reported_end.saturating_sub(ip_at);
+    if let Some((ip, transport)) = fast::ip_transport(bytes, reported_from_ip) {
+        packet.ip = Some(ip);
+        packet.transport = transport;
+    } else {
+        match LaxSlicedPacket::from_ip(bytes) {
+            Ok(sliced) => {
+                let problem = packet.problem;
+                fill_from_sliced(&mut packet, &sliced, reported_end);
+                packet.problem = packet.problem.or(problem);
+            }
             Err(_) => {
                 packet.problem = Some(Problem::BadIp);
                 return packet;
             }
-        },
-        link::LinkPayload::None(problem) => {
-            packet.problem = problem;
-            return packet;
         }
-    };
-    fill_from_sliced(&mut packet, &sliced);
+    }
+    packet.encap.ip_offset = Some(ip_at as u32);
     packet
 }
 
@@ -239,12 +346,23 @@ pub fn decode_ip(bytes: &[u8]) -> Option<(Ip<'_>, Transport<'_>)> {
         ip: None,
         transport: Transport::None,
         problem: None,
+        data: bytes,
+        encap: encap::Encapsulation::default(),
     };
-    fill_from_sliced(&mut packet, &sliced);
+    // A quoted packet keeps the lengths its headers claim.
+    fill_from_sliced(&mut packet, &sliced, usize::MAX);
     packet.ip.map(|ip| (ip, packet.transport))
 }
 
-fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
+/// Fills `packet` from etherparse's slices, which point into `packet.data`. `reported_end` is
+/// where the frame's reported bytes end, counted from the start of `packet.data` (`usize::MAX`
+/// for a quoted packet): IP lengths claiming more than the frame carries are cut to it, as
+/// tshark does.
+fn fill_from_sliced<'a>(
+    packet: &mut Packet<'a>,
+    sliced: &LaxSlicedPacket<'a>,
+    reported_end: usize,
+) {
     for ext in &sliced.link_exts {
         if let etherparse::LaxLinkExtSlice::Vlan(v) = ext {
             packet.link.push_vlan(v.vlan_identifier().value());
@@ -265,10 +383,15 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
             return;
         }
     };
-    let (ip, payload) = match net {
+    let (ip, payload, ip_at) = match net {
         LaxNetSlice::Ipv4(v4) => {
             let h = v4.header();
             let payload = v4.payload();
+            let at = offset_in(packet.data, h.slice());
+            let header_len = u32::from(h.ihl()) * 4;
+            let reported_payload = reported_end
+                .saturating_sub(at)
+                .saturating_sub(header_len as usize);
             let frag_offset = u32::from(h.fragments_offset().value()) * 8;
             let more = h.more_fragments();
             let ip = Ip {
@@ -282,14 +405,17 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
                     offset: frag_offset,
                     more_fragments: more,
                 }),
-                payload_len: u32::from(h.total_len()).saturating_sub(u32::from(h.ihl()) * 4),
+                payload_len: u32::from(h.total_len())
+                    .saturating_sub(header_len)
+                    .min(u32::try_from(reported_payload).unwrap_or(u32::MAX)),
                 payload: payload.payload,
             };
-            (ip, payload)
+            (ip, payload, at)
         }
         LaxNetSlice::Ipv6(v6) => {
             let h = v6.header();
             let payload = v6.payload();
+            let at = offset_in(packet.data, h.slice());
             // etherparse's extension iterator reads out of bounds when lax parsing stopped
             // inside the extension chain (found by the mutation test), so walk it ourselves.
             let ext_bytes = v6.extensions().slice();
@@ -307,11 +433,16 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
                     // Jumbogram or TSO capture: trust the captured bytes.
                     payload.payload.len() as u32
                 } else {
-                    u32::from(h.payload_length()).saturating_sub(ext_len)
+                    let reported_payload = reported_end
+                        .saturating_sub(at)
+                        .saturating_sub(40 + ext_len as usize);
+                    u32::from(h.payload_length())
+                        .saturating_sub(ext_len)
+                        .min(u32::try_from(reported_payload).unwrap_or(u32::MAX))
                 },
                 payload: payload.payload,
             };
-            (ip, payload)
+            (ip, payload, at)
         }
         LaxNetSlice::Arp(_) => {
             // Flows counts ARP frames; Ethernet does not name its EtherType otherwise.
@@ -326,6 +457,7 @@ fn fill_from_sliced<'a>(packet: &mut Packet<'a>, sliced: &LaxSlicedPacket<'a>) {
         } else {
             ip.payload_len
         };
+    packet.encap.ip_offset = Some(ip_at as u32);
     let non_first_fragment = ip.fragment.is_some_and(|f| f.offset > 0);
     let protocol = ip.protocol;
     packet.ip = Some(Ip {

@@ -109,6 +109,65 @@ pub fn looks_like_record(bytes: &[u8]) -> bool {
     }
 }
 
+/// An SSLv2-format ClientHello (2-byte record header with the high bit set), as clients that
+/// still spoke SSL 2.0 sent it to offer SSL 3.0 / TLS too.
+#[derive(Debug, Clone)]
+pub struct Sslv2ClientHello<'a> {
+    /// The highest version the client offers (0x0002 for SSL 2.0 itself, 0x0300-0x0303).
+    pub version: u16,
+    /// Cipher specs, 3 bytes each (a TLS cipher suite is 0x00 then its two bytes).
+    pub cipher_specs: &'a [u8],
+    pub session_id: &'a [u8],
+    pub challenge: &'a [u8],
+}
+
+impl<'a> Sslv2ClientHello<'a> {
+    /// Bytes of the whole record (header included) when `bytes` start like an SSLv2
+    /// ClientHello: high bit set, message type 1, a known version, cipher specs a multiple of
+    /// 3 bytes and a 16-32 byte challenge (Wireshark's test). Needs the first 11 bytes.
+    pub fn record_len(bytes: &[u8]) -> Option<usize> {
+        let h = bytes.get(..11)?;
+        if h[0] & 0x80 == 0 || h[2] != handshake_type::CLIENT_HELLO {
+            return None;
+        }
+        let version = u16::from_be_bytes([h[3], h[4]]);
+        let specs = usize::from(u16::from_be_bytes([h[5], h[6]]));
+        let session = usize::from(u16::from_be_bytes([h[7], h[8]]));
+        let challenge = usize::from(u16::from_be_bytes([h[9], h[10]]));
+        let body = usize::from(u16::from_be_bytes([h[0] & 0x7f, h[1]]));
+        let plausible = matches!(version, 0x0002 | 0x0300..=0x0304)
+            && specs > 0
+            && specs % 3 == 0
+            && (16..=32).contains(&challenge)
+            && session <= 32
+            && 9 + specs + session + challenge <= body;
+        plausible.then_some(2 + body)
+    }
+
+    /// Parses a whole record (from its 2-byte header).
+    pub fn parse(record: &'a [u8]) -> Option<Sslv2ClientHello<'a>> {
+        Self::record_len(record)?;
+        let mut c = Cursor::new(record.get(3..)?);
+        let version = c.u16()?;
+        let specs = c.u16()?;
+        let session = c.u16()?;
+        let challenge = c.u16()?;
+        Some(Sslv2ClientHello {
+            version,
+            cipher_specs: c.take(usize::from(specs))?,
+            session_id: c.take(usize::from(session))?,
+            challenge: c.take(usize::from(challenge))?,
+        })
+    }
+
+    /// The cipher specs as 24-bit values.
+    pub fn specs(&self) -> impl Iterator<Item = u32> + 'a {
+        self.cipher_specs
+            .chunks_exact(3)
+            .map(|s| u32::from_be_bytes([0, s[0], s[1], s[2]]))
+    }
+}
+
 /// Checked big-endian reader.
 #[derive(Debug, Clone)]
 struct Cursor<'a> {
@@ -222,9 +281,12 @@ impl<'a> ServerHello<'a> {
         let mut c = Cursor::new(body);
         let legacy_version = c.u16()?;
         let random = c.take(32)?;
-        let session_id = c.vec8()?;
+        // TLS 1.3 drafts before 22 (0x7f00-0x7f15 in the version field) have neither session
+        // id nor compression method, as Wireshark reads them.
+        let early_draft = (0x7f00..=0x7f15).contains(&legacy_version);
+        let session_id = if early_draft { &[][..] } else { c.vec8()? };
         let cipher_suite = c.u16()?;
-        let compression_method = c.u8()?;
+        let compression_method = if early_draft { 0 } else { c.u8()? };
         let extensions_raw = extensions_block(&mut c);
         Some(ServerHello {
             legacy_version,
@@ -343,9 +405,23 @@ pub struct ClientHelloInfo {
     pub session_ticket: bool,
     pub pre_shared_key: bool,
     pub ech: bool,
+    /// Cipher specs of an SSLv2-format ClientHello (empty for a TLS one).
+    pub sslv2_cipher_specs: Vec<u32>,
 }
 
 impl ClientHelloInfo {
+    /// An SSLv2-format ClientHello: its version and cipher specs; no extensions (and no
+    /// cipher suites: tshark lists its specs as `tls.handshake.cipherspec`).
+    pub fn from_sslv2(ch: &Sslv2ClientHello<'_>) -> ClientHelloInfo {
+        ClientHelloInfo {
+            legacy_version: ch.version,
+            session_id_len: ch.session_id.len() as u8,
+            session_id: ch.session_id.to_vec(),
+            sslv2_cipher_specs: ch.specs().collect(),
+            ..ClientHelloInfo::default()
+        }
+    }
+
     pub fn from_hello(ch: &ClientHello<'_>) -> ClientHelloInfo {
         let mut info = ClientHelloInfo {
             legacy_version: ch.legacy_version,
@@ -669,5 +745,71 @@ pub(crate) mod tests {
         let info = ServerHelloInfo::from_hello(&ServerHello::parse(&body).unwrap());
         assert!(!info.hello_retry_request);
         assert_eq!(info.extensions, vec![43, 51]);
+    }
+
+    #[test]
+    fn test_tls13_draft_server_hello_layouts() {
+        // Drafts 14-21 in the version field: random, cipher suite, extensions; no session id
+        // and no compression method.
+        for version in [0x7f0e, 0x7f12, 0x7f15] {
+            let mut body = be16s(&[version]);
+            body.extend([7; 32]);
+            body.extend(be16s(&[0x1301]));
+            body.extend(vec16(&[0, 51, 0, 2, 0, 0x1d]));
+            let sh = ServerHello::parse(&body).unwrap();
+            assert_eq!(
+                (sh.cipher_suite, sh.session_id.len()),
+                (0x1301, 0),
+                "{version:x}"
+            );
+            let info = ServerHelloInfo::from_hello(&sh);
+            assert_eq!(info.extensions, vec![51]);
+            assert_eq!(info.selected_version(), version);
+        }
+        // Drafts 22-28 are negotiated in supported_versions behind a 0x0303 ServerHello with
+        // the usual layout.
+        for draft in 0x7f16..=0x7f1c {
+            let b = HelloBuilder {
+                version: 0x0303,
+                session_id: vec![1; 32],
+                ciphers: vec![0x1303],
+                extensions: vec![(43, be16s(&[draft]))],
+            };
+            let info =
+                ServerHelloInfo::from_hello(&ServerHello::parse(&b.server_body([0; 32])).unwrap());
+            assert_eq!(
+                (info.cipher_suite, info.selected_version()),
+                (0x1303, draft)
+            );
+        }
+    }
+
+    #[test]
+    fn test_sslv2_client_hello() {
+        let specs = [0x01u8, 0x00, 0x80, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x05];
+        let mut body = vec![1, 0x03, 0x01, 0, 9, 0, 0, 0, 16];
+        body.extend(specs);
+        body.extend([0xcc; 16]);
+        let mut record = vec![0x80 | (body.len() >> 8) as u8, body.len() as u8];
+        record.extend(&body);
+        assert_eq!(Sslv2ClientHello::record_len(&record), Some(record.len()));
+        let ch = Sslv2ClientHello::parse(&record).unwrap();
+        assert_eq!(ch.version, 0x0301);
+        assert_eq!(
+            ch.specs().collect::<Vec<_>>(),
+            [0x010080, 0x00002f, 0x000005]
+        );
+        assert_eq!(ch.challenge.len(), 16);
+        let info = ClientHelloInfo::from_sslv2(&ch);
+        assert_eq!((info.legacy_version, info.cipher_suites.len()), (0x0301, 0));
+        // Cut anywhere: no panic, and no hello before the whole record is there.
+        for cut in 0..record.len() {
+            assert!(Sslv2ClientHello::parse(&record[..cut]).is_none());
+        }
+        // A TLS record is not an SSLv2 hello, nor is a v2 hello with a bad challenge length.
+        assert!(Sslv2ClientHello::record_len(&[22, 3, 1, 0, 40, 1, 0, 0, 36, 3, 3]).is_none());
+        let mut bad = record.clone();
+        bad[10] = 8;
+        assert!(Sslv2ClientHello::record_len(&bad).is_none());
     }
 }

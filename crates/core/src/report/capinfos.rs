@@ -65,6 +65,11 @@ pub struct Capinfos {
     pub packet_comments_dropped: u64,
     /// Frames whose decoding stopped early, by reason.
     pub decode_problems: DecodeProblems,
+    /// Frames of a link type or encapsulation pcaplens does not decode (or not all the way:
+    /// encrypted 802.11 data, a GRE protocol it does not follow...), per kind, in order of first
+    /// appearance. Each kind is also a line of `warnings`.
+    #[serde(default)]
+    pub not_decoded: Vec<NotDecodedCount>,
     /// The file ended mid-record or a record/block was corrupt (see `warnings`).
     pub truncated: bool,
     pub warnings: Vec<String>,
@@ -98,6 +103,16 @@ pub struct Interface {
 pub struct PacketComment {
     pub frame: u64,
     pub comment: String,
+}
+
+/// Frames of one kind the decoder does not take apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotDecodedCount {
+    /// What is not decoded, e.g. "GRE protocol 0x88be", "802.11 protected (encrypted) data",
+    /// "link type IEEE802_11_PRISM (119)".
+    pub what: String,
+    pub frames: u64,
+    pub first_frame: u64,
 }
 
 /// Counts of frames the decoder could not take apart completely.

@@ -39,6 +39,11 @@ pub struct Handshake {
     pub supported_versions: Vec<String>,
     pub alpn: Vec<String>,
     pub cipher_suites: Vec<String>,
+    /// Cipher specs of an SSLv2-format ClientHello ("0x010080", 3 bytes each; tshark's
+    /// `tls.handshake.cipherspec`); such a hello has no cipher suites, extensions or
+    /// fingerprints. Empty for TLS ClientHellos.
+    #[serde(default)]
+    pub sslv2_cipher_specs: Vec<String>,
     pub ja3: Option<String>,
     /// The JA3 input string (tshark's `tls.handshake.ja3_full`).
     pub ja3_string: Option<String>,
@@ -92,6 +97,11 @@ pub struct Handshake {
     /// Plaintext handshake messages seen, by tshark's name ("client_hello", "certificate", ...).
     pub handshake_messages: BTreeMap<String, u64>,
     pub alerts: Vec<Alert>,
+    /// The plaintext protocol that switched to TLS on this stream ("smtp", "imap", "pop3",
+    /// "ftp", "xmpp", "ldap", "pgsql", or "http" for a proxy CONNECT); null when the stream was
+    /// TLS from its start.
+    #[serde(default)]
+    pub starttls: Option<String>,
     /// Bytes of this stream the capture lost (holes crossed by the reassembler).
     pub lost_bytes: u64,
 }

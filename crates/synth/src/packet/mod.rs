@@ -19,6 +19,7 @@
 //! assert_eq!(frame.len(), 14 + 20 + 28);
 //! ```
 
+pub mod encap;
 mod ip;
 mod link;
 mod transport;

@@ -12,6 +12,7 @@
 //! are encrypted: counted, but their contents are not read.
 
 pub mod fingerprint;
+pub mod starttls;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -21,9 +22,10 @@ use super::{Analyzer, PacketContext};
 use crate::decode::tcp::Segment;
 use crate::decode::tls::{
     content_type, handshake_type, looks_like_record, ClientHello, ClientHelloInfo, RecordHeader,
-    ServerHello, ServerHelloInfo, RECORD_HEADER_LEN,
+    ServerHello, ServerHelloInfo, Sslv2ClientHello, RECORD_HEADER_LEN,
 };
 use crate::report::tls::{Alert, Handshake, HelloRetryRequest, RecordCounts, TlsSection};
+use starttls::StartTls;
 
 /// TLS streams listed in the report (each entry is a few KB); later ones are still analysed and
 /// counted in the totals and `handshakes_not_listed`.
@@ -303,6 +305,17 @@ struct Summary {
     not_tls: bool,
     /// Midway start on a TLS port: keep looking for a record boundary.
     on_tls_port: bool,
+    /// One of the ports is a TLS port (where tshark also reads SSLv2-format hellos).
+    tls_port: bool,
+    /// The server port's protocol can switch to TLS (STARTTLS); `None` once it is known not
+    /// to (the stream started with TLS right away).
+    starttls: Option<StartTls>,
+    /// The client asked for the switch and the server has not answered yet.
+    starttls_requested: bool,
+    /// The server agreed: what follows in both directions is TLS.
+    starttls_done: bool,
+    /// Plaintext bytes looked at before the switch.
+    prelude_bytes: u32,
     client_hello: Option<(u64, ClientHelloInfo)>,
     server_hello: Option<(u64, ServerHelloInfo)>,
     retry: Option<(u64, ServerHelloInfo)>,
@@ -359,7 +372,11 @@ impl RecordSink<'_> {
                 else {
                     return;
                 };
-                if info.selected_version() == 0x0304 {
+                // TLS 1.3, or one of its drafts (0x7fXX; Facebook's 0xfb17 and 0xfb1a).
+                if matches!(
+                    info.selected_version(),
+                    0x0304 | 0x7f00..=0x7fff | 0xfb17 | 0xfb1a
+                ) {
                     summary.tls13 = true;
                 }
                 if info.hello_retry_request {
@@ -456,12 +473,95 @@ impl RecordSink<'_> {
     }
 }
 
+impl RecordSink<'_> {
+    /// Plaintext before a STARTTLS switch: watch for the request and the server's answer.
+    fn prelude(&mut self, protocol: StartTls, data: &[u8]) -> usize {
+        let summary = &mut *self.summary;
+        if summary.prelude_bytes == 0 && looks_like_record(data) {
+            // TLS from the first byte: no upgrade on this stream.
+            summary.starttls = None;
+            return 0;
+        }
+        summary.prelude_bytes = summary
+            .prelude_bytes
+            .saturating_add(u32::try_from(data.len()).unwrap_or(u32::MAX));
+        if summary.prelude_bytes > starttls::MAX_PRELUDE_BYTES {
+            summary.not_tls = true;
+            return data.len();
+        }
+        if self.from_client {
+            if protocol.is_request(data) {
+                summary.starttls_requested = true;
+            } else if protocol == StartTls::HttpConnect && !summary.starttls_requested {
+                // Plain HTTP: decided at its first request.
+                summary.not_tls = true;
+            }
+            return data.len();
+        }
+        if !summary.starttls_requested {
+            return data.len();
+        }
+        match protocol.response(data) {
+            Some((true, consumed)) => {
+                summary.starttls_done = true;
+                consumed.min(data.len())
+            }
+            Some((false, _)) => {
+                summary.starttls_requested = false;
+                data.len()
+            }
+            None => data.len(),
+        }
+    }
+
+    /// An SSLv2-format ClientHello opened the client's side: a client hello (counted as tshark
+    /// counts `tls.handshake.type`), then TLS records follow.
+    fn sslv2_client_hello(&mut self, record: &[u8]) {
+        self.dir.started = true;
+        self.dir.synced = true;
+        self.summary.is_tls = true;
+        let summary = &mut *self.summary;
+        *summary
+            .handshake_messages
+            .entry(handshake_type::CLIENT_HELLO)
+            .or_default() += 1;
+        summary.client_hello_frames.push(self.frame);
+        if summary.client_hello.is_none() {
+            if let Some(ch) = Sslv2ClientHello::parse(record) {
+                summary.client_hello = Some((self.frame, ClientHelloInfo::from_sslv2(&ch)));
+            }
+        }
+    }
+}
+
 impl StreamSink for RecordSink<'_> {
     fn on_data(&mut self, data: &[u8]) -> usize {
         if self.summary.not_tls {
             return data.len();
         }
+        if let Some(protocol) = self.summary.starttls {
+            if !self.summary.starttls_done {
+                return self.prelude(protocol, data);
+            }
+        }
         if !self.dir.started {
+            if self.from_client
+                && self.summary.tls_port
+                && data.first().is_some_and(|b| b & 0x80 != 0)
+            {
+                // Perhaps an SSLv2-format ClientHello (2-byte record header).
+                const SSLV2_HELLO_HEADER: usize = 11;
+                if data.len() < SSLV2_HELLO_HEADER {
+                    return 0;
+                }
+                if let Some(len) = Sslv2ClientHello::record_len(data) {
+                    let Some(record) = data.get(..len) else {
+                        return 0; // wait for the whole record
+                    };
+                    self.sslv2_client_hello(record);
+                    return len;
+                }
+            }
             if data.len() < RECORD_HEADER_LEN {
                 return 0; // decide on a whole header
             }
@@ -715,12 +815,30 @@ impl Connection {
                 .map(|(&t, &n)| (handshake_name(t), n))
                 .collect(),
             alerts: summary.alerts,
+            starttls: summary
+                .starttls
+                .filter(|_| summary.starttls_done)
+                .map(|p| p.name().to_string()),
             client_hello_frames: summary.client_hello_frames,
             server_hello_frames: summary.server_hello_frames,
             lost_bytes,
             ..Handshake::default()
         };
-        if let Some((frame, ch)) = &summary.client_hello {
+        if let Some((frame, ch)) = summary
+            .client_hello
+            .as_ref()
+            .filter(|(_, ch)| !ch.sslv2_cipher_specs.is_empty())
+        {
+            // SSLv2 format: a version and cipher specs, nothing to fingerprint.
+            hs.client_hello_frame = Some(*frame);
+            hs.legacy_version = Some(hex16(ch.legacy_version));
+            hs.session_id_length = Some(ch.session_id_len);
+            hs.sslv2_cipher_specs = ch
+                .sslv2_cipher_specs
+                .iter()
+                .map(|s| format!("0x{s:06x}"))
+                .collect();
+        } else if let Some((frame, ch)) = &summary.client_hello {
             let ja3 = fingerprint::ja3(ch);
             let ja4 = fingerprint::ja4(ch);
             hs.client_hello_frame = Some(*frame);
@@ -886,14 +1004,16 @@ impl TlsAnalyzer {
             ((dst, seg.dst_port), (src, seg.src_port))
         };
         let isns = self.isns.remove(&stream);
+        let tls_port = TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port);
         let mut conn = Box::new(Connection {
             summary: Summary {
                 stream,
                 client: Some(client_ep),
                 server: Some(server_ep),
                 // Picked up mid-way (no SYN seen) on a TLS port: look for a record start.
-                on_tls_port: isns.is_none()
-                    && (TLS_PORTS.contains(&seg.src_port) || TLS_PORTS.contains(&seg.dst_port)),
+                on_tls_port: isns.is_none() && tls_port,
+                tls_port,
+                starttls: StartTls::for_server_port(server_ep.1),
                 ..Summary::default()
             },
             ..Connection::default()
