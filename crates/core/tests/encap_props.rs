@@ -144,6 +144,7 @@ fn frame(link_type: u32, data: &[u8]) -> Frame<'_> {
         number: 1,
         ts: Timestamp::default(),
         has_ts: true,
+        pcapng: false,
         interface: 0,
         link_type: LinkType(link_type),
         orig_len: data.len() as u32,
